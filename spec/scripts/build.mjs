@@ -15,6 +15,8 @@ import { checkBundle, pointer, sourceFileOf } from '../src/checks.mjs';
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REDOCLY = join(PACKAGE_DIR, 'node_modules', '.bin', 'redocly');
 const ROOT_FILE = 'openapi/openapi.yaml';
+// Redocly 2.77 prints a boxed Node 20 end-of-life notice on every run; it buries the problems.
+const NODE20_NOTICE = /\s*╔[^]*?╚═*╝\n?/;
 const REDOCLY_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' };
 
 /** @param {string[]} args @param {string} cwd */
@@ -25,7 +27,7 @@ function redocly(args, cwd) {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ ok: code === 0, output }));
+    child.on('close', (code) => resolvePromise({ ok: code === 0, output: output.replace(NODE20_NOTICE, '') }));
   });
 }
 

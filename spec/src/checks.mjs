@@ -97,9 +97,15 @@ function invalidExamples(bundle) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   ajv.addSchema(bundle, DOC_ID);
+  const validators = new Map();
+  const validatorFor = (/** @type {string[]} */ schemaAt) => {
+    const ref = `${DOC_ID}${pointer(schemaAt)}`;
+    if (!validators.has(ref)) validators.set(ref, ajv.compile({ $ref: ref }));
+    return validators.get(ref);
+  };
   const problems = [];
   for (const { at, schemaAt, value } of examplesOf(bundle)) {
-    const validate = ajv.compile({ $ref: `${DOC_ID}#/${schemaAt.map(escapePointer).join('/')}` });
+    const validate = validatorFor(schemaAt);
     if (validate(value)) continue;
     const why = (validate.errors ?? [])
       .map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`)
