@@ -1,0 +1,63 @@
+// One HTTP exchange with the provider, kept whole so a check can show it as a curl line.
+
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** JSON body, already serialised. */
+  body?: string;
+}
+
+export interface Exchange {
+  request: SentRequest;
+  status: number;
+  contentType: string;
+  /** Parsed JSON when the answer says JSON and parses, else the raw text. */
+  body: unknown;
+  text: string;
+  ms: number;
+}
+
+const TIMEOUT_MS = 15_000;
+
+export async function send(request: SentRequest): Promise<Exchange> {
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method.toUpperCase(),
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new Error(`${request.method.toUpperCase()} ${request.url} failed: ${cause}`);
+  }
+  const text = await response.text();
+  const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  let body: unknown = text;
+  if (contentType.includes('json') && text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text; // a JSON content type with a body that is not JSON: the checks report it
+    }
+  }
+  return { request, status: response.status, contentType, body, text, ms: performance.now() - started };
+}
+
+/**
+ * The request as a curl line a person can paste. The real token is shown as $TOKEN so the line
+ * can be shared; a deliberately wrong token is shown as sent.
+ */
+export function curlLine(request: SentRequest, token?: string): string {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const parts = ['curl', '-i', '-X', request.method.toUpperCase(), quote(request.url)];
+  for (const [name, value] of Object.entries(request.headers)) {
+    const shown = token && value === `Bearer ${token}` ? 'Bearer $TOKEN' : value;
+    parts.push('-H', shown.includes('$TOKEN') ? `"${name}: ${shown}"` : quote(`${name}: ${shown}`));
+  }
+  if (request.body !== undefined) parts.push('--data', quote(request.body));
+  return parts.join(' ');
+}

@@ -1,0 +1,105 @@
+// What a verification found, and the three ways it is written: text for a person, JUnit XML for
+// CI, JSON for tools.
+
+export interface Check {
+  operationId: string;
+  /** What was checked, in a few words: 'no token -> 401', 'body.amount missing -> 4xx'. */
+  name: string;
+  /** The field, parameter or header it is about, when it is about one. */
+  field?: string;
+  /** Which part ran it: a Respect workflow step, or our own checks. */
+  source: { kind: 'respect'; file: string; workflow: string; step: string } | { kind: 'verify'; suite: string };
+  passed: boolean;
+  expected: string;
+  got: string;
+  /** Every field-level problem behind `got`, one line each. */
+  details?: string[];
+  /** The request that showed it, as a curl line. */
+  curl?: string;
+}
+
+export interface Report {
+  baseUrl: string;
+  only?: string;
+  startedAt: string;
+  durationMs: number;
+  /** HTTP requests sent to the provider, by Respect and by our checks. */
+  requests: number;
+  passed: number;
+  failed: number;
+  checks: Check[];
+}
+
+export function summarise(baseUrl: string, only: string | undefined, startedAt: Date, checks: Check[], requests: number): Report {
+  const failed = checks.filter((c) => !c.passed).length;
+  return {
+    baseUrl,
+    only,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(Date.now() - startedAt.getTime()),
+    requests,
+    passed: checks.length - failed,
+    failed,
+    checks,
+  };
+}
+
+function byOperation(checks: Check[]): Map<string, Check[]> {
+  const groups = new Map<string, Check[]>();
+  for (const check of checks) groups.set(check.operationId, [...(groups.get(check.operationId) ?? []), check]);
+  return groups;
+}
+
+const origin = (check: Check) =>
+  check.source.kind === 'respect' ? `respect ${check.source.workflow}/${check.source.step}` : check.source.suite;
+
+/**
+ * The report a person reads: one block per operation, a count of what passed, and each failure
+ * with expected vs got, the fields, and the curl line that shows it.
+ */
+export function renderText(report: Report): string {
+  const lines = [`Contract verification of ${report.baseUrl}${report.only ? ` (only ${report.only})` : ''}`, ''];
+  for (const [operationId, checks] of byOperation(report.checks)) {
+    const failures = checks.filter((c) => !c.passed);
+    const mark = failures.length ? '✗' : '✓';
+    lines.push(`${mark} ${operationId}: ${checks.length - failures.length}/${checks.length} checks passed`);
+    for (const check of failures) {
+      lines.push(`  ✗ ${check.name}${check.field ? ` [${check.field}]` : ''}  (${origin(check)})`);
+      lines.push(`      expected: ${check.expected}`);
+      lines.push(`      got:      ${check.got}`);
+      for (const detail of check.details ?? []) lines.push(`        - ${detail}`);
+      if (check.curl) lines.push(`      request:  ${check.curl}`);
+    }
+  }
+  lines.push('');
+  lines.push(
+    `${report.failed === 0 ? 'PASS' : 'FAIL'}: ${report.passed} passed, ${report.failed} failed, ` +
+      `${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+const xml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** JUnit XML: one testsuite per operation, one testcase per check. */
+export function renderJunit(report: Report): string {
+  const suites = [...byOperation(report.checks)].map(([operationId, checks]) => {
+    const failures = checks.filter((c) => !c.passed).length;
+    const cases = checks.map((check) => {
+      const name = xml(`${check.name}${check.field ? ` [${check.field}]` : ''}`);
+      const head = `    <testcase classname="${xml(operationId)}" name="${name}">`;
+      if (check.passed) return `${head}</testcase>`;
+      const body = [`expected: ${check.expected}`, `got: ${check.got}`, ...(check.details ?? []), ...(check.curl ? [check.curl] : [])];
+      return `${head}\n      <failure message="${xml(`expected ${check.expected}, got ${check.got}`)}">${xml(body.join('\n'))}</failure>\n    </testcase>`;
+    });
+    return `  <testsuite name="${xml(operationId)}" tests="${checks.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites name="payouts contract verification" tests="${report.checks.length}" failures="${report.failed}" time="${(report.durationMs / 1000).toFixed(3)}">\n` +
+    `${suites.join('\n')}\n</testsuites>\n`
+  );
+}
+
+export const renderJson = (report: Report) => `${JSON.stringify(report, null, 2)}\n`;

@@ -1,0 +1,185 @@
+// Runs the Arazzo workflows with Redocly Respect (`redocly respect`), then turns its JSON log
+// into report checks. Respect sends the requests and judges success criteria, status codes and
+// content types; each answer it recorded is then re-validated by our own ajv so a failure names
+// every field, extra properties included.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parse } from 'yaml';
+import { conformance, describeAnswer } from './conformance.js';
+import { curlLine } from './http.js';
+import type { Check } from './report.js';
+import { fieldName, valueAtPointer, type Spec } from './spec.js';
+import { SOURCE_NAME } from './generate-arazzo.js';
+
+const REDOCLY = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+
+export const RESPECT_ENV = { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' } as const;
+
+// The status, content-type and schema checks are ours to report (with field names), so Respect
+// only warns on them and goes on; a failed success criterion still ends its workflow, because
+// the steps after it depend on the state it expected.
+const SEVERITY = JSON.stringify({ STATUS_CODE_CHECK: 'warn', CONTENT_TYPE_CHECK: 'warn', SCHEMA_CHECK: 'warn' });
+const RESPECT_TIMEOUT_MS = 120_000;
+
+interface RespectCheck {
+  name: string;
+  passed: boolean;
+  message?: string;
+  condition?: string;
+}
+
+interface RespectStep {
+  stepId: string;
+  workflowId: string;
+  request?: { method: string; url: string; headers?: Record<string, string>; body?: unknown };
+  response?: { statusCode: number; body?: unknown; headers?: Record<string, string> };
+  checks: RespectCheck[];
+}
+
+interface RespectLog {
+  files: Record<string, { totalRequests: number; executedWorkflows: { workflowId: string; executedSteps: RespectStep[] }[] }>;
+}
+
+export interface RespectRun {
+  checks: Check[];
+  requests: number;
+}
+
+/** Workflow ids of an Arazzo file, each with the operations its steps call. */
+export async function workflowsOf(file: string): Promise<Map<string, Map<string, string>>> {
+  const document = parse(await readFile(file, 'utf8'), { maxAliasCount: -1 }) as {
+    workflows: { workflowId: string; steps: { stepId: string; operationId?: string }[] }[];
+  };
+  return new Map(
+    document.workflows.map((workflow) => [
+      workflow.workflowId,
+      new Map(workflow.steps.map((step) => [step.stepId, (step.operationId ?? '').replace(/^\$sourceDescriptions\.[^.]+\./, '')])),
+    ]),
+  );
+}
+
+export async function runRespect(options: { spec: Spec; files: string[]; baseUrl: string; token: string; only?: string }): Promise<RespectRun> {
+  const workflowsByFile = new Map(await Promise.all(options.files.map(async (file) => [basename(file), await workflowsOf(file)] as const)));
+  const selected = [...workflowsByFile.values()].flatMap((workflows) =>
+    [...workflows].filter(([, steps]) => !options.only || [...steps.values()].includes(options.only)).map(([id]) => id),
+  );
+  if (selected.length === 0) return { checks: [], requests: 0 };
+
+  const outDir = await mkdtemp(join(tmpdir(), 'payouts-verify-'));
+  try {
+    const logFile = join(outDir, 'respect.json');
+    const args = [REDOCLY, 'respect', ...options.files, '--server', `${SOURCE_NAME}=${options.baseUrl}`, '--json-output', logFile];
+    args.push('--severity', SEVERITY, '--no-secrets-masking');
+    if (options.only) args.push('--workflow', ...selected);
+    const output = await run(args, {
+      ...process.env,
+      ...RESPECT_ENV,
+      // The token goes in through the environment, not argv, so `ps` does not show it.
+      REDOCLY_CLI_RESPECT_INPUT: JSON.stringify({ token: options.token }),
+    });
+    let log: RespectLog;
+    try {
+      log = JSON.parse(await readFile(logFile, 'utf8')) as RespectLog;
+    } catch {
+      throw new Error(`redocly respect wrote no results; its output:\n${output.replace(/\s*╔[^]*?╚═*╝\n?/, '')}`);
+    }
+    const checks: Check[] = [];
+    let requests = 0;
+    for (const [file, result] of Object.entries(log.files)) {
+      requests += result.totalRequests;
+      const workflows = workflowsByFile.get(basename(file));
+      for (const workflow of result.executedWorkflows) {
+        for (const step of workflow.executedSteps) {
+          const operationId = workflows?.get(step.workflowId)?.get(step.stepId) ?? '(unknown operation)';
+          if (options.only && operationId !== options.only) continue;
+          checks.push(...stepChecks(options.spec, file, operationId, step, options.token));
+        }
+      }
+    }
+    return { checks, requests };
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), RESPECT_TIMEOUT_MS);
+    child.on('error', reject);
+    // Respect exits 1 when a workflow fails: that is a result, read from its JSON log.
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+  });
+}
+
+function stepChecks(spec: Spec, file: string, operationId: string, step: RespectStep, token: string): Check[] {
+  const source = { kind: 'respect' as const, file, workflow: step.workflowId, step: step.stepId };
+  const request = step.request;
+  const curl = request
+    ? curlLine(
+        {
+          method: request.method,
+          url: request.url,
+          headers: Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name !== 'accept')),
+          body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+        },
+        token,
+      )
+    : undefined;
+  const response = step.response;
+  if (!response) {
+    const why = step.checks.find((c) => !c.passed)?.message ?? 'no response';
+    return [{ operationId, name: `${step.stepId}: request sent`, source, passed: false, expected: 'an HTTP answer', got: stripAnsi(why), curl }];
+  }
+  const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const answer = { status: response.statusCode, contentType, body: response.body };
+  const authField = step.workflowId.endsWith('-auth') ? 'header Authorization' : undefined;
+
+  const checks: Check[] = step.checks
+    .filter((c) => c.name === 'success criteria check')
+    .map((c) => {
+      const condition = c.condition ?? c.message ?? '';
+      const pointer = /\$response\.body#(\/[^\s=!<>]*)/.exec(condition)?.[1];
+      return {
+        operationId,
+        name: `${step.stepId}: ${condition}`,
+        field: pointer ? fieldName(pointer) : authField,
+        source,
+        passed: c.passed,
+        expected: condition,
+        got: pointer ? `${fieldName(pointer)} = ${JSON.stringify(valueAtPointer(response.body, pointer)) ?? 'absent'} (${describeAnswer(answer)})` : describeAnswer(answer),
+        curl,
+      };
+    });
+
+  const respectFailures = step.checks.filter((c) => c.name !== 'success criteria check' && !c.passed);
+  const { problems } = conformance(spec, spec.operation(operationId), answer);
+  // Our ajv names every field; Respect's own message is only shown when ours found nothing.
+  const details = problems.length ? problems : respectFailures.map((c) => `${c.name}: ${stripAnsi(c.message ?? '').split('\n').find((l) => l.trim()) ?? ''}`);
+  checks.push({
+    operationId,
+    name: `${step.stepId}: answer matches the spec`,
+    source,
+    passed: problems.length === 0 && respectFailures.length === 0,
+    expected: 'documented status, content type and response schema',
+    got: describeAnswer(answer),
+    details,
+    curl,
+  });
+  return checks;
+}
+
+const headerOf = (headers: Record<string, string> | undefined, name: string) =>
+  Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');

@@ -1,0 +1,105 @@
+// verifyProvider: every check against one running provider. Respect runs the Arazzo workflows
+// (generated per operation, and the hand-written lifecycle) while our own code sends the invalid
+// inputs derived from the schemas; both end up as checks in one report.
+import { conformance, describeAnswer } from './conformance.js';
+import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
+import { curlLine, send, type Exchange, type SentRequest } from './http.js';
+import { invalidCases, type InvalidCase } from './negative.js';
+import { summarise, type Check, type Report } from './report.js';
+import { runRespect } from './respect.js';
+import { Spec, type Json, type Operation } from './spec.js';
+
+export interface VerifyOptions {
+  /** Where the provider answers, e.g. http://127.0.0.1:4020 (the spec's paths are appended). */
+  baseUrl: string;
+  /** A bearer token the provider accepts. */
+  token: string;
+  /** Check one operation only (its operationId). */
+  only?: string;
+}
+
+export async function verifyProvider(options: VerifyOptions): Promise<Report> {
+  const startedAt = new Date();
+  const baseUrl = normaliseBaseUrl(options.baseUrl);
+  if (!options.token) throw new Error('a bearer token is required (--token)');
+  const spec = Spec.load();
+  if (options.only) spec.operation(options.only); // fails early, naming the known operations
+
+  const [respect, invalid] = await Promise.all([
+    runRespect({ spec, files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO], baseUrl, token: options.token, only: options.only }),
+    checkInvalidInputs(spec, baseUrl, options.token, options.only),
+  ]);
+  return summarise(baseUrl, options.only, startedAt, [...respect.checks, ...invalid.checks], respect.requests + invalid.requests);
+}
+
+export function normaliseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`--base-url "${raw}" is not a URL (example: http://127.0.0.1:4020)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--base-url "${raw}" must be http:// or https://`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function buildRequest(baseUrl: string, token: string, op: Operation, pathParams: Record<string, string>, query: Record<string, string>, body?: Json): SentRequest {
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
+  const search = new URLSearchParams(query).toString();
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return { method: op.method, url: `${baseUrl}${path}${search ? `?${search}` : ''}`, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+}
+
+/**
+ * Path ids for the invalid-input cases: a real payout, exported so it is `initiated`, so that a
+ * body sent to it is wrong only in the way the case makes it wrong. Falls back to the spec's
+ * example id when the provider cannot make one (its own checks then report why).
+ */
+async function initiatedPayoutId(spec: Spec, baseUrl: string, token: string): Promise<{ id: string; requests: number }> {
+  const create = spec.operation('createPayout');
+  const exportOp = spec.operation('exportPayoutsForBank');
+  const exampleId = String(spec.operation('processPayout').parameters.find((p) => p.in === 'path')?.example ?? '');
+  const created = await send(buildRequest(baseUrl, token, create, {}, {}, create.requestBody?.example));
+  const id = (created.body as { id?: unknown } | null)?.id;
+  if (created.status !== 201 || typeof id !== 'string') return { id: exampleId, requests: 1 };
+  const exportBody = { ...(exportOp.requestBody?.example as Record<string, Json>), payout_ids: [id] };
+  await send(buildRequest(baseUrl, token, exportOp, {}, {}, exportBody));
+  return { id, requests: 2 };
+}
+
+async function checkInvalidInputs(spec: Spec, baseUrl: string, token: string, only?: string): Promise<{ checks: Check[]; requests: number }> {
+  const operations = spec.operations.filter((op) => !only || op.operationId === only);
+  const needsPayout = operations.some((op) => op.parameters.some((p) => p.in === 'path') && op.requestBody);
+  const payout = needsPayout ? await initiatedPayoutId(spec, baseUrl, token) : { id: '', requests: 0 };
+  const checks: Check[] = [];
+  for (const op of operations) {
+    const pathParams = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, payout.id || String(p.example)]));
+    for (const invalid of invalidCases(spec, op, pathParams)) {
+      const request = buildRequest(baseUrl, token, op, invalid.pathParams, invalid.query, invalid.body);
+      checks.push(judgeInvalid(spec, op, invalid, await send(request), token));
+    }
+  }
+  return { checks, requests: payout.requests + checks.length };
+}
+
+function judgeInvalid(spec: Spec, op: Operation, invalid: InvalidCase, exchange: Exchange, token: string): Check {
+  const rejections = op.statuses.filter((s) => /^4/.test(s) && s !== '401' && s !== '403');
+  const { statusKey, problems } = conformance(spec, op, exchange);
+  const rejected = exchange.status >= 400 && exchange.status < 500 && exchange.status !== 401 && exchange.status !== 403;
+  const why = [...problems];
+  if (!rejected && exchange.status < 500) {
+    why.unshift(exchange.status < 400 ? `the invalid input was accepted` : `${exchange.status} is an auth failure, not a rejection of the input`);
+  }
+  return {
+    operationId: op.operationId,
+    name: `${invalid.field}: ${invalid.fault} is rejected`,
+    field: invalid.field,
+    source: { kind: 'verify', suite: 'invalid input (derived from the schemas)' },
+    passed: rejected && statusKey !== undefined && problems.length === 0,
+    expected: `a documented 4xx (${rejections.join(', ')}) with the documented error body`,
+    got: describeAnswer(exchange),
+    details: why,
+    curl: curlLine(exchange.request, token),
+  };
+}
