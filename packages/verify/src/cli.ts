@@ -56,11 +56,6 @@ async function proxyCommand(argv: string[]): Promise<number> {
   if (!values.target) throw new UsageError('--target is required (the provider to put the proxy in front of)');
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port "${values.port}" is not a port number`);
-  try {
-    new URL(values.target);
-  } catch {
-    throw new UsageError(`--target "${values.target}" is not a URL (example: http://127.0.0.1:4020)`);
-  }
   const proxy = await startValidatingProxy({ target: values.target, port, host: values.host, onLog: (line) => console.error(line) });
   console.log(`validating proxy for ${values.target} listening on ${proxy.url} (Ctrl-C stops it)`);
   await new Promise<void>((resolve) => {

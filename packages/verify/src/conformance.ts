@@ -9,33 +9,41 @@ export interface Answer {
   body: unknown;
 }
 
+export interface Problem {
+  /** The body field it is about ('results[0].amount'), when it is about one. */
+  field?: string;
+  message: string;
+}
+
 export interface Conformance {
   /** Documented status key the answer matched ('200', '4XX'), if any. */
   statusKey?: string;
   /** Problems with the answer as the spec describes it; empty when it conforms. */
-  problems: string[];
+  problems: Problem[];
 }
 
 export function conformance(spec: Spec, op: Operation, answer: Answer): Conformance {
-  const problems: string[] = [];
-  if (answer.status >= 500) problems.push(`server error ${answer.status}`);
+  const problems: Problem[] = [];
+  if (answer.status >= 500) problems.push({ message: `server error ${answer.status}` });
   const statusKey = spec.documentedStatus(op, answer.status);
   if (!statusKey) {
-    problems.push(`status ${answer.status} is not documented (documented: ${op.statuses.join(', ')})`);
+    problems.push({ message: `status ${answer.status} is not documented (documented: ${op.statuses.join(', ')})` });
     return { problems };
   }
   const documentedTypes = spec.contentTypes(op, statusKey);
   if (documentedTypes.length === 0) return { statusKey, problems };
   if (!documentedTypes.includes(answer.contentType)) {
-    problems.push(`content type "${answer.contentType || '(none)'}" is not documented for ${statusKey} (documented: ${documentedTypes.join(', ')})`);
+    problems.push({ message: `content type "${answer.contentType || '(none)'}" is not documented for ${statusKey} (documented: ${documentedTypes.join(', ')})` });
     return { statusKey, problems };
   }
   if (answer.contentType.includes('json') && typeof answer.body === 'string') {
-    problems.push(`body is not valid JSON: ${JSON.stringify(answer.body.slice(0, 80))}`);
+    problems.push({ message: `body is not valid JSON: ${JSON.stringify(answer.body.slice(0, 80))}` });
     return { statusKey, problems };
   }
   const schemaProblems = spec.validateResponse(op, statusKey, answer.contentType, answer.body) ?? [];
-  for (const problem of schemaProblems) problems.push(`${fieldName(problem.at)} ${problem.message}${valueAt(answer.body, problem.at)}`);
+  for (const { at, message } of schemaProblems) {
+    problems.push({ field: at ? fieldName(at) : undefined, message: `${fieldName(at)} ${message}${valueAt(answer.body, at)}` });
+  }
   return { statusKey, problems };
 }
 
@@ -55,4 +63,10 @@ export function describeAnswer(answer: Answer): string {
     return `${answer.status} ${type} ${JSON.stringify(text)}`;
   }
   return `${answer.status} ${type}`;
+}
+
+/** The fields a list of problems is about, for a report line: 'amount, results[0].amount'. */
+export function fieldsOf(problems: Problem[]): string | undefined {
+  const fields = [...new Set(problems.flatMap((p) => (p.field ? [p.field] : [])))];
+  return fields.length ? fields.join(', ') : undefined;
 }

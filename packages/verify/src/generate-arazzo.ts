@@ -45,10 +45,17 @@ export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
         workflowId: `${op.operationId}-auth`,
         summary: `${op.operationId} answers 401 without a token and with a wrong one`,
         steps: [
-          { stepId: 'no-token', description: 'No Authorization header.', ...exampleRequest(spec, op), successCriteria: [{ condition: '$statusCode == 401' }] },
+          {
+            stepId: 'no-token',
+            description: 'No Authorization header.',
+            'x-verify-field': 'header Authorization',
+            ...exampleRequest(spec, op),
+            successCriteria: [{ condition: '$statusCode == 401' }],
+          },
           {
             stepId: 'wrong-token',
             description: 'A bearer token the provider never issued.',
+            'x-verify-field': 'header Authorization',
             ...exampleRequest(spec, op),
             ...withToken(WRONG_TOKEN),
             successCriteria: [{ condition: '$statusCode == 401' }],

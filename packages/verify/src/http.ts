@@ -31,8 +31,9 @@ export async function send(request: SentRequest): Promise<Exchange> {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new Error(`${request.method.toUpperCase()} ${request.url} failed: ${cause}`);
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new Error(`${request.method.toUpperCase()} ${request.url} failed: ${why}`);
   }
   const text = await response.text();
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -60,4 +61,16 @@ export function curlLine(request: SentRequest, token?: string): string {
   }
   if (request.body !== undefined) parts.push('--data', quote(request.body));
   return parts.join(' ');
+}
+
+/** An http(s) URL given on the command line, without its trailing slash; `option` names it in errors. */
+export function httpUrl(raw: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${option} "${raw}" is not a URL (example: http://127.0.0.1:4020)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${option} "${raw}" is not a URL: it must start with http:// or https://`);
+  return url.toString().replace(/\/+$/, '');
 }

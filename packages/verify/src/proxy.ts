@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
+import { httpUrl } from './http.js';
 import { defaultSpecPath } from './spec.js';
 
 const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
@@ -37,7 +38,7 @@ function freePort(host: string): Promise<number> {
 }
 
 export async function startValidatingProxy(options: ProxyOptions): Promise<ValidatingProxy> {
-  const target = new URL(options.target).toString().replace(/\/+$/, '');
+  const target = httpUrl(options.target, '--target');
   const host = options.host ?? '127.0.0.1';
   // Prism reports the port it was given, not the one it bound, so port 0 is resolved here first.
   const port = options.port || (await freePort(host));

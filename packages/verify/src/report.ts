@@ -51,24 +51,31 @@ function byOperation(checks: Check[]): Map<string, Check[]> {
 }
 
 const origin = (check: Check) =>
-  check.source.kind === 'respect' ? `respect ${check.source.workflow}/${check.source.step}` : check.source.suite;
+  check.source.kind === 'respect' ? `Respect ${check.source.file} > ${check.source.workflow} > ${check.source.step}` : `verify: ${check.source.suite}`;
 
 /**
- * The report a person reads: one block per operation, a count of what passed, and each failure
- * with expected vs got, the fields, and the curl line that shows it.
+ * The report a person reads: one line per operation with its count, then each failure with
+ * expected vs got, grouped under the request that showed it (as a curl line, sent once).
  */
 export function renderText(report: Report): string {
   const lines = [`Contract verification of ${report.baseUrl}${report.only ? ` (only ${report.only})` : ''}`, ''];
   for (const [operationId, checks] of byOperation(report.checks)) {
     const failures = checks.filter((c) => !c.passed);
-    const mark = failures.length ? '✗' : '✓';
-    lines.push(`${mark} ${operationId}: ${checks.length - failures.length}/${checks.length} checks passed`);
+    lines.push(`${failures.length ? '✗' : '✓'} ${operationId}: ${checks.length - failures.length}/${checks.length} checks passed`);
+    const byRequest = new Map<string, Check[]>();
     for (const check of failures) {
-      lines.push(`  ✗ ${check.name}${check.field ? ` [${check.field}]` : ''}  (${origin(check)})`);
-      lines.push(`      expected: ${check.expected}`);
-      lines.push(`      got:      ${check.got}`);
-      for (const detail of check.details ?? []) lines.push(`        - ${detail}`);
-      if (check.curl) lines.push(`      request:  ${check.curl}`);
+      const key = `${origin(check)}\n${check.curl ?? ''}`;
+      byRequest.set(key, [...(byRequest.get(key) ?? []), check]);
+    }
+    for (const group of byRequest.values()) {
+      lines.push(`  ${origin(group[0])}`);
+      for (const check of group) {
+        lines.push(`    ✗ ${check.field ? `${check.field}: ` : ''}${check.name.replace(/^[^:]+: /, '')}`);
+        lines.push(`        expected: ${check.expected}`);
+        lines.push(`        got:      ${check.got}`);
+        for (const detail of check.details ?? []) lines.push(`          - ${detail}`);
+      }
+      if (group[0].curl) lines.push(`    request: ${group[0].curl}`);
     }
   }
   lines.push('');

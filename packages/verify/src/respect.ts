@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { conformance, describeAnswer } from './conformance.js';
+import { conformance, describeAnswer, fieldsOf } from './conformance.js';
 import { curlLine } from './http.js';
 import type { Check } from './report.js';
 import { fieldName, valueAtPointer, type Spec } from './spec.js';
@@ -48,15 +48,26 @@ export interface RespectRun {
   requests: number;
 }
 
-/** Workflow ids of an Arazzo file, each with the operations its steps call. */
-export async function workflowsOf(file: string): Promise<Map<string, Map<string, string>>> {
+/** What a step is about: the operation it calls and, from `x-verify-field`, the field or header. */
+interface StepInfo {
+  operationId: string;
+  field?: string;
+}
+
+/** Workflow ids of an Arazzo file, each with its steps. */
+export async function workflowsOf(file: string): Promise<Map<string, Map<string, StepInfo>>> {
   const document = parse(await readFile(file, 'utf8'), { maxAliasCount: -1 }) as {
-    workflows: { workflowId: string; steps: { stepId: string; operationId?: string }[] }[];
+    workflows: { workflowId: string; steps: { stepId: string; operationId?: string; 'x-verify-field'?: string }[] }[];
   };
   return new Map(
     document.workflows.map((workflow) => [
       workflow.workflowId,
-      new Map(workflow.steps.map((step) => [step.stepId, (step.operationId ?? '').replace(/^\$sourceDescriptions\.[^.]+\./, '')])),
+      new Map(
+        workflow.steps.map((step) => [
+          step.stepId,
+          { operationId: (step.operationId ?? '').replace(/^\$sourceDescriptions\.[^.]+\./, ''), field: step['x-verify-field'] },
+        ]),
+      ),
     ]),
   );
 }
@@ -64,7 +75,7 @@ export async function workflowsOf(file: string): Promise<Map<string, Map<string,
 export async function runRespect(options: { spec: Spec; files: string[]; baseUrl: string; token: string; only?: string }): Promise<RespectRun> {
   const workflowsByFile = new Map(await Promise.all(options.files.map(async (file) => [basename(file), await workflowsOf(file)] as const)));
   const selected = [...workflowsByFile.values()].flatMap((workflows) =>
-    [...workflows].filter(([, steps]) => !options.only || [...steps.values()].includes(options.only)).map(([id]) => id),
+    [...workflows].filter(([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only)).map(([id]) => id),
   );
   if (selected.length === 0) return { checks: [], requests: 0 };
 
@@ -93,9 +104,9 @@ export async function runRespect(options: { spec: Spec; files: string[]; baseUrl
       const workflows = workflowsByFile.get(basename(file));
       for (const workflow of result.executedWorkflows) {
         for (const step of workflow.executedSteps) {
-          const operationId = workflows?.get(step.workflowId)?.get(step.stepId) ?? '(unknown operation)';
-          if (options.only && operationId !== options.only) continue;
-          checks.push(...stepChecks(options.spec, file, operationId, step, options.token));
+          const info = workflows?.get(step.workflowId)?.get(step.stepId);
+          if (!info || (options.only && info.operationId !== options.only)) continue;
+          checks.push(...stepChecks(options.spec, file, info, step, options.token));
         }
       }
     }
@@ -121,7 +132,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-function stepChecks(spec: Spec, file: string, operationId: string, step: RespectStep, token: string): Check[] {
+function stepChecks(spec: Spec, file: string, { operationId, field }: StepInfo, step: RespectStep, token: string): Check[] {
   const source = { kind: 'respect' as const, file, workflow: step.workflowId, step: step.stepId };
   const request = step.request;
   const curl = request
@@ -142,7 +153,6 @@ function stepChecks(spec: Spec, file: string, operationId: string, step: Respect
   }
   const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   const answer = { status: response.statusCode, contentType, body: response.body };
-  const authField = step.workflowId.endsWith('-auth') ? 'header Authorization' : undefined;
 
   const checks: Check[] = step.checks
     .filter((c) => c.name === 'success criteria check')
@@ -152,7 +162,7 @@ function stepChecks(spec: Spec, file: string, operationId: string, step: Respect
       return {
         operationId,
         name: `${step.stepId}: ${condition}`,
-        field: pointer ? fieldName(pointer) : authField,
+        field: pointer ? fieldName(pointer) : field,
         source,
         passed: c.passed,
         expected: condition,
@@ -164,10 +174,11 @@ function stepChecks(spec: Spec, file: string, operationId: string, step: Respect
   const respectFailures = step.checks.filter((c) => c.name !== 'success criteria check' && !c.passed);
   const { problems } = conformance(spec, spec.operation(operationId), answer);
   // Our ajv names every field; Respect's own message is only shown when ours found nothing.
-  const details = problems.length ? problems : respectFailures.map((c) => `${c.name}: ${stripAnsi(c.message ?? '').split('\n').find((l) => l.trim()) ?? ''}`);
+  const details = problems.length ? problems.map((p) => p.message) : respectFailures.map((c) => `${c.name}: ${stripAnsi(c.message ?? '').split('\n').find((l) => l.trim()) ?? ''}`);
   checks.push({
     operationId,
     name: `${step.stepId}: answer matches the spec`,
+    field: fieldsOf(problems),
     source,
     passed: problems.length === 0 && respectFailures.length === 0,
     expected: 'documented status, content type and response schema',

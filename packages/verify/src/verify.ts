@@ -3,7 +3,7 @@
 // inputs derived from the schemas; both end up as checks in one report.
 import { conformance, describeAnswer } from './conformance.js';
 import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
-import { curlLine, send, type Exchange, type SentRequest } from './http.js';
+import { curlLine, httpUrl, send, type Exchange, type SentRequest } from './http.js';
 import { invalidCases, type InvalidCase } from './negative.js';
 import { summarise, type Check, type Report } from './report.js';
 import { runRespect } from './respect.js';
@@ -20,10 +20,11 @@ export interface VerifyOptions {
 
 export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   const startedAt = new Date();
-  const baseUrl = normaliseBaseUrl(options.baseUrl);
+  const baseUrl = httpUrl(options.baseUrl, '--base-url');
   if (!options.token) throw new Error('a bearer token is required (--token)');
   const spec = Spec.load();
   if (options.only) spec.operation(options.only); // fails early, naming the known operations
+  await assertReachable(baseUrl, spec);
 
   const [respect, invalid] = await Promise.all([
     runRespect({ spec, files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO], baseUrl, token: options.token, only: options.only }),
@@ -32,15 +33,14 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   return summarise(baseUrl, options.only, startedAt, [...respect.checks, ...invalid.checks], respect.requests + invalid.requests);
 }
 
-export function normaliseBaseUrl(raw: string): string {
-  let url: URL;
+/** One plain request first, so an unreachable provider is one clear error rather than 100 failures. */
+async function assertReachable(baseUrl: string, spec: Spec): Promise<void> {
+  const probe = spec.operations.find((op) => op.method === 'get') ?? spec.operations[0];
   try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`--base-url "${raw}" is not a URL (example: http://127.0.0.1:4020)`);
+    await send({ method: 'get', url: `${baseUrl}${probe.path.replace(/\{[^}]+\}/g, 'x')}`, headers: {} });
+  } catch (error) {
+    throw new Error(`cannot reach the provider at ${baseUrl}: ${(error as Error).message.replace(/^.* failed: /, '')}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--base-url "${raw}" must be http:// or https://`);
-  return url.toString().replace(/\/+$/, '');
 }
 
 function buildRequest(baseUrl: string, token: string, op: Operation, pathParams: Record<string, string>, query: Record<string, string>, body?: Json): SentRequest {
@@ -87,7 +87,7 @@ function judgeInvalid(spec: Spec, op: Operation, invalid: InvalidCase, exchange:
   const rejections = op.statuses.filter((s) => /^4/.test(s) && s !== '401' && s !== '403');
   const { statusKey, problems } = conformance(spec, op, exchange);
   const rejected = exchange.status >= 400 && exchange.status < 500 && exchange.status !== 401 && exchange.status !== 403;
-  const why = [...problems];
+  const why = problems.map((p) => p.message);
   if (!rejected && exchange.status < 500) {
     why.unshift(exchange.status < 400 ? `the invalid input was accepted` : `${exchange.status} is an auth failure, not a rejection of the input`);
   }

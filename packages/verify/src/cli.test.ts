@@ -1,0 +1,102 @@
+// The command as a person runs it: the built CLI in a child process, its exit code, what it
+// prints, and the JUnit/JSON files it writes.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@payouts/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from './report.js';
+import { startBugProxy } from './test-support/bug-proxy.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const TOKEN = 'verify-cli-token';
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 90_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A port nothing listens on: bound, read back, released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let sandbox: { url: string; stop(): Promise<void> };
+let outDir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+  outDir = await mkdtemp(join(tmpdir(), 'verify-cli-test-'));
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('pnpm verify', () => {
+  it('exits 0 against a conforming provider and writes JUnit and JSON reports', async () => {
+    const junit = join(outDir, 'ok.xml');
+    const json = join(outDir, 'ok.json');
+    const { code, stdout, stderr } = await runCli(['--base-url', sandbox.url, '--token', TOKEN, '--junit', junit, '--json', json]);
+    expect(stderr).toBe('');
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/^✓ createPayout: (\d+)\/\1 checks passed$/m);
+    expect(stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ requests in [\d.]+ s$/m);
+    expect(stdout).not.toContain(TOKEN);
+
+    const report = JSON.parse(await readFile(json, 'utf8')) as Report;
+    expect(report).toMatchObject({ baseUrl: sandbox.url, failed: 0 });
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="payouts contract verification" tests="(\d+)" failures="0"/);
+    expect(xml.match(/<testsuite /g)).toHaveLength(7);
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('exits 1 against a broken provider and shows expected vs got with a curl line to reproduce it', async () => {
+    const proxy = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
+    try {
+      const junit = join(outDir, 'broken.xml');
+      const { code, stdout } = await runCli(['--base-url', proxy.url, '--token', TOKEN, '--only', 'createPayout', '--junit', junit]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^✗ createPayout: \d+\/\d+ checks passed$/m);
+      expect(stdout).toMatch(/✗ amount: answer matches the spec\n\s+expected: documented status, content type and response schema\n\s+got:\s+201 application\/json\n\s+- amount must be integer \(got "120000"\)/);
+      expect(stdout).toMatch(/request: curl -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/v1\/lms\/payouts\/' .*-H "authorization: Bearer \$TOKEN"/);
+      expect(stdout).not.toContain(TOKEN);
+      expect(stdout).toMatch(/^FAIL: \d+ passed, [1-9]\d* failed/m);
+      const xml = await readFile(junit, 'utf8');
+      expect(xml).toMatch(/<testcase classname="createPayout" name="create: answer matches the spec \[amount\]">\n\s+<failure message="expected documented status, content type and response schema, got 201 application\/json">/);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('exits 2 with a clear message when it cannot run as asked', async () => {
+    expect(await runCli(['--token', TOKEN])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^verify: --base-url is required\n\nUsage:/) });
+    expect(await runCli(['--base-url', 'localhost:4020', '--token', TOKEN])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--base-url "localhost:4020" is not a URL: it must start with http:// or https://'),
+    });
+    expect(await runCli(['--base-url', sandbox.url])).toMatchObject({ code: 2, stderr: expect.stringContaining('--token is required') });
+    expect(await runCli(['--base-url', sandbox.url, '--token', TOKEN, '--only', 'payAll'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no operation "payAll" in the spec; known: listPayouts, createPayout'),
+    });
+    const closed = await closedPort();
+    expect(await runCli(['--base-url', `http://127.0.0.1:${closed}`, '--token', TOKEN])).toMatchObject({
+      code: 2,
+      stderr: `verify: cannot reach the provider at http://127.0.0.1:${closed}: ECONNREFUSED\n`,
+    });
+    expect(await runCli(['--colour'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
+  });
+});

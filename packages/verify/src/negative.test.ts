@@ -1,0 +1,50 @@
+// The invalid inputs are derived from the real bundled spec, not written per operation.
+import { describe, expect, it } from 'vitest';
+import { invalidCases } from './negative.js';
+import { Spec } from './spec.js';
+
+const spec = Spec.load();
+const casesOf = (operationId: string, ids: Record<string, string> = {}) =>
+  invalidCases(spec, spec.operation(operationId), ids).map((c) => `${c.field}: ${c.fault}`);
+
+describe('invalid inputs derived from the schemas', () => {
+  it('removes each required body field, gives each a wrong type, and tries an unknown value for each enum', () => {
+    const cases = casesOf('createPayout');
+    for (const field of ['loan', 'account', 'type', 'amount', 'method', 'payout_to', 'credit_bank_id']) {
+      expect(cases).toContain(`body.${field}: required field removed`);
+    }
+    expect(cases).toContain('body.amount: wrong type (string where integer is expected)');
+    expect(cases).toContain('body.loan: wrong type (number where string is expected)');
+    expect(cases).toContain('body.type: unknown enum value "not-a-type"');
+    expect(cases).toContain('body.payout_to: unknown enum value "not-a-payout-to"');
+  });
+
+  it('uses the oneOf branch the example belongs to (the success callback)', () => {
+    const cases = casesOf('receivePayoutCallback');
+    expect(cases).toContain('body.utr: required field removed');
+    expect(cases).toContain('body.status: unknown enum value "not-a-status"');
+    expect(cases).not.toContain('body.failed_remark: required field removed');
+  });
+
+  it('breaks the UUID in the path and keeps the given id where the fault is elsewhere', () => {
+    const cases = invalidCases(spec, spec.operation('processPayout'), { id: 'c41d6e2a-8b3f-4d5e-9a7c-1f2e3d4c5b6a' });
+    expect(cases.find((c) => c.field === 'path.id')?.pathParams).toEqual({ id: 'not-a-uuid' });
+    expect(cases.find((c) => c.field === 'body.utr')?.pathParams).toEqual({ id: 'c41d6e2a-8b3f-4d5e-9a7c-1f2e3d4c5b6a' });
+    expect(casesOf('retryFailedPayout')).toEqual(['path.id: malformed UUID']);
+  });
+
+  it('steps just outside integer query bounds and tries unknown enum values in the query', () => {
+    const cases = casesOf('listPayouts');
+    expect(cases).toEqual(
+      expect.arrayContaining([
+        'query.page: below minimum 1',
+        'query.page_size: below minimum 1',
+        'query.page_size: above maximum 100',
+        'query.status: unknown enum value "not-a-status"',
+        'query.ordering: unknown enum value "not-a-ordering"',
+      ]),
+    );
+    const pageSize = invalidCases(spec, spec.operation('listPayouts'), {}).find((c) => c.fault === 'above maximum 100');
+    expect(pageSize?.query).toEqual({ page_size: '101' });
+  });
+});

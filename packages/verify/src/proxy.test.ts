@@ -1,0 +1,101 @@
+// Passive mode for real: `pnpm verify proxy` (the built CLI, which runs Prism's proxy) in front of
+// the sandbox, then in front of a broken one; the client sees every answer that breaks the spec.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@payouts/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBugProxy } from './test-support/bug-proxy.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const TOKEN = 'verify-proxy-token';
+const CREATE_BODY = {
+  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
+  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
+  type: 'disbursement',
+  amount: 120000,
+  method: 'neft',
+  payout_to: 'borrower',
+  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
+};
+
+/** Starts `verify proxy --target`, resolves with the URL it prints once it listens. */
+function startProxyCli(target: string): Promise<{ url: string; child: ChildProcess; log: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'proxy', '--target', target], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      if (url) resolve({ url, child, log: () => stderr });
+    });
+    child.once('exit', (code) => reject(new Error(`verify proxy exited ${code}: ${stdout}${stderr}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+const createPayout = (base: string, token?: string) =>
+  fetch(`${base}/v1/lms/payouts/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(CREATE_BODY),
+  });
+
+let sandbox: { url: string; stop(): Promise<void> };
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('pnpm verify proxy', () => {
+  it('passes conforming answers through unchanged, and turns one that breaks the spec into a 500 naming the field', async () => {
+    const broken = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
+    const good = await startProxyCli(sandbox.url);
+    const bad = await startProxyCli(broken.url);
+    try {
+      const ok = await createPayout(good.url, TOKEN);
+      expect(ok.status).toBe(201);
+      expect(await ok.json()).toMatchObject({ status: 'pending', amount: 120000 });
+
+      // bad input still reaches the provider, whose (documented) 400 passes through
+      const invalid = await fetch(`${good.url}/v1/lms/payouts/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ ...CREATE_BODY, amount: 'lots' }),
+      });
+      expect(invalid.status).toBe(400);
+      expect(await invalid.json()).toHaveProperty('amount');
+
+      const violating = await createPayout(bad.url, TOKEN);
+      expect(violating.status).toBe(500);
+      expect(violating.headers.get('content-type')).toBe('application/problem+json');
+      const problem = (await violating.json()) as { type: string; validation: { location: string[]; message: string }[] };
+      expect(problem.type).toMatch(/VIOLATIONS$/);
+      expect(problem.validation).toContainEqual(
+        expect.objectContaining({ location: ['response', 'body', 'amount'], message: expect.stringMatching(/amount must be integer/) }),
+      );
+    } finally {
+      expect(await stop(good.child)).toBe(0);
+      expect(await stop(bad.child)).toBe(0);
+      await broken.stop();
+    }
+  });
+
+  it('refuses a target that is not a URL, naming it', async () => {
+    const child = spawn(process.execPath, [CLI, 'proxy', '--target', 'sandbox:4020x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^verify: --target "sandbox:4020x" is not a URL/);
+  });
+});

@@ -1,0 +1,139 @@
+// A broken provider for the tests: a loopback proxy in front of a real sandbox that injects
+// exactly one realistic bug, so there is no second fake backend to keep in step with the spec.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const BUGS = {
+  /** Decimal amounts serialised as strings (Django REST framework's DecimalField default). */
+  'wrong-type': 'amount is sent as a string',
+  /** A serializer that forgot a field in its `fields` list. */
+  'missing-field': 'is_imported is left out of every payout',
+  /** A CharField without null=True: an unset utr comes out as "" instead of null. */
+  'nullable-made-non-null': 'utr is "" instead of null until the payout is processed',
+  /** An unhandled exception on a body that fails validation. */
+  'server-error-on-bad-input': 'createPayout answers 500 instead of 400 for an invalid body',
+  /** The framework's default error page instead of the JSON error model. */
+  'text-plain-error': 'every 400 answer is text/plain',
+  /** page_size is clamped silently instead of rejected. */
+  'bad-input-accepted': 'listPayouts answers 200 to a page_size out of bounds',
+  /** Authentication middleware left out: a request without a token is served anyway. */
+  'auth-ignored': 'a request with no token is served as if it had a valid one',
+  /** mark_processed does not check the payout's status. */
+  'wrong-transition-accepted': 'processPayout marks a payout processed from any status',
+} as const;
+
+export type Bug = keyof typeof BUGS;
+
+export interface BugProxy {
+  url: string;
+  stop(): Promise<void>;
+}
+
+type Payout = Record<string, unknown> & { id: string; status: string };
+
+const isPayout = (value: unknown): value is Payout =>
+  value !== null && typeof value === 'object' && typeof (value as Payout).id === 'string' && typeof (value as Payout).status === 'string';
+
+/** Applies `change` to every payout in a body: a payout itself, or a page of them. */
+function eachPayout(body: unknown, change: (payout: Payout) => void): void {
+  if (isPayout(body)) change(body);
+  const results = (body as { results?: unknown } | null)?.results;
+  if (Array.isArray(results)) results.filter(isPayout).forEach(change);
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export async function startBugProxy(target: string, bug: Bug, validToken: string): Promise<BugProxy> {
+  // Every payout seen passing by, so a wrongly accepted transition can answer one.
+  const seen = new Map<string, Payout>();
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', target);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' && name !== 'host' && name !== 'content-length' ? [[name, value]] : [])),
+    );
+    if (bug === 'auth-ignored' && !headers.authorization) headers.authorization = `Bearer ${validToken}`;
+    if (bug === 'bad-input-accepted' && url.pathname === '/v1/lms/payouts/' && request.method === 'GET') {
+      const size = Number(url.searchParams.get('page_size'));
+      if (url.searchParams.has('page_size') && !(size >= 1 && size <= 100)) url.searchParams.set('page_size', String(Math.min(100, Math.max(1, size || 1))));
+    }
+    const requestBody = await readBody(request);
+    const upstream = await fetch(url, {
+      method: request.method,
+      headers,
+      body: requestBody.length ? requestBody : undefined,
+    });
+    let answer: Answer = {
+      status: upstream.status,
+      headers: Object.fromEntries([...upstream.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name))),
+      body: await upstream.text(),
+    };
+    answer = inject(request.method ?? 'GET', url, requestBody, answer);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  }
+
+  function inject(method: string, url: URL, requestBody: Buffer, answer: Answer): Answer {
+    const json = (answer.headers['content-type'] ?? '').includes('json') && answer.body ? (JSON.parse(answer.body) as unknown) : undefined;
+    if (json !== undefined) eachPayout(json, (payout) => seen.set(payout.id, structuredClone(payout)));
+    const rewrite = (change: (payout: Payout) => void): Answer => {
+      if (json === undefined) return answer;
+      eachPayout(json, change);
+      return { ...answer, body: JSON.stringify(json) };
+    };
+    switch (bug) {
+      case 'wrong-type':
+        return rewrite((payout) => (payout.amount = String(payout.amount)));
+      case 'missing-field':
+        return rewrite((payout) => delete payout.is_imported);
+      case 'nullable-made-non-null':
+        return rewrite((payout) => (payout.utr ??= ''));
+      case 'server-error-on-bad-input':
+        if (method === 'POST' && url.pathname === '/v1/lms/payouts/' && answer.status === 400) {
+          return { status: 500, headers: { 'content-type': 'application/json' }, body: '{"detail":"Internal Server Error"}' };
+        }
+        return answer;
+      case 'text-plain-error':
+        if (answer.status === 400) return { ...answer, headers: { ...answer.headers, 'content-type': 'text/plain; charset=utf-8' }, body: `Bad Request: ${answer.body}` };
+        return answer;
+      case 'wrong-transition-accepted': {
+        const id = /^\/v1\/lms\/payouts\/([^/]+)\/mark_processed\/$/.exec(url.pathname)?.[1];
+        const payout = id ? seen.get(id) : undefined;
+        if (answer.status !== 409 || !payout) return answer;
+        const body = JSON.parse(requestBody.toString() || '{}') as { utr?: string; processed_at?: number };
+        const processed = { ...payout, status: 'processed', utr: body.utr ?? null, processed_at: body.processed_at ?? null };
+        seen.set(processed.id, processed);
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(processed) };
+      }
+      default:
+        return answer;
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      response.writeHead(502, { 'content-type': 'text/plain' });
+      response.end(`bug proxy: ${error.message}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

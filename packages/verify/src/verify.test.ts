@@ -1,0 +1,99 @@
+// The proof: a real sandbox passes every check, and each of eight broken providers (the same
+// sandbox behind a proxy that injects one realistic bug) is caught, naming operation and field.
+import { startSandbox } from '@payouts/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUGS, startBugProxy, type Bug } from './test-support/bug-proxy.js';
+import { renderText, type Check } from './report.js';
+import { verifyProvider } from './verify.js';
+
+const TOKEN = 'verify-test-token';
+let sandbox: { url: string; stop(): Promise<void> };
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+const failuresOf = (checks: Check[]) => checks.filter((c) => !c.passed);
+
+describe('against the conforming sandbox', () => {
+  it('passes every check, with every operation and every kind of check exercised', async () => {
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN });
+    expect(failuresOf(report.checks), renderText(report)).toEqual([]);
+    expect(report.failed).toBe(0);
+    const operations = new Set(report.checks.map((c) => c.operationId));
+    expect([...operations].sort()).toEqual(
+      ['createPayout', 'exportPayoutsForBank', 'listPayouts', 'listUnmatchedPayouts', 'processPayout', 'receivePayoutCallback', 'retryFailedPayout'],
+    );
+    const names = report.checks.map((c) => `${c.operationId} ${c.name}`);
+    // one of each kind: auth, example request, lifecycle, invalid input of each sort
+    for (const expected of [
+      'listPayouts no-token: $statusCode == 401',
+      'exportPayoutsForBank wrong-token: $statusCode == 401',
+      'listUnmatchedPayouts example: answer matches the spec',
+      'createPayout replay-create: $response.body#/id == $steps.create.outputs.id',
+      'receivePayoutCallback same-callback-again: $response.body#/updated_at == $steps.callback-failed.outputs.updated_at',
+      'retryFailedPayout retry-again: $statusCode == 409',
+      'createPayout body.amount: required field removed is rejected',
+      'createPayout body.method: unknown enum value "not-a-method" is rejected',
+      'processPayout body.processed_at: wrong type (string where integer is expected) is rejected',
+      'retryFailedPayout path.id: malformed UUID is rejected',
+      'listPayouts query.page_size: above maximum 100 is rejected',
+    ]) {
+      expect(names).toContain(expected);
+    }
+    expect(report.requests).toBeGreaterThan(report.checks.length / 3);
+  });
+
+  it('checks only one operation with `only`', async () => {
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' });
+    expect(report.failed, renderText(report)).toBe(0);
+    expect(new Set(report.checks.map((c) => c.operationId))).toEqual(new Set(['retryFailedPayout']));
+    expect(report.checks.length).toBeGreaterThan(5);
+  });
+
+  it('rejects an operation the spec does not have, naming the known ones', async () => {
+    await expect(verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'deletePayout' })).rejects.toThrow(/no operation "deletePayout".*listPayouts/);
+  });
+
+  it('fails every authenticated check when the token is not one the provider accepts', async () => {
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: 'not-a-token-the-sandbox-knows', only: 'listPayouts' });
+    const example = report.checks.find((c) => c.name === 'example: $statusCode == 200');
+    expect(example).toMatchObject({ passed: false, got: expect.stringMatching(/^401/) });
+  });
+});
+
+// Each bug, and where the report must say it is: the operation and the field.
+const CAUGHT: Record<Bug, { operationId: string; field: RegExp }> = {
+  'wrong-type': { operationId: 'createPayout', field: /\bamount\b/ },
+  'missing-field': { operationId: 'createPayout', field: /\bis_imported\b/ },
+  'nullable-made-non-null': { operationId: 'createPayout', field: /^utr$/ },
+  'server-error-on-bad-input': { operationId: 'createPayout', field: /^body\.credit_bank_id$/ },
+  'text-plain-error': { operationId: 'createPayout', field: /^body\.amount$/ },
+  'bad-input-accepted': { operationId: 'listPayouts', field: /^query\.page_size$/ },
+  'auth-ignored': { operationId: 'receivePayoutCallback', field: /^header Authorization$/ },
+  'wrong-transition-accepted': { operationId: 'processPayout', field: /^status$/ },
+};
+
+describe.each(Object.keys(BUGS) as Bug[])('against a provider whose %s', (bug) => {
+  it(`catches it (${BUGS[bug]}), naming the operation and the field`, async () => {
+    const proxy = await startBugProxy(sandbox.url, bug, TOKEN);
+    try {
+      const report = await verifyProvider({ baseUrl: proxy.url, token: TOKEN });
+      const { operationId, field } = CAUGHT[bug];
+      const failures = failuresOf(report.checks);
+      expect(failures.length).toBeGreaterThan(0);
+      const caught = failures.filter((c) => c.operationId === operationId && field.test(c.field ?? ''));
+      expect(caught, renderText(report)).not.toEqual([]);
+      expect(caught[0].curl).toMatch(/^curl -i -X /);
+      // and a person reading the text report sees the same
+      const text = renderText(report);
+      expect(text).toMatch(new RegExp(`✗ ${operationId}: \\d+/\\d+ checks passed`));
+      expect(text).toMatch(/^FAIL: \d+ passed, [1-9]\d* failed/m);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
