@@ -1,9 +1,9 @@
 // Passive mode for real: `pnpm verify proxy` (the built CLI, which runs Prism's proxy) in front of
-// the sandbox, then in front of a broken one; the client sees every answer that breaks the spec.
+// the provider, then in front of a broken one; the client sees every answer that breaks the spec.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startConformingProvider, type Provider } from './test-support/provider.js';
 import { startBugProxy } from './test-support/bug-proxy.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -48,18 +48,18 @@ const createPayout = (base: string, token?: string) =>
     body: JSON.stringify(CREATE_BODY),
   });
 
-let sandbox: { url: string; stop(): Promise<void> };
+let provider: Provider;
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+  provider = await startConformingProvider([TOKEN]);
 });
 afterAll(async () => {
-  await sandbox?.stop();
+  await provider?.stop();
 });
 
 describe('pnpm verify proxy', () => {
   it('passes conforming answers through unchanged, and turns one that breaks the spec into a 500 naming the field', async () => {
-    const broken = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
-    const good = await startProxyCli(sandbox.url);
+    const broken = await startBugProxy(provider.url, 'wrong-type', TOKEN);
+    const good = await startProxyCli(provider.url);
     const bad = await startProxyCli(broken.url);
     try {
       const ok = await createPayout(good.url, TOKEN);

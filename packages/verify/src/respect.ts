@@ -72,19 +72,28 @@ export async function workflowsOf(file: string): Promise<Map<string, Map<string,
   );
 }
 
+/**
+ * Runs each Arazzo file in its own Respect process, side by side (each creates its own payouts),
+ * limited to the workflows that call `only` when it is given.
+ */
 export async function runRespect(options: { spec: Spec; files: string[]; baseUrl: string; token: string; only?: string }): Promise<RespectRun> {
-  const workflowsByFile = new Map(await Promise.all(options.files.map(async (file) => [basename(file), await workflowsOf(file)] as const)));
-  const selected = [...workflowsByFile.values()].flatMap((workflows) =>
-    [...workflows].filter(([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only)).map(([id]) => id),
-  );
+  const runs = await Promise.all(options.files.map((file) => runFile(options, file)));
+  return { checks: runs.flatMap((r) => r.checks), requests: runs.reduce((sum, r) => sum + r.requests, 0) };
+}
+
+async function runFile(options: { spec: Spec; baseUrl: string; token: string; only?: string }, file: string): Promise<RespectRun> {
+  const workflows = await workflowsOf(file);
+  const selected = [...workflows]
+    .filter(([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only))
+    .map(([id]) => id);
   if (selected.length === 0) return { checks: [], requests: 0 };
 
   const outDir = await mkdtemp(join(tmpdir(), 'payouts-verify-'));
   try {
     const logFile = join(outDir, 'respect.json');
-    const args = [REDOCLY, 'respect', ...options.files, '--server', `${SOURCE_NAME}=${options.baseUrl}`, '--json-output', logFile];
+    const args = [REDOCLY, 'respect', file, '--server', `${SOURCE_NAME}=${options.baseUrl}`, '--json-output', logFile];
     args.push('--severity', SEVERITY, '--no-secrets-masking');
-    if (options.only) args.push('--workflow', ...selected);
+    if (options.only) for (const id of selected) args.push('--workflow', id);
     const output = await run(args, {
       ...process.env,
       ...RESPECT_ENV,
@@ -95,18 +104,17 @@ export async function runRespect(options: { spec: Spec; files: string[]; baseUrl
     try {
       log = JSON.parse(await readFile(logFile, 'utf8')) as RespectLog;
     } catch {
-      throw new Error(`redocly respect wrote no results; its output:\n${output.replace(/\s*╔[^]*?╚═*╝\n?/, '')}`);
+      throw new Error(`redocly respect wrote no results for ${basename(file)}; its output:\n${output.replace(/\s*╔[^]*?╚═*╝\n?/, '')}`);
     }
     const checks: Check[] = [];
     let requests = 0;
-    for (const [file, result] of Object.entries(log.files)) {
+    for (const result of Object.values(log.files)) {
       requests += result.totalRequests;
-      const workflows = workflowsByFile.get(basename(file));
       for (const workflow of result.executedWorkflows) {
         for (const step of workflow.executedSteps) {
-          const info = workflows?.get(step.workflowId)?.get(step.stepId);
+          const info = workflows.get(step.workflowId)?.get(step.stepId);
           if (!info || (options.only && info.operationId !== options.only)) continue;
-          checks.push(...stepChecks(options.spec, file, info, step, options.token));
+          checks.push(...stepChecks(options.spec, basename(file), info, step, options.token));
         }
       }
     }

@@ -71,7 +71,7 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
     const upstream = await fetch(url, {
       method: request.method,
       headers,
-      body: requestBody.length ? requestBody : undefined,
+      body: requestBody.length ? new Uint8Array(requestBody) : undefined,
     });
     let answer: Answer = {
       status: upstream.status,

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// How long a full verification of a local provider (the sandbox) takes, and what it costs
+// against a baseline measured in the same run: the same number of plain sequential requests
+// (what the checks would cost with no Respect, no validation, no report).
+//
+// Usage: pnpm --filter @payouts/verify bench [-- --runs 5]
+import { startSandbox } from '@payouts/sandbox';
+import { parseArgs } from 'node:util';
+import { verifyProvider } from '../dist/index.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+const TOKEN = 'bench-token';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timed(fn) {
+  const started = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - started, result };
+}
+
+async function plainLoop(url, count) {
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${url}/v1/lms/payouts/?page_size=15`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await response.arrayBuffer();
+  }
+}
+
+const sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+try {
+  await verifyProvider({ baseUrl: sandbox.url, token: TOKEN }); // warm-up: disk cache, JIT
+  const full = [];
+  const invalidOnly = [];
+  const loop = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const run = await timed(() => verifyProvider({ baseUrl: sandbox.url, token: TOKEN }));
+    full.push(run.ms);
+    last = run.result;
+    // one operation without workflows of its own: retryFailedPayout is in every lifecycle
+    // workflow, so this times Respect's start-up plus the lifecycle for a single operation
+    invalidOnly.push((await timed(() => verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' }))).ms);
+    loop.push((await timed(() => plainLoop(sandbox.url, last.requests))).ms);
+  }
+  const fullMs = median(full);
+  const loopMs = median(loop);
+  console.log(`full verification of the sandbox (median of ${runs}):`);
+  console.log(`  ${(fullMs / 1000).toFixed(2)} s, ${last.checks.length} checks, ${last.requests} requests, ${last.failed} failed`);
+  console.log(`  --only retryFailedPayout: ${(median(invalidOnly) / 1000).toFixed(2)} s`);
+  console.log(`baseline, ${last.requests} plain sequential GETs to the same sandbox: ${(loopMs / 1000).toFixed(3)} s`);
+  console.log(`ratio full / baseline: ${(fullMs / loopMs).toFixed(1)}x`);
+} finally {
+  await sandbox.stop();
+}
