@@ -1,0 +1,1 @@
+export { startSandbox, DEFAULT_TOKEN, type Sandbox, type SandboxOptions } from './sandbox.js';
