@@ -6,8 +6,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConformingProvider, type Provider } from './test-support/provider.js';
 import type { Report } from './report.js';
 import { startBugProxy } from './test-support/bug-proxy.js';
 
@@ -32,15 +32,15 @@ function closedPort(): Promise<number> {
   });
 }
 
-let provider: Provider;
+let sandbox: { url: string; stop(): Promise<void> };
 let outDir: string;
 
 beforeAll(async () => {
-  provider = await startConformingProvider([TOKEN]);
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
   outDir = await mkdtemp(join(tmpdir(), 'verify-cli-test-'));
 });
 afterAll(async () => {
-  await provider?.stop();
+  await sandbox?.stop();
   await rm(outDir, { recursive: true, force: true });
 });
 
@@ -48,7 +48,7 @@ describe('pnpm verify', () => {
   it('exits 0 against a conforming provider and writes JUnit and JSON reports', async () => {
     const junit = join(outDir, 'ok.xml');
     const json = join(outDir, 'ok.json');
-    const { code, stdout, stderr } = await runCli(['--base-url', provider.url, '--token', TOKEN, '--junit', junit, '--json', json]);
+    const { code, stdout, stderr } = await runCli(['--base-url', sandbox.url, '--token', TOKEN, '--junit', junit, '--json', json]);
     expect(stderr).toBe('');
     expect(code, stdout).toBe(0);
     expect(stdout).toMatch(/^✓ createPayout: (\d+)\/\1 checks passed$/m);
@@ -56,7 +56,7 @@ describe('pnpm verify', () => {
     expect(stdout).not.toContain(TOKEN);
 
     const report = JSON.parse(await readFile(json, 'utf8')) as Report;
-    expect(report).toMatchObject({ baseUrl: provider.url, failed: 0 });
+    expect(report).toMatchObject({ baseUrl: sandbox.url, failed: 0 });
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="payouts contract verification" tests="(\d+)" failures="0"/);
     expect(xml.match(/<testsuite /g)).toHaveLength(7);
@@ -64,7 +64,7 @@ describe('pnpm verify', () => {
   });
 
   it('exits 1 against a broken provider and shows expected vs got with a curl line to reproduce it', async () => {
-    const proxy = await startBugProxy(provider.url, 'wrong-type', TOKEN);
+    const proxy = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
     try {
       const junit = join(outDir, 'broken.xml');
       const { code, stdout } = await runCli(['--base-url', proxy.url, '--token', TOKEN, '--only', 'createPayout', '--junit', junit]);
@@ -87,8 +87,8 @@ describe('pnpm verify', () => {
       code: 2,
       stderr: expect.stringContaining('--base-url "localhost:4020" is not a URL: it must start with http:// or https://'),
     });
-    expect(await runCli(['--base-url', provider.url])).toMatchObject({ code: 2, stderr: expect.stringContaining('--token is required') });
-    expect(await runCli(['--base-url', provider.url, '--token', TOKEN, '--only', 'payAll'])).toMatchObject({
+    expect(await runCli(['--base-url', sandbox.url])).toMatchObject({ code: 2, stderr: expect.stringContaining('--token is required') });
+    expect(await runCli(['--base-url', sandbox.url, '--token', TOKEN, '--only', 'payAll'])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('no operation "payAll" in the spec; known: listPayouts, createPayout'),
     });

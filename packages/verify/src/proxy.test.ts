@@ -1,25 +1,18 @@
 // Passive mode for real: `pnpm verify proxy` (the built CLI, which runs Prism's proxy) in front of
-// the provider, then in front of a broken one; the client sees every answer that breaks the spec.
+// the sandbox, then in front of a broken one; the client sees every answer that breaks the spec.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConformingProvider, type Provider } from './test-support/provider.js';
+import { Spec } from './spec.js';
 import { startBugProxy } from './test-support/bug-proxy.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'verify-proxy-token';
-const CREATE_BODY = {
-  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
-  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
-  type: 'disbursement',
-  amount: 120000,
-  method: 'neft',
-  payout_to: 'borrower',
-  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
-};
+const CREATE_BODY = Spec.load().operation('createPayout').requestBody?.example as Record<string, unknown>;
 
 /** Starts `verify proxy --target`, resolves with the URL it prints once it listens. */
-function startProxyCli(target: string): Promise<{ url: string; child: ChildProcess; log: () => string }> {
+function startProxyCli(target: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [CLI, 'proxy', '--target', target], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -28,7 +21,7 @@ function startProxyCli(target: string): Promise<{ url: string; child: ChildProce
     child.stdout?.on('data', (chunk) => {
       stdout += chunk;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-      if (url) resolve({ url, child, log: () => stderr });
+      if (url) resolve({ url, child });
     });
     child.once('exit', (code) => reject(new Error(`verify proxy exited ${code}: ${stdout}${stderr}`)));
   });
@@ -48,18 +41,18 @@ const createPayout = (base: string, token?: string) =>
     body: JSON.stringify(CREATE_BODY),
   });
 
-let provider: Provider;
+let sandbox: { url: string; stop(): Promise<void> };
 beforeAll(async () => {
-  provider = await startConformingProvider([TOKEN]);
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
 });
 afterAll(async () => {
-  await provider?.stop();
+  await sandbox?.stop();
 });
 
 describe('pnpm verify proxy', () => {
   it('passes conforming answers through unchanged, and turns one that breaks the spec into a 500 naming the field', async () => {
-    const broken = await startBugProxy(provider.url, 'wrong-type', TOKEN);
-    const good = await startProxyCli(provider.url);
+    const broken = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
+    const good = await startProxyCli(sandbox.url);
     const bad = await startProxyCli(broken.url);
     try {
       const ok = await createPayout(good.url, TOKEN);

@@ -1,26 +1,26 @@
-// The proof: a conforming provider passes every check, and each of eight broken providers (the same
-// provider behind a proxy that injects one realistic bug) is caught, naming operation and field.
+// The proof: the real sandbox passes every check, and each of eight broken providers (the same
+// sandbox behind a proxy that injects one realistic bug) is caught, naming operation and field.
+import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConformingProvider, type Provider } from './test-support/provider.js';
 import { BUGS, startBugProxy, type Bug } from './test-support/bug-proxy.js';
 import { renderText, type Check } from './report.js';
 import { verifyProvider } from './verify.js';
 
 const TOKEN = 'verify-test-token';
-let provider: Provider;
+let sandbox: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  provider = await startConformingProvider([TOKEN]);
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
 });
 afterAll(async () => {
-  await provider?.stop();
+  await sandbox?.stop();
 });
 
 const failuresOf = (checks: Check[]) => checks.filter((c) => !c.passed);
 
-describe('against a conforming provider', () => {
+describe('against the sandbox (a conforming provider)', () => {
   it('passes every check, with every operation and every kind of check exercised', async () => {
-    const report = await verifyProvider({ baseUrl: provider.url, token: TOKEN });
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN });
     expect(failuresOf(report.checks), renderText(report)).toEqual([]);
     expect(report.failed).toBe(0);
     const operations = new Set(report.checks.map((c) => c.operationId));
@@ -48,18 +48,18 @@ describe('against a conforming provider', () => {
   });
 
   it('checks only one operation with `only`', async () => {
-    const report = await verifyProvider({ baseUrl: provider.url, token: TOKEN, only: 'retryFailedPayout' });
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' });
     expect(report.failed, renderText(report)).toBe(0);
     expect(new Set(report.checks.map((c) => c.operationId))).toEqual(new Set(['retryFailedPayout']));
     expect(report.checks.length).toBeGreaterThan(5);
   });
 
   it('rejects an operation the spec does not have, naming the known ones', async () => {
-    await expect(verifyProvider({ baseUrl: provider.url, token: TOKEN, only: 'deletePayout' })).rejects.toThrow(/no operation "deletePayout".*listPayouts/);
+    await expect(verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'deletePayout' })).rejects.toThrow(/no operation "deletePayout".*listPayouts/);
   });
 
   it('fails every authenticated check when the token is not one the provider accepts', async () => {
-    const report = await verifyProvider({ baseUrl: provider.url, token: 'not-a-token-the-provider-knows', only: 'listPayouts' });
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: 'not-a-token-the-provider-knows', only: 'listPayouts' });
     const example = report.checks.find((c) => c.name === 'example: $statusCode == 200');
     expect(example).toMatchObject({ passed: false, got: expect.stringMatching(/^401/) });
   });
@@ -79,7 +79,7 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp }> = {
 
 describe.each(Object.keys(BUGS) as Bug[])('against a provider whose %s', (bug) => {
   it(`catches it (${BUGS[bug]}), naming the operation and the field`, async () => {
-    const proxy = await startBugProxy(provider.url, bug, TOKEN);
+    const proxy = await startBugProxy(sandbox.url, bug, TOKEN);
     try {
       const report = await verifyProvider({ baseUrl: proxy.url, token: TOKEN });
       const { operationId, field } = CAUGHT[bug];
