@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// How long a full verification of a local provider (the sandbox) takes, and what it costs
-// against a baseline measured in the same run: the same number of plain sequential requests
-// (what the checks would cost with no Respect, no validation, no report).
+// How long a full verification of a local provider (the sandbox) takes, against two baselines
+// measured in the same run: the same number of plain sequential requests (the checks' traffic
+// with no Respect, no validation, no report), and one start of the Redocly CLI (the fixed cost
+// of each of the two Respect processes that run side by side).
 //
 // Usage: pnpm --filter @payouts/verify bench [-- --runs 5]
 import { startSandbox } from '@payouts/sandbox';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { verifyProvider } from '../dist/index.js';
 
@@ -31,25 +34,28 @@ const sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
 try {
   await verifyProvider({ baseUrl: sandbox.url, token: TOKEN }); // warm-up: disk cache, JIT
   const full = [];
-  const invalidOnly = [];
+  const oneOperation = [];
+  const cliStart = [];
+  const redocly = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
   const loop = [];
   let last;
   for (let i = 0; i < runs; i++) {
     const run = await timed(() => verifyProvider({ baseUrl: sandbox.url, token: TOKEN }));
     full.push(run.ms);
     last = run.result;
-    // one operation without workflows of its own: retryFailedPayout is in every lifecycle
-    // workflow, so this times Respect's start-up plus the lifecycle for a single operation
-    invalidOnly.push((await timed(() => verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' }))).ms);
+    // retryFailedPayout is in every lifecycle workflow: Respect's start-up and the whole lifecycle
+    oneOperation.push((await timed(() => verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' }))).ms);
+    cliStart.push((await timed(() => execFileSync(process.execPath, [redocly, '--version'], { stdio: 'ignore', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' } }))).ms);
     loop.push((await timed(() => plainLoop(sandbox.url, last.requests))).ms);
   }
   const fullMs = median(full);
   const loopMs = median(loop);
   console.log(`full verification of the sandbox (median of ${runs}):`);
   console.log(`  ${(fullMs / 1000).toFixed(2)} s, ${last.checks.length} checks, ${last.requests} requests, ${last.failed} failed`);
-  console.log(`  --only retryFailedPayout: ${(median(invalidOnly) / 1000).toFixed(2)} s`);
-  console.log(`baseline, ${last.requests} plain sequential GETs to the same sandbox: ${(loopMs / 1000).toFixed(3)} s`);
-  console.log(`ratio full / baseline: ${(fullMs / loopMs).toFixed(1)}x`);
+  console.log(`  --only retryFailedPayout: ${(median(oneOperation) / 1000).toFixed(2)} s`);
+  console.log(`baseline 1, ${last.requests} plain sequential GETs to the same sandbox: ${(loopMs / 1000).toFixed(3)} s`);
+  console.log(`baseline 2, one start of the Redocly CLI (redocly --version): ${(median(cliStart) / 1000).toFixed(2)} s`);
+  console.log(`ratio full / baseline 1: ${(fullMs / loopMs).toFixed(1)}x; full / baseline 2: ${(fullMs / median(cliStart)).toFixed(1)}x`);
 } finally {
   await sandbox.stop();
 }

@@ -97,6 +97,10 @@ describe('pnpm verify', () => {
       code: 2,
       stderr: `verify: cannot reach the provider at http://127.0.0.1:${closed}: ECONNREFUSED\n`,
     });
+    expect(await runCli(['--base-url', sandbox.url, '--token', 'expired'])).toMatchObject({
+      code: 2,
+      stderr: 'verify: the provider rejects the token: GET /v1/lms/payouts/ answered 401 (check --token)\n',
+    });
     expect(await runCli(['--colour'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
   });
 });

@@ -24,7 +24,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   if (!options.token) throw new Error('a bearer token is required (--token)');
   const spec = Spec.load();
   if (options.only) spec.operation(options.only); // fails early, naming the known operations
-  await assertReachable(baseUrl, spec);
+  await preflight(baseUrl, options.token, spec);
 
   const [respect, invalid] = await Promise.all([
     runRespect({ spec, files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO], baseUrl, token: options.token, only: options.only }),
@@ -33,14 +33,20 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   return summarise(baseUrl, options.only, startedAt, [...respect.checks, ...invalid.checks], respect.requests + invalid.requests);
 }
 
-/** One plain request first, so an unreachable provider is one clear error rather than 100 failures. */
-async function assertReachable(baseUrl: string, spec: Spec): Promise<void> {
-  const probe = spec.operations.find((op) => op.method === 'get') ?? spec.operations[0];
+/**
+ * One plain request first, so an unreachable provider or a token it rejects is one clear error
+ * rather than a hundred failed checks.
+ */
+async function preflight(baseUrl: string, token: string, spec: Spec): Promise<void> {
+  const probe = spec.operations.find((op) => op.method === 'get' && !op.parameters.some((p) => p.in === 'path')) ?? spec.operations[0];
+  const request = buildRequest(baseUrl, token, probe, {}, {});
+  let status: number;
   try {
-    await send({ method: 'get', url: `${baseUrl}${probe.path.replace(/\{[^}]+\}/g, 'x')}`, headers: {} });
+    ({ status } = await send(request));
   } catch (error) {
     throw new Error(`cannot reach the provider at ${baseUrl}: ${(error as Error).message.replace(/^.* failed: /, '')}`);
   }
+  if (status === 401) throw new Error(`the provider rejects the token: ${probe.method.toUpperCase()} ${probe.path} answered 401 (check --token)`);
 }
 
 function buildRequest(baseUrl: string, token: string, op: Operation, pathParams: Record<string, string>, query: Record<string, string>, body?: Json): SentRequest {
