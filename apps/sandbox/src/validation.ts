@@ -154,7 +154,10 @@ function commonConstTag(branches: Schema[]): string | undefined {
 }
 
 function collect(into: FieldErrors, errors: ErrorObject[] | null | undefined): void {
+  // A value of the wrong type gets that one message, not also the enum or format it cannot meet.
+  const mistyped = new Set((errors ?? []).filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const error of errors ?? []) {
+    if (error.keyword !== 'type' && errorSubject(error) === undefined && mistyped.has(error.instancePath)) continue;
     const path = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     const about = errorSubject(error);
     if (about !== undefined) path.push(about);
@@ -230,7 +233,7 @@ function describe(error: ErrorObject): string {
     case 'maxItems':
       return `Ensure this field has no more than ${p.limit} elements.`;
     case 'uniqueItems':
-      return `Items must be unique: items ${p.j} and ${p.i} are the same.`;
+      return `Items must be unique: items ${Math.min(p.i, p.j)} and ${Math.max(p.i, p.j)} are the same.`;
     case 'enum':
       return `${show(error.data)} is not a valid choice. Choices: ${(p.allowedValues as unknown[]).map(String).join(', ')}.`;
     case 'const':
