@@ -1,0 +1,165 @@
+import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PortInUseError, startPrism, urlHost, type PrismLogLevel, type PrismProcess } from './prism.js';
+import { bundledSpecPath, prepareSpec, type Operation, type OperationIndex } from './spec.js';
+import { ContractViolationError, errorBodyFor, parseViolationHeader, routeViolation, type ContractViolation } from './violations.js';
+
+export interface MockOptions {
+  /** Port to listen on; 0 picks a free one (read it back from `port`). Default 4010. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Generate bodies from the schemas instead of answering the spec's examples. */
+  dynamic?: boolean;
+  /** With `dynamic`, the same seed generates the same bodies. */
+  seed?: string | number;
+  /**
+   * Strict mode: an answer of the mock that breaks the spec becomes a 500 naming the violation
+   * (Prism's `--errors`), and `stop()` rejects while violations nobody checked remain.
+   */
+  errors?: boolean;
+  /** OpenAPI document to serve; default `@payouts/spec`'s bundled `dist/openapi.yaml`. */
+  spec?: string;
+  /** Called for each violation as the mock sees it (the CLI prints them). */
+  onViolation?: (violation: ContractViolation) => void;
+  /** Prism's log level; default `silent`, since logging costs Prism half its throughput. */
+  logLevel?: PrismLogLevel;
+}
+
+export interface Mock {
+  /** e.g. `http://127.0.0.1:4010`; operation paths go after it. */
+  url: string;
+  port: number;
+  /** The operations the mock serves, from the spec. */
+  operations: Operation[];
+  /** Contract violations seen since the start or the last `clearViolations()`/`expectNoViolations()`. */
+  violations(): ContractViolation[];
+  clearViolations(): void;
+  /** Throws a `ContractViolationError` listing what the mock saw (and forgets it), else does nothing. */
+  expectNoViolations(): void;
+  /** Stops the mock: no process and no open port is left once it resolves. */
+  stop(): Promise<void>;
+}
+
+// Hop-by-hop headers describe one connection; each side of the recording proxy has its own.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
+
+/**
+ * Starts Prism on the spec behind a small loopback proxy that reads every answer's
+ * `sl-violations` header, records the violations and names the invalid fields in 400 bodies.
+ * Resolves once the mock answers.
+ */
+export async function startMock(options: MockOptions = {}): Promise<Mock> {
+  const { port = 4010, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation, logLevel = 'silent' } = options;
+  const spec = await prepareSpec(options.spec ?? bundledSpecPath());
+  let seen: ContractViolation[] = [];
+  const record = (violations: ContractViolation[]) => {
+    seen.push(...violations);
+    if (onViolation) violations.forEach(onViolation);
+  };
+  const agent = new Agent({ keepAlive: true });
+  let prism: PrismProcess | undefined;
+  const server = createServer((req, res) => {
+    if (prism) return relay(req, res, { prismPort: prism.port, agent, index: spec.operations, record });
+    res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'the mock is still starting' }));
+  });
+  const closeServer = () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    agent.destroy();
+    return closed;
+  };
+
+  // The caller's port first: a port in use fails at once, before Prism takes a second to start.
+  try {
+    await listen(server, port, host);
+    prism = await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel });
+  } catch (error) {
+    if (server.listening) await closeServer();
+    await spec.dispose();
+    throw error;
+  }
+  const boundPort = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  const violations = () => [...seen];
+  return {
+    url: `http://${urlHost(host)}:${boundPort}`,
+    port: boundPort,
+    operations: spec.operations.operations,
+    violations,
+    clearViolations: () => void (seen = []),
+    expectNoViolations() {
+      const found = seen;
+      seen = [];
+      if (found.length > 0) throw new ContractViolationError(found);
+    },
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all([closeServer(), prism.stop()]);
+        await spec.dispose();
+        if (errors && seen.length > 0) throw new ContractViolationError(seen);
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.removeListener('error', onError);
+      resolve();
+    });
+  });
+}
+
+interface RelayContext {
+  prismPort: number;
+  agent: Agent;
+  index: OperationIndex;
+  record(violations: ContractViolation[]): void;
+}
+
+function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext): void {
+  const method = req.method ?? 'GET';
+  const path = new URL(req.url ?? '/', 'http://mock').pathname;
+  const operation = context.index.find(method, path);
+  const headers = withoutHopByHop(req.headers);
+  const upstream = forward({ host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent }, (answer) => {
+    const status = answer.statusCode ?? 502;
+    const line = { method, path, status };
+    const header = answer.headers['sl-violations'];
+    const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
+    if (!operation) violations.push(routeViolation(line, context.index.hasPath(path)));
+    context.record(violations);
+
+    const requestViolations = violations.filter((violation) => violation.side === 'request');
+    const isJson = /json/.test(answer.headers['content-type'] ?? '');
+    if ((status === 400 || status === 422) && isJson && requestViolations.length > 0) {
+      answer.resume();
+      const body = JSON.stringify(errorBodyFor(requestViolations));
+      const answerHeaders = withoutHopByHop(answer.headers);
+      answerHeaders['content-length'] = String(Buffer.byteLength(body));
+      res.writeHead(status, answerHeaders).end(body);
+      return;
+    }
+    res.writeHead(status, withoutHopByHop(answer.headers));
+    answer.pipe(res);
+  });
+  upstream.on('error', (error) => {
+    if (res.headersSent) return void res.destroy(error);
+    res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `the mock's Prism process is not answering: ${error.message}` }));
+  });
+  req.pipe(upstream);
+}
+
+function withoutHopByHop<T extends Record<string, string | string[] | undefined>>(headers: T): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
+  }
+  return kept;
+}

@@ -1,0 +1,191 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const PRISM_CLI = require.resolve('@stoplight/prism-cli');
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.cjs', import.meta.url));
+
+export type PrismLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface PrismOptions {
+  /** Path of the OpenAPI document. */
+  spec: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  dynamic: boolean;
+  seed?: string | number;
+  errors: boolean;
+  /** Prism's `-v`. Anything above `silent` costs throughput (see bench/). */
+  logLevel: PrismLogLevel;
+  /** How long Prism may take to answer its first request. */
+  startTimeoutMs?: number;
+}
+
+export interface PrismProcess {
+  url: string;
+  port: number;
+  pid: number;
+  /** Ends Prism's whole process group and resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/** Failing to bind the port the caller asked for: the caller has to choose another. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`port ${port} is in use on ${host}; pass another port (--port)`);
+    this.name = 'PortInUseError';
+  }
+}
+
+const FREE_PORT_ATTEMPTS = 5;
+const STOP_GRACE_MS = 3000;
+
+/** Starts the real Prism CLI (`prism mock`) and resolves once it answers HTTP. */
+export async function startPrism(options: PrismOptions): Promise<PrismProcess> {
+  // Prism reports the port it bound only in its `info` log, which halves its throughput. So for
+  // port 0 we take a free port from the OS, release it and hand it to Prism; in the short gap
+  // another process may take it, and Prism then exits with EADDRINUSE: take another one.
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port === 0 ? await findFreePort(options.host) : options.port;
+    try {
+      return await launch(options, port);
+    } catch (error) {
+      const lostRace = error instanceof PortInUseError && options.port === 0 && attempt < FREE_PORT_ATTEMPTS;
+      if (!lostRace) throw error;
+    }
+  }
+}
+
+async function launch(options: PrismOptions, port: number): Promise<PrismProcess> {
+  const args = [
+    '--require',
+    EXIT_WITH_PARENT,
+    PRISM_CLI,
+    'mock',
+    options.spec,
+    '--host',
+    options.host,
+    '--port',
+    String(port),
+    '-v',
+    options.logLevel,
+  ];
+  if (options.errors) args.push('--errors');
+  if (options.dynamic) {
+    args.push('--dynamic');
+    if (options.seed !== undefined) args.push('--seed', String(options.seed));
+  }
+  // detached: Prism leads its own process group, so stop() can end it and anything it forks.
+  // stdout only carries Prism's log; it goes nowhere, but must be drained so Prism never blocks.
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
+  const exited = exitOf(child);
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8192)));
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+
+  const url = `http://${urlHost(options.host)}:${port}`;
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    // The group may hold processes Prism started that outlived it.
+    killGroup(child, 'SIGKILL');
+  };
+
+  try {
+    const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+    const answered = await waitUntilPrismAnswers(options.host, port, deadline, () => child.exitCode !== null || child.signalCode !== null);
+    if (!answered) {
+      const { code, signal } = await exited;
+      if (/EADDRINUSE/.test(stderr)) throw new PortInUseError(options.host, port);
+      throw new Error(`Prism stopped before it answered (${lastLines(stderr) || `exit ${code ?? signal}`})`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, port, pid: child.pid!, stop };
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-3).join(' | ');
+}
+
+export function findFreePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A host to connect to for a host to listen on (a wildcard address is not a destination). */
+export function connectHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
+
+export function urlHost(host: string): string {
+  const destination = connectHost(host);
+  return destination.includes(':') ? `[${destination}]` : destination;
+}
+
+/**
+ * Polls until Prism answers `GET /` with its own "no path matched" problem (any other answer on
+ * that port is somebody else's server); false when Prism exited first.
+ */
+async function waitUntilPrismAnswers(host: string, port: number, deadline: number, hasExited: () => boolean): Promise<boolean> {
+  while (!hasExited()) {
+    const body = await getText(connectHost(host), port, '/').catch(() => undefined);
+    if (body?.includes('stoplight.io/prism/errors#NO_PATH_MATCHED')) return true;
+    if (Date.now() > deadline) throw new Error(`Prism did not answer on port ${port} in time`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+function getText(host: string, port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, agent: false, timeout: 1000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(text));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,109 @@
+import type { Operation } from './spec.js';
+
+/** One way a request (or, rarely, the mock's own answer) broke the contract. */
+export interface ContractViolation {
+  /** The operation the request was routed to; undefined when the spec has no such route. */
+  operationId: string | undefined;
+  method: string;
+  /** The request's path as sent, without the query. */
+  path: string;
+  /** The status the mock answered. */
+  status: number;
+  /** `request`: the caller broke the contract; `response`: the mock's answer did (a spec problem). */
+  side: 'request' | 'response';
+  /** Where the problem is: `body`, `query`, `path`, `header`, or `route` for a request the spec has no operation for. */
+  location: string;
+  /** The field, dotted for nested ones (`debit_bank.ifsc`); empty for the body as a whole. */
+  field: string;
+  message: string;
+}
+
+/** A violation as Prism puts it in the `sl-violations` response header. */
+interface PrismViolation {
+  location: string[];
+  severity: string;
+  code: string | number;
+  message: string;
+}
+
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** Reads the `sl-violations` header. Prism cuts it at 8 KiB: whatever can still be read is kept. */
+export function parseViolationHeader(header: string | undefined, operation: Operation | undefined, request: RequestLine): ContractViolation[] {
+  if (!header) return [];
+  const truncated = header.startsWith('Too many violations! ');
+  let raw: PrismViolation[] = [];
+  try {
+    raw = JSON.parse(truncated ? header.slice('Too many violations! '.length) : header) as PrismViolation[];
+  } catch {
+    // A cut header is not JSON any more: its violations cannot be listed one by one.
+  }
+  const violations = raw.filter((violation) => violation.severity === 'Error').map((violation) => fromPrism(violation, operation, request));
+  if (truncated) {
+    violations.push({ ...at(operation, request), side: 'request', location: 'request', field: '', message: 'more violations than Prism could report (its sl-violations header was cut)' });
+  }
+  return violations;
+}
+
+export function routeViolation(request: RequestLine, knownPath: boolean): ContractViolation {
+  const message = knownPath
+    ? `the spec has no ${request.method} operation on this path`
+    : `the spec has no path ${request.path}${request.path.endsWith('/') ? '' : ' (every path of this API ends in /)'}`;
+  return { ...at(undefined, request), side: 'request', location: 'route', field: '', message };
+}
+
+function at(operation: Operation | undefined, request: RequestLine) {
+  return { operationId: operation?.operationId, method: request.method, path: request.path, status: request.status };
+}
+
+function fromPrism(violation: PrismViolation, operation: Operation | undefined, request: RequestLine): ContractViolation {
+  const [side, location = '', ...fieldPath] = violation.location;
+  // Prism's security check reports `["request"]` with the HTTP status as its code.
+  if (location === '' && String(violation.code) === '401') {
+    return { ...at(operation, request), side: 'request', location: 'header', field: 'Authorization', message: `a bearer token is required (${violation.message})` };
+  }
+  // ajv reports a missing property on its parent; name the property itself.
+  const missing = violation.code === 'required' ? /required property '([^']+)'/.exec(violation.message)?.[1] : undefined;
+  if (missing) fieldPath.push(missing);
+  return {
+    ...at(operation, request),
+    side: side === 'response' ? 'response' : 'request',
+    location,
+    field: fieldPath.join('.'),
+    message: violation.message,
+  };
+}
+
+/**
+ * The 400 body for an invalid request, in the spec's `Error` shape: one key per invalid field with
+ * its messages, `non_field_errors` for the body as a whole. Prism would answer the spec's static 400
+ * example, which names fields that may have nothing to do with the request.
+ */
+export function errorBodyFor(violations: ContractViolation[]): Record<string, string[]> {
+  const body: Record<string, string[]> = {};
+  for (const { side, field, message } of violations) {
+    if (side !== 'request') continue;
+    const key = field || 'non_field_errors';
+    (body[key] ??= []).push(message);
+  }
+  return body;
+}
+
+export function formatViolation(violation: ContractViolation): string {
+  const operation = violation.operationId ?? 'no operation';
+  const where = [violation.location, violation.field].filter(Boolean).join(' ');
+  return `${operation} (${violation.method} ${violation.path} -> ${violation.status}): ${where}: ${violation.message}`;
+}
+
+/** Thrown by `expectNoViolations()`: its message lists every violation, one a line. */
+export class ContractViolationError extends Error {
+  constructor(readonly violations: ContractViolation[]) {
+    const count = violations.length === 1 ? '1 contract violation' : `${violations.length} contract violations`;
+    super(`the mock saw ${count}:\n${violations.map((violation) => `  - ${formatViolation(violation)}`).join('\n')}`);
+    this.name = 'ContractViolationError';
+  }
+}
