@@ -174,7 +174,7 @@ function stepChecks(spec: Spec, file: string, { operationId, field }: StepInfo, 
         source,
         passed: c.passed,
         expected: condition,
-        got: pointer ? `${fieldName(pointer)} = ${JSON.stringify(valueAtPointer(response.body, pointer)) ?? 'absent'} (${describeAnswer(answer)})` : describeAnswer(answer),
+        got: pointer ? `${fieldName(pointer)} = ${shown(response.body, pointer)} (${describeAnswer(answer)})` : `${describeAnswer(answer)}${fieldValue(response.body, field)}`,
         curl,
       };
     });
@@ -196,6 +196,12 @@ function stepChecks(spec: Spec, file: string, { operationId, field }: StepInfo, 
   });
   return checks;
 }
+
+const shown = (body: unknown, pointer: string) => JSON.stringify(valueAtPointer(body, pointer)) ?? 'absent';
+
+/** ', status = "processed"' when the step's field is in the body: what a wrong transition did. */
+const fieldValue = (body: unknown, field: string | undefined) =>
+  field && /^\w+$/.test(field) && valueAtPointer(body, `/${field}`) !== undefined ? `, ${field} = ${shown(body, `/${field}`)}` : '';
 
 const headerOf = (headers: Record<string, string> | undefined, name: string) =>
   Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
