@@ -2,7 +2,15 @@ import { Agent, createServer, request as forward, type IncomingMessage, type Ser
 import type { AddressInfo } from 'node:net';
 import { PortInUseError, startPrism, urlHost, type PrismLogLevel, type PrismProcess } from './prism.js';
 import { bundledSpecPath, prepareSpec, type Operation, type OperationIndex } from './spec.js';
-import { ContractViolationError, errorBodyFor, parseViolationHeader, routeViolation, type ContractViolation } from './violations.js';
+import {
+  ContractViolationError,
+  errorBodyFor,
+  isMalformedJsonAnswer,
+  malformedBodyViolation,
+  parseViolationHeader,
+  routeViolation,
+  type ContractViolation,
+} from './violations.js';
 
 export interface MockOptions {
   /** Port to listen on; 0 picks a free one (read it back from `port`). Default 4010. */
@@ -128,32 +136,47 @@ function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext)
   const path = new URL(req.url ?? '/', 'http://mock').pathname;
   const operation = context.index.find(method, path);
   const headers = withoutHopByHop(req.headers);
-  const upstream = forward({ host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent }, (answer) => {
+  const upstream = forward({ host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent }, async (answer) => {
     const status = answer.statusCode ?? 502;
     const line = { method, path, status };
     const header = answer.headers['sl-violations'];
     const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
     if (!operation) violations.push(routeViolation(line, context.index.hasPath(path)));
-    context.record(violations);
+    const answerHeaders = withoutHopByHop(answer.headers);
 
-    const requestViolations = violations.filter((violation) => violation.side === 'request');
-    const isJson = /json/.test(answer.headers['content-type'] ?? '');
-    if ((status === 400 || status === 422) && isJson && requestViolations.length > 0) {
-      answer.resume();
-      const body = JSON.stringify(errorBodyFor(requestViolations));
-      const answerHeaders = withoutHopByHop(answer.headers);
-      answerHeaders['content-length'] = String(Buffer.byteLength(body));
-      res.writeHead(status, answerHeaders).end(body);
+    // Only an invalid request's 400/422 is read here; every other answer streams through untouched.
+    const invalidRequestAnswer = (status === 400 || status === 422) && /json/.test(answer.headers['content-type'] ?? '');
+    if (!invalidRequestAnswer || (header === undefined && !operation)) {
+      context.record(violations);
+      res.writeHead(status, answerHeaders);
+      answer.pipe(res);
       return;
     }
-    res.writeHead(status, withoutHopByHop(answer.headers));
-    answer.pipe(res);
+    let body: string;
+    try {
+      body = await readText(answer);
+    } catch (error) {
+      return void res.destroy(error as Error);
+    }
+    // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
+    if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
+    const requestViolations = violations.filter((violation) => violation.side === 'request');
+    if (requestViolations.length > 0) body = JSON.stringify(errorBodyFor(requestViolations));
+    context.record(violations);
+    answerHeaders['content-length'] = String(Buffer.byteLength(body));
+    res.writeHead(status, answerHeaders).end(body);
   });
   upstream.on('error', (error) => {
     if (res.headersSent) return void res.destroy(error);
     res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `the mock's Prism process is not answering: ${error.message}` }));
   });
   req.pipe(upstream);
+}
+
+async function readText(stream: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of stream.setEncoding('utf8')) text += chunk;
+  return text;
 }
 
 function withoutHopByHop<T extends Record<string, string | string[] | undefined>>(headers: T): Record<string, string | string[]> {

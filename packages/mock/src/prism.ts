@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const PRISM_CLI = require.resolve('@stoplight/prism-cli');
-const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.cjs', import.meta.url));
+// Plain CommonJS outside src/, so the same relative path works from src/ (tests) and dist/.
+const EXIT_WITH_PARENT = fileURLToPath(new URL('../preload/exit-with-parent.cjs', import.meta.url));
 
 export type PrismLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -110,7 +111,7 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     if (!answered) {
       const { code, signal } = await exited;
       if (/EADDRINUSE/.test(stderr)) throw new PortInUseError(options.host, port);
-      throw new Error(`Prism stopped before it answered (${lastLines(stderr) || `exit ${code ?? signal}`})`);
+      throw new Error(`Prism stopped before it answered (${reasonIn(stderr) || `exit ${code ?? signal}`})`);
     }
   } catch (error) {
     await stop();
@@ -135,8 +136,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ');
+/** The line of a crash's stderr that says what went wrong (Node prints the stack around it). */
+function reasonIn(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /^\w*Error\b|^Error:/.test(line)) ?? lines.at(-1) ?? '';
 }
 
 export function findFreePort(host: string): Promise<number> {

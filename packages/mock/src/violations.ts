@@ -56,19 +56,40 @@ export function routeViolation(request: RequestLine, knownPath: boolean): Contra
   return { ...at(undefined, request), side: 'request', location: 'route', field: '', message };
 }
 
+/** Prism's HTTP layer answers a body that is not JSON with its own 400, before any validation. */
+export function isMalformedJsonAnswer(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { error?: { code?: string } }).error?.code === 'invalid_json';
+  } catch {
+    return false;
+  }
+}
+
+export function malformedBodyViolation(operation: Operation | undefined, request: RequestLine): ContractViolation {
+  return { ...at(operation, request), side: 'request', location: 'body', field: '', message: 'the body is not valid JSON' };
+}
+
 function at(operation: Operation | undefined, request: RequestLine) {
   return { operationId: operation?.operationId, method: request.method, path: request.path, status: request.status };
 }
 
+const PROPERTY_IN_MESSAGE: Record<string, RegExp> = {
+  required: /required property '([^']+)'/,
+  additionalProperties: /found '([^']+)'/,
+};
+
 function fromPrism(violation: PrismViolation, operation: Operation | undefined, request: RequestLine): ContractViolation {
   const [side, location = '', ...fieldPath] = violation.location;
-  // Prism's security check reports `["request"]` with the HTTP status as its code.
+  // The security and content-type checks report `["request"]` with an HTTP status as their code.
   if (location === '' && String(violation.code) === '401') {
     return { ...at(operation, request), side: 'request', location: 'header', field: 'Authorization', message: `a bearer token is required (${violation.message})` };
   }
-  // ajv reports a missing property on its parent; name the property itself.
-  const missing = violation.code === 'required' ? /required property '([^']+)'/.exec(violation.message)?.[1] : undefined;
-  if (missing) fieldPath.push(missing);
+  if (location === '' && String(violation.code) === '415') {
+    return { ...at(operation, request), side: 'request', location: 'header', field: 'Content-Type', message: violation.message };
+  }
+  // ajv reports a missing or unexpected property on its parent; name the property itself.
+  const property = PROPERTY_IN_MESSAGE[violation.code]?.exec(violation.message)?.[1];
+  if (property) fieldPath.push(property);
   return {
     ...at(operation, request),
     side: side === 'response' ? 'response' : 'request',

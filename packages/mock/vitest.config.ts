@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    // Each file starts a real Prism (about a second on this machine).
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
