@@ -52,17 +52,21 @@ async function main(argv: string[]): Promise<number> {
     logRequests: !values.quiet,
     log: (line) => console.error(line),
   });
-  console.log(`Payouts sandbox listening on ${sandbox.url}`);
-  console.log(`  data: ${values.db ? `${values.db} (SQLite, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`);
-  console.log(`  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${t}"`).join(', ')}`);
+  const banner = [
+    `Payouts sandbox listening on ${sandbox.url}`,
+    `  data: ${values.db ? `${values.db} (SQLite, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
+    `  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${t}"`).join(', ')}`,
+  ];
   if (values['seed-demo']) {
-    console.log(sandbox.demoPayouts > 0 ? `  demo: ${sandbox.demoPayouts} payouts in every status` : '  demo: skipped, the database already holds payouts');
+    banner.push(sandbox.demoPayouts > 0 ? `  demo: ${sandbox.demoPayouts} payouts in every status` : '  demo: skipped, the database already holds payouts');
   }
-  console.log(`  try: curl -H "Authorization: Bearer ${sandbox.tokens[0]}" ${sandbox.url}/v1/lms/payouts/`);
+  banner.push(`  try: curl -H "Authorization: Bearer ${sandbox.tokens[0]}" ${sandbox.url}/v1/lms/payouts/`);
   await new Promise<void>((resolve) => {
     const stop = () => void sandbox.stop().then(resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Printed once the handlers are set: a caller that read the banner can stop the sandbox cleanly.
+    console.log(banner.join('\n'));
   });
   return 0;
 }

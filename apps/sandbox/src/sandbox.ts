@@ -108,8 +108,8 @@ function buildApp(
     if (problems.length > 0) {
       const where = problems.map((p) => `${p.at || 'body'} ${p.message}`).join('; ');
       log(`sandbox: ${op!.operationId} ${status} broke the spec: ${where}`);
-      status = 500;
       body = { detail: `The sandbox's ${status} answer to ${op!.operationId} broke the spec: ${where}` };
+      status = 500;
       contentType = JSON_TYPE;
       headers = {};
     }
