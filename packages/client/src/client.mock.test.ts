@@ -1,0 +1,144 @@
+// Every operation through the client against a real Prism process serving the bundled spec:
+// the documented success answers, and every documented error status (forced with `Prefer: code=`).
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { startMock, type Mock } from '@payouts/mock';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createPayoutsClient, isPayoutsApiError, unwrap, type OperationId, type PayoutsClient } from './index.js';
+
+const PAYOUT_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
+const DEBIT_BANK_ID = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
+const NEW_PAYOUT = {
+  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
+  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
+  type: 'disbursement',
+  amount: 120000,
+  method: 'neft',
+  payout_to: 'borrower',
+  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
+} as const;
+const PROCESSED = { utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK_ID };
+const CALLBACK = { payout_service_id: 'HDFC-NEFT-230827-0042', status: 'processed', utr: '123123123123123' } as const;
+const CSV_HEADER = 'payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no';
+
+let mock: Mock;
+let client: PayoutsClient;
+
+beforeAll(async () => {
+  mock = await startMock({ port: 0 });
+  client = createPayoutsClient({ baseUrl: mock.url, token: 'test-jwt', retry: false });
+});
+afterAll(() => mock?.stop());
+// Every request the client sent must have been valid by the spec, as Prism judged it.
+afterEach(() => mock.expectNoViolations());
+
+describe('success answers', () => {
+  test('List Payouts: one typed page', async () => {
+    const page = await client.listPayouts({ status: 'pending', is_downloaded: false, page_size: 15 });
+    expect(page).toMatchObject({ current_page: 1, page_size: 15 });
+    expect(page.results.map((payout) => payout.status)).toEqual(['pending', 'processed']);
+  });
+
+  test('Create Payout: the new payout, pending', async () => {
+    const payout = await client.createPayout(NEW_PAYOUT);
+    expect(payout).toMatchObject({ status: 'pending', utr: null, is_downloaded: false });
+  });
+
+  test('Process Payout: the payout, processed with its utr', async () => {
+    const payout = await client.processPayout(PAYOUT_ID, PROCESSED);
+    expect(payout).toMatchObject({ status: 'processed', utr: '123123123123123' });
+  });
+
+  test('Retry Failed Payout: the payout, pending again', async () => {
+    await expect(client.retryFailedPayout(PAYOUT_ID)).resolves.toMatchObject({ status: 'pending', failed_remark: null });
+  });
+
+  test('Payout Callback: the payout after the callback', async () => {
+    await expect(client.receivePayoutCallback(CALLBACK)).resolves.toMatchObject({ status: 'processed' });
+    const failed = await client.receivePayoutCallback(
+      { payout_service_id: 'HDFC-NEFT-241124-0107', status: 'failed', failed_remark: 'Beneficiary account closed' },
+      { headers: { Prefer: 'example=failed' } },
+    );
+    expect(failed).toMatchObject({ status: 'failed', failed_remark: 'Beneficiary account closed' });
+  });
+
+  test('Unmatched Payouts: processed payouts with no statement line', async () => {
+    const page = await client.listUnmatchedPayouts({ ordering: '-processed_at' });
+    expect(page.results.length).toBeGreaterThan(0);
+    for (const payout of page.results) expect(payout).toMatchObject({ status: 'processed', transaction: null });
+  });
+
+  test('Export Payout for Bank: the CSV file as text, through the shortcut and the raw PUT', async () => {
+    const csv = await client.exportPayoutsForBank({ debit_bank_id: DEBIT_BANK_ID, payout_ids: [PAYOUT_ID] });
+    expect(typeof csv).toBe('string');
+    expect(csv.split('\r\n')[0]).toBe(CSV_HEADER);
+
+    const { data, response } = await client.PUT('/v1/lms/payouts/export/', { body: { debit_bank_id: DEBIT_BANK_ID } });
+    expect(data).toBe(csv);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+  });
+});
+
+// A valid call of each operation through the raw typed surface, with extra headers.
+const calls: Record<OperationId, (headers: Record<string, string>) => Promise<{ response: Response; error?: unknown }>> = {
+  listPayouts: (headers) => client.GET('/v1/lms/payouts/', { headers }),
+  createPayout: (headers) => client.POST('/v1/lms/payouts/', { body: NEW_PAYOUT, headers }),
+  processPayout: (headers) => client.PUT('/v1/lms/payouts/{id}/mark_processed/', { params: { path: { id: PAYOUT_ID } }, body: PROCESSED, headers }),
+  retryFailedPayout: (headers) => client.PUT('/v1/lms/payouts/{id}/retry/', { params: { path: { id: PAYOUT_ID } }, headers }),
+  receivePayoutCallback: (headers) => client.POST('/v1/lms/payouts/callback/', { body: CALLBACK, headers }),
+  listUnmatchedPayouts: (headers) => client.GET('/v1/lms/payouts/unmatched/', { headers }),
+  exportPayoutsForBank: (headers) => client.PUT('/v1/lms/payouts/export/', { body: { debit_bank_id: DEBIT_BANK_ID }, headers }),
+};
+
+const spec = JSON.parse(await readFile(createRequire(import.meta.url).resolve('@payouts/spec/openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, { operationId: OperationId; responses: Record<string, unknown> }>>;
+};
+const documentedErrors = Object.values(spec.paths)
+  .flatMap((item) => Object.values(item))
+  .flatMap(({ operationId, responses }) => Object.keys(responses ?? {}).filter((status) => /^[45]/.test(status)).map((status) => [operationId, Number(status)] as const));
+
+describe('documented error answers', () => {
+  test('the spec documents errors for every operation', () => {
+    expect(new Set(documentedErrors.map(([operationId]) => operationId))).toEqual(new Set(Object.keys(calls)));
+  });
+
+  test.each(documentedErrors)('%s answering %i throws a PayoutsApiError with the status, the operation and the body', async (operationId, status) => {
+    const result = await calls[operationId]({ Prefer: `code=${status}` });
+    expect(result.response.status).toBe(status);
+    const error = (() => {
+      try {
+        unwrap(result);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(isPayoutsApiError(error, operationId)).toBe(true);
+    if (!isPayoutsApiError(error, operationId)) return;
+    expect(error.status).toBe(status);
+    expect(error.body).toEqual(result.error);
+    if (status === 400) {
+      // Field messages: every key but non_field_errors names a field with its messages.
+      expect(Object.values(error.body as object).every((messages) => Array.isArray(messages) && messages.length > 0)).toBe(true);
+    } else {
+      expect(error.body).toEqual({ detail: expect.any(String) });
+    }
+    expect(error.message).toMatch(new RegExp(`^${operationId} answered ${status} .+: .+`));
+  });
+
+  test('a shortcut throws the same error', async () => {
+    const error = await client.processPayout(PAYOUT_ID, PROCESSED, { headers: { Prefer: 'code=409' } }).catch((e: unknown) => e);
+    expect(isPayoutsApiError(error, 'processPayout', 409)).toBe(true);
+    expect((error as Error).message).toBe('processPayout answered 409 Conflict: Payout is pending; only an initiated payout can be marked processed.');
+  });
+});
+
+describe('requests the contract refuses', () => {
+  test('an invalid body is answered 400 naming the field, and the error carries it', async () => {
+    // A caller without the types (plain JavaScript) can still send a wrong body.
+    const wrong = { ...NEW_PAYOUT, amount: 0 } as unknown as typeof NEW_PAYOUT;
+    const error = await client.createPayout(wrong).catch((e: unknown) => e);
+    expect(isPayoutsApiError(error, 'createPayout', 400)).toBe(true);
+    expect((error as Error).message).toMatch(/^createPayout answered 400 .*amount/);
+    mock.clearViolations();
+  });
+});

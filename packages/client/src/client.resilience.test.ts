@@ -1,0 +1,254 @@
+// Retries, timeouts, tokens and idempotency keys against a real loopback server that fails on purpose.
+import { afterEach, describe, expect, test } from 'vitest';
+import { createPayoutsClient, PayoutsApiError, PayoutsRequestError, unwrap, type PayoutsClientOptions } from './index.js';
+import { startScriptedServer, type ScriptedServer, type Step } from './test-support/scripted-server.js';
+
+const EMPTY_PAGE = { count: 0, current_page: 1, page_size: 15, results: [] };
+const NEW_PAYOUT = {
+  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
+  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
+  type: 'disbursement',
+  amount: 120000,
+  method: 'neft',
+  payout_to: 'borrower',
+  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
+} as const;
+const CALLBACK = { payout_service_id: 'HDFC-NEFT-230827-0042', status: 'processed', utr: '123123123123123' } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+async function clientFor(script: Step[], options: Partial<PayoutsClientOptions> = {}) {
+  server = await startScriptedServer(script);
+  return createPayoutsClient({ baseUrl: server.url, token: 'jwt-1', retry: { baseDelayMs: 10 }, ...options });
+}
+const gaps = (received: { at: number }[]) => received.slice(1).map((r, i) => r.at - received[i]!.at);
+const ok = (body: unknown = EMPTY_PAGE): Step => ({ status: 200, body });
+
+describe('retries', () => {
+  test.each([429, 502, 503, 504])('a GET answered %i is tried again until it succeeds', async (status) => {
+    const client = await clientFor([{ status, body: { detail: 'busy' } }, { status, body: { detail: 'busy' } }, ok()]);
+    await expect(client.listPayouts()).resolves.toEqual(EMPTY_PAGE);
+    expect(server!.received).toHaveLength(3);
+  });
+
+  test('a PUT is retried; gives up after `attempts` and answers the last error', async () => {
+    const client = await clientFor([{ status: 503, body: { detail: 'down for maintenance' } }], { retry: { attempts: 4, baseDelayMs: 5 } });
+    const error = await client.retryFailedPayout('bb572e48-1d50-4a53-b5ae-37b23855f84f').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayoutsApiError);
+    expect(error).toMatchObject({ status: 503, operationId: 'retryFailedPayout', body: { detail: 'down for maintenance' } });
+    expect((error as Error).message).toBe('retryFailedPayout answered 503 Service Unavailable: down for maintenance');
+    expect(server!.received.map((r) => `${r.method} ${r.url}`)).toEqual(Array(4).fill('PUT /v1/lms/payouts/bb572e48-1d50-4a53-b5ae-37b23855f84f/retry/'));
+  });
+
+  test('errors that retrying cannot fix are answered at once', async () => {
+    const client = await clientFor([{ status: 400, body: { page_size: ['Ensure this value is less than or equal to 100.'] } }, ok()]);
+    const result = await client.GET('/v1/lms/payouts/', { params: { query: { page_size: 500 } } });
+    expect(result.response.status).toBe(400);
+    expect(() => unwrap(result)).toThrow('listPayouts answered 400 Bad Request: page_size: Ensure this value is less than or equal to 100.');
+    expect(server!.received).toHaveLength(1);
+  });
+
+  test('backoff doubles from baseDelayMs, with jitter on the upper half', async () => {
+    const client = await clientFor([{ status: 503 }, { status: 503 }, { status: 503 }, ok()], { retry: { attempts: 4, baseDelayMs: 60, maxDelayMs: 1000 } });
+    await client.listPayouts();
+    const [first, second, third] = gaps(server!.received);
+    // Equal jitter: retry n waits between half and all of baseDelayMs * 2^(n-1); 15 ms of slack for the timer.
+    expect(first).toBeGreaterThanOrEqual(30 - 1);
+    expect(first).toBeLessThan(60 + 15);
+    expect(second).toBeGreaterThanOrEqual(60 - 1);
+    expect(second).toBeLessThan(120 + 15);
+    expect(third).toBeGreaterThanOrEqual(120 - 1);
+    expect(third).toBeLessThan(240 + 15);
+  });
+
+  test('maxDelayMs caps the backoff', async () => {
+    const client = await clientFor([{ status: 502 }, { status: 502 }, ok()], { retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 40 } });
+    await client.listPayouts();
+    for (const gap of gaps(server!.received)) expect(gap).toBeLessThan(40 + 15);
+  });
+
+  test('Retry-After in seconds is honoured', async () => {
+    const client = await clientFor([{ status: 429, headers: { 'Retry-After': '1' } }, ok()]);
+    await client.listPayouts();
+    expect(gaps(server!.received)[0]).toBeGreaterThanOrEqual(1000 - 1);
+  });
+
+  test('Retry-After as an HTTP-date is honoured', async () => {
+    // HTTP-dates have whole seconds: ask for the second after next, so the wait is 1 to 2 s.
+    const retryAt = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
+    const client = await clientFor([{ status: 503, headers: { 'Retry-After': retryAt.toUTCString() } }, ok()]);
+    await client.listPayouts();
+    const [second] = server!.received.slice(1);
+    expect(performance.timeOrigin + second!.at).toBeGreaterThanOrEqual(retryAt.getTime() - 5);
+  });
+
+  test('a Retry-After longer than maxDelayMs ends the retries with that answer', async () => {
+    const client = await clientFor([{ status: 429, headers: { 'Retry-After': '120' }, body: { detail: 'Request was throttled.' } }, ok()]);
+    const result = await client.GET('/v1/lms/payouts/');
+    expect(result.response.status).toBe(429);
+    expect(server!.received).toHaveLength(1);
+  });
+
+  test('retry: false makes a single attempt', async () => {
+    const client = await clientFor([{ status: 503 }, ok()], { retry: false });
+    expect((await client.GET('/v1/lms/payouts/')).response.status).toBe(503);
+    expect(server!.received).toHaveLength(1);
+  });
+
+  test('a network error is retried, then reported with the operation and the attempts', async () => {
+    const client = await clientFor(['drop']);
+    const error = await client.listUnmatchedPayouts().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayoutsRequestError);
+    expect(error).toMatchObject({ reason: 'network', operationId: 'listUnmatchedPayouts', attempts: 3 });
+    expect((error as Error).message).toMatch(/^listUnmatchedPayouts \(GET \/v1\/lms\/payouts\/unmatched\/\) could not reach http:\/\/127\.0\.0\.1:\d+: fetch failed \(.+\); gave up after 3 attempts$/);
+    expect(server!.received).toHaveLength(3);
+  });
+
+  test('a network error then success answers the data', async () => {
+    const client = await clientFor(['drop', ok()]);
+    await expect(client.listPayouts()).resolves.toEqual(EMPTY_PAGE);
+  });
+});
+
+describe('Create Payout and idempotency', () => {
+  test('is retried with one Idempotency-Key, the same on every attempt, through 503s and network errors', async () => {
+    const client = await clientFor([{ status: 503 }, 'drop', { status: 201, body: { id: 'c41d6e2a-8b3f-4d5e-9a7c-1f2e3d4c5b6a' } }]);
+    await expect(client.createPayout(NEW_PAYOUT)).resolves.toEqual({ id: 'c41d6e2a-8b3f-4d5e-9a7c-1f2e3d4c5b6a' });
+    const keys = server!.received.map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(UUID);
+    expect(new Set(keys).size).toBe(1);
+    expect(server!.received.map((r) => JSON.parse(r.body))).toEqual(Array(3).fill(NEW_PAYOUT));
+  });
+
+  test('each logical call gets its own key, on the raw POST too', async () => {
+    const client = await clientFor([{ status: 201, body: {} }]);
+    await client.createPayout(NEW_PAYOUT);
+    await client.POST('/v1/lms/payouts/', { body: NEW_PAYOUT });
+    const [first, second] = server!.received.map((r) => r.headers['idempotency-key']);
+    expect(second).toMatch(UUID);
+    expect(second).not.toBe(first);
+  });
+
+  test("the caller's own key is sent instead, and kept across retries", async () => {
+    const client = await clientFor([{ status: 502 }, { status: 201, body: {} }]);
+    await client.createPayout(NEW_PAYOUT, { idempotencyKey: 'order-4711' });
+    await client.POST('/v1/lms/payouts/', { body: NEW_PAYOUT, params: { header: { 'Idempotency-Key': 'order-4712' } } });
+    expect(server!.received.map((r) => r.headers['idempotency-key'])).toEqual(['order-4711', 'order-4711', 'order-4712']);
+  });
+
+  test('Payout Callback, a POST without an Idempotency-Key, is never retried', async () => {
+    const client = await clientFor([{ status: 503, body: { detail: 'busy' } }, ok()]);
+    expect((await client.POST('/v1/lms/payouts/callback/', { body: CALLBACK })).response.status).toBe(503);
+    expect(server!.received).toHaveLength(1);
+    expect(server!.received[0]!.headers['idempotency-key']).toBeUndefined();
+  });
+
+  test('Payout Callback is not retried after a network error either', async () => {
+    const client = await clientFor(['drop', ok()]);
+    await expect(client.receivePayoutCallback(CALLBACK)).rejects.toMatchObject({ reason: 'network', attempts: 1, operationId: 'receivePayoutCallback' });
+    expect(server!.received).toHaveLength(1);
+  });
+});
+
+describe('timeouts', () => {
+  test('an attempt with no answer is aborted and the error says which operation and how long', async () => {
+    const client = await clientFor(['hang'], { timeoutMs: 100, retry: false });
+    const started = performance.now();
+    const error = await client.listPayouts().catch((e: unknown) => e);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100 - 1);
+    expect(error).toBeInstanceOf(PayoutsRequestError);
+    expect(error).toMatchObject({ reason: 'timeout', operationId: 'listPayouts', attempts: 1 });
+    expect((error as Error).message).toBe('listPayouts (GET /v1/lms/payouts/) timed out: no complete answer within 100 ms');
+  });
+
+  test('a body that stops arriving times out too', async () => {
+    const client = await clientFor(['hang-body'], { timeoutMs: 100, retry: false });
+    await expect(client.listPayouts()).rejects.toMatchObject({ reason: 'timeout', operationId: 'listPayouts' });
+  });
+
+  test('a timed-out GET is tried again, each attempt with its own time limit', async () => {
+    const client = await clientFor(['hang', ok()], { timeoutMs: 100 });
+    await expect(client.listPayouts()).resolves.toEqual(EMPTY_PAGE);
+    expect(server!.received).toHaveLength(2);
+  });
+
+  test("the caller's abort signal cancels at once, with the caller's reason, and is not retried", async () => {
+    const client = await clientFor(['hang']);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user left the page')), 50);
+    await expect(client.listPayouts({}, { signal: controller.signal })).rejects.toThrow('user left the page');
+    expect(server!.received).toHaveLength(1);
+  });
+
+  test('an abort during the wait between attempts stops the retries', async () => {
+    const client = await clientFor([{ status: 503 }, ok()], { retry: { baseDelayMs: 5000 } });
+    const controller = new AbortController();
+    const call = client.listPayouts({}, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelled')), 100);
+    await expect(call).rejects.toThrow('cancelled');
+    expect(server!.received).toHaveLength(1);
+  });
+});
+
+describe('bearer tokens', () => {
+  test('a static token is sent on every request', async () => {
+    const client = await clientFor([ok()], { headers: { 'X-Request-Source': 'lender-portal' } });
+    await client.listPayouts();
+    expect(server!.received[0]!.headers).toMatchObject({ authorization: 'Bearer jwt-1', 'x-request-source': 'lender-portal' });
+  });
+
+  test('getToken is asked before every attempt, so rotated tokens are used at once, retries included', async () => {
+    let issued = 0;
+    const client = await clientFor([ok(), { status: 503 }, ok()], { token: undefined, getToken: async () => `jwt-${++issued}` });
+    await client.listPayouts();
+    await client.listPayouts();
+    expect(server!.received.map((r) => r.headers.authorization)).toEqual(['Bearer jwt-1', 'Bearer jwt-2', 'Bearer jwt-3']);
+  });
+
+  test('with no token the request fails before it is sent, saying what to do', async () => {
+    const client = await clientFor([ok()], { token: undefined });
+    const error = await client.createPayout(NEW_PAYOUT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayoutsRequestError);
+    expect(error).toMatchObject({ reason: 'missing-token', operationId: 'createPayout', attempts: 0 });
+    expect((error as Error).message).toBe(
+      'createPayout (POST /v1/lms/payouts/) was not sent: no bearer token. Pass `token` or `getToken` to createPayoutsClient.',
+    );
+    expect(server!.received).toHaveLength(0);
+  });
+
+  test.each([
+    ['returns nothing', async () => undefined, 'getToken() returned undefined instead of a token.'],
+    ['returns an empty string', async () => '', 'getToken() returned an empty string instead of a token.'],
+    ['fails', async () => Promise.reject(new Error('refresh token expired')), 'getToken() failed: refresh token expired'],
+  ])('when getToken %s, nothing is sent and the error says so', async (_, getToken, why) => {
+    const client = await clientFor([ok()], { token: undefined, getToken });
+    await expect(client.listPayouts()).rejects.toThrow(`listPayouts (GET /v1/lms/payouts/) was not sent: ${why}`);
+    expect(server!.received).toHaveLength(0);
+  });
+});
+
+describe('options', () => {
+  test.each([
+    [{ baseUrl: 'preprod.api.crego.io' }, 'baseUrl must be an absolute http(s) URL'],
+    [{ baseUrl: 'https://api.test', token: 'a', getToken: () => 'b' }, 'pass either `token` or `getToken`, not both'],
+    [{ baseUrl: 'https://api.test', token: '' }, 'token must be a non-empty string'],
+    [{ baseUrl: 'https://api.test', retry: { attempts: 0 } }, 'retry.attempts must be a whole number of at least 1 (got 0)'],
+    [{ baseUrl: 'https://api.test', retry: { baseDelayMs: -1 } }, 'retry.baseDelayMs must be a number of milliseconds, 0 or more (got -1)'],
+    [{ baseUrl: 'https://api.test', timeoutMs: 0 }, 'timeoutMs must be a number of milliseconds from 1 to 2147483647, or Infinity (got 0)'],
+  ])('%j is refused: %s', (options, message) => {
+    expect(() => createPayoutsClient(options as PayoutsClientOptions)).toThrow(`createPayoutsClient: ${message}`);
+  });
+
+  test('a path that is not an operation of the API is refused before anything is sent', async () => {
+    const client = await clientFor([ok()]);
+    // @ts-expect-error the typed surface only takes the spec's paths
+    await expect(client.GET('/v1/lms/payouts')).rejects.toThrow('GET /v1/lms/payouts is not an operation of the Payouts API');
+    expect(server!.received).toHaveLength(0);
+  });
+});

@@ -1,0 +1,158 @@
+// Type tests: what the spec forbids does not compile, and answers are typed as the spec says.
+import { describe, expectTypeOf, test } from 'vitest';
+import {
+  createPayoutsClient,
+  isPayoutsApiError,
+  unwrap,
+  type ApiErrorBody,
+  type ErrorStatus,
+  type Payout,
+  type PayoutPage,
+  type PayoutStatus,
+} from './index.js';
+
+const client = createPayoutsClient({ baseUrl: 'https://preprod.api.crego.io', token: 'jwt' });
+const id = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
+const newPayout = {
+  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
+  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
+  type: 'disbursement',
+  amount: 120000,
+  method: 'neft',
+  payout_to: 'borrower',
+  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
+} as const;
+
+describe('request bodies', () => {
+  test('a misspelt or unknown field is refused', () => {
+    const { amount: _, ...withoutAmount } = newPayout;
+    // @ts-expect-error `amout` is not `amount`, which is missing
+    void client.POST('/v1/lms/payouts/', { body: { ...withoutAmount, amout: 5 } });
+    // @ts-expect-error `purpose` is not a field of CreatePayoutRequest (openapi-fetch infers the raw
+    // init, so only the shortcuts reject an extra field next to complete ones)
+    void client.createPayout({ ...newPayout, purpose: 'salary' });
+  });
+
+  test('a missing required field is refused', () => {
+    const { credit_bank_id: _, ...withoutBank } = newPayout;
+    // @ts-expect-error credit_bank_id is required
+    void client.createPayout(withoutBank);
+    // @ts-expect-error utr is required to mark a payout processed
+    void client.processPayout(id, { processed_at: 1693161000, debit_bank_id: id });
+    // @ts-expect-error a success callback needs its utr
+    void client.receivePayoutCallback({ payout_service_id: 'HDFC-1', status: 'processed' });
+  });
+
+  test('a wrong type or enum value is refused', () => {
+    // @ts-expect-error amount is an integer, not a string
+    void client.createPayout({ ...newPayout, amount: '120000' });
+    // @ts-expect-error `swift` is not a PayoutMethod
+    void client.createPayout({ ...newPayout, method: 'swift' });
+    // @ts-expect-error a callback's status is processed or failed
+    void client.receivePayoutCallback({ payout_service_id: 'HDFC-1', status: 'pending', utr: '1' });
+  });
+
+  test('a body is required where the spec requires one', () => {
+    // @ts-expect-error Export Payout for Bank needs debit_bank_id
+    void client.PUT('/v1/lms/payouts/export/', {});
+    // @ts-expect-error the shortcut too
+    void client.processPayout(id);
+  });
+
+  test('the spec examples compile', () => {
+    void client.createPayout(newPayout);
+    void client.processPayout(id, { utr: '123123123123123', processed_at: 1693161000, debit_bank_id: id });
+    void client.receivePayoutCallback({ payout_service_id: 'HDFC-1', status: 'failed', failed_remark: 'Beneficiary account closed' });
+    void client.exportPayoutsForBank({ debit_bank_id: id, payout_ids: [id] });
+  });
+});
+
+describe('parameters', () => {
+  test('a path parameter cannot be left out', () => {
+    // @ts-expect-error params.path.id is required
+    void client.PUT('/v1/lms/payouts/{id}/retry/');
+    // @ts-expect-error params.path.id is required
+    void client.PUT('/v1/lms/payouts/{id}/retry/', { params: {} });
+    // @ts-expect-error the id is a string
+    void client.PUT('/v1/lms/payouts/{id}/retry/', { params: { path: { id: 42 } } });
+    void client.PUT('/v1/lms/payouts/{id}/retry/', { params: { path: { id } } });
+  });
+
+  test('query parameters have their types and values', () => {
+    // @ts-expect-error page is a number
+    void client.GET('/v1/lms/payouts/', { params: { query: { page: '2' } } });
+    // @ts-expect-error is_downloaded is a boolean
+    void client.listPayouts({ is_downloaded: 'yes' });
+    // @ts-expect-error `paid` is not a PayoutStatus
+    void client.listPayouts({ status: 'paid' });
+    // @ts-expect-error ordering takes the documented fields only
+    void client.listUnmatchedPayouts({ ordering: 'ref_id' });
+    // @ts-expect-error Unmatched Payouts has no status filter
+    void client.listUnmatchedPayouts({ status: 'processed' });
+    void client.listPayouts({ status: 'pending', is_downloaded: false, page: 2, ordering: '-amount' });
+  });
+
+  test('only the paths and methods of the spec exist', () => {
+    // @ts-expect-error every path of this API ends in /
+    void client.GET('/v1/lms/payouts');
+    // @ts-expect-error payouts cannot be deleted
+    void client.DELETE('/v1/lms/payouts/');
+    // @ts-expect-error the export is a PUT
+    void client.GET('/v1/lms/payouts/export/');
+  });
+});
+
+describe('answers', () => {
+  test('the shortcuts answer the spec models', () => {
+    expectTypeOf(client.listPayouts()).resolves.toEqualTypeOf<PayoutPage>();
+    expectTypeOf(client.listUnmatchedPayouts()).resolves.toEqualTypeOf<PayoutPage>();
+    expectTypeOf(client.createPayout).returns.resolves.toEqualTypeOf<Payout>();
+    expectTypeOf(client.processPayout).returns.resolves.toEqualTypeOf<Payout>();
+    expectTypeOf(client.retryFailedPayout).returns.resolves.toEqualTypeOf<Payout>();
+    expectTypeOf(client.receivePayoutCallback).returns.resolves.toEqualTypeOf<Payout>();
+    expectTypeOf(client.exportPayoutsForBank).returns.resolves.toEqualTypeOf<string>();
+  });
+
+  test('a payout is typed field by field, nullable where the spec says so', () => {
+    expectTypeOf<Payout['status']>().toEqualTypeOf<PayoutStatus>();
+    expectTypeOf<PayoutStatus>().toEqualTypeOf<'pending' | 'initiated' | 'processed' | 'failed'>();
+    expectTypeOf<Payout['amount']>().toEqualTypeOf<number>();
+    expectTypeOf<Payout['utr']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Payout['numeric_ref_id']>().toEqualTypeOf<string>();
+    expectTypeOf<PayoutPage['results']>().toEqualTypeOf<Payout[]>();
+  });
+
+  test('raw results carry typed data, and typed errors', async () => {
+    const list = await client.GET('/v1/lms/payouts/');
+    // `branded`: openapi-fetch maps the models (for readOnly/writeOnly), so compare structure, deeply.
+    expectTypeOf(list.data).branded.toEqualTypeOf<PayoutPage | undefined>();
+    expectTypeOf(list.error).branded.toEqualTypeOf<ApiErrorBody | undefined>();
+    expectTypeOf(unwrap(list)).branded.toEqualTypeOf<PayoutPage>();
+
+    const file = await client.PUT('/v1/lms/payouts/export/', { body: { debit_bank_id: id } });
+    expectTypeOf(unwrap(file)).toEqualTypeOf<string>();
+    if (list.error) {
+      expectTypeOf(list.error.detail).toEqualTypeOf<string | undefined>();
+      expectTypeOf(list.error.non_field_errors).toEqualTypeOf<string[] | undefined>();
+    }
+  });
+
+  test('errors are typed by the statuses each operation documents', () => {
+    expectTypeOf<ErrorStatus<'createPayout'>>().toEqualTypeOf<400 | 401 | 403 | 409>();
+    expectTypeOf<ErrorStatus<'processPayout'>>().toEqualTypeOf<400 | 401 | 403 | 404 | 409>();
+    expectTypeOf<ErrorStatus<'listPayouts'>>().toEqualTypeOf<400 | 401 | 403>();
+
+    const caught: unknown = undefined;
+    if (isPayoutsApiError(caught, 'processPayout', 409)) {
+      expectTypeOf(caught.operationId).toEqualTypeOf<'processPayout'>();
+      expectTypeOf(caught.status).toEqualTypeOf<409>();
+      expectTypeOf(caught.body).toEqualTypeOf<ApiErrorBody>();
+      expectTypeOf(caught.body.detail).toEqualTypeOf<string | undefined>();
+    }
+    if (isPayoutsApiError(caught)) expectTypeOf(caught.status).toEqualTypeOf<number>();
+    // @ts-expect-error Create Payout documents no 404
+    void isPayoutsApiError(caught, 'createPayout', 404);
+    // @ts-expect-error no such operation
+    void isPayoutsApiError(caught, 'deletePayout');
+  });
+});

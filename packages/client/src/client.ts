@@ -1,0 +1,241 @@
+import createClient, { type Client, type HeadersOptions, type Middleware } from 'openapi-fetch';
+import { PayoutsRequestError, recordFailure, unwrap, type RequestFailure } from './errors.js';
+import { OPERATIONS } from './generated/operations.js';
+import { RETRY_STATUSES, backoffMs, retryAfterMs, retryPolicy, sleep, type RetryOptions } from './retry.js';
+import type { OperationId, QueryParams, RequestBody, ResponseData, paths } from './types.js';
+
+export interface PayoutsClientOptions {
+  /** Where the API is: an absolute http(s) URL such as `https://preprod.api.crego.io`, or a path on this origin (`/api`). */
+  baseUrl: string;
+  /** The bearer token (JWT) sent with every request. */
+  token?: string;
+  /** Called before each attempt for the bearer token to send, for JWTs that rotate. */
+  getToken?: () => string | undefined | Promise<string | undefined>;
+  /** Sends the requests; default the global `fetch`. It must honour `init.signal` for timeouts to abort. */
+  fetch?: (request: Request, init?: RequestInit) => Promise<Response>;
+  /** Limits for retrying transient failures, or `false` for a single attempt. */
+  retry?: RetryOptions | false;
+  /** Each attempt is aborted after this many milliseconds. Default 30 000; `Infinity` for no limit. */
+  timeoutMs?: number;
+  /** Headers sent with every request. */
+  headers?: HeadersOptions;
+}
+
+/** Per-call options of the operation shortcuts. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  headers?: HeadersOptions;
+}
+
+/**
+ * openapi-fetch's typed `GET`/`POST`/`PUT` over the spec's paths, plus one shortcut per operation
+ * that returns the data or throws a `PayoutsApiError`.
+ */
+export interface PayoutsClient extends Client<paths> {
+  listPayouts(query?: QueryParams<'listPayouts'>, options?: CallOptions): Promise<ResponseData<'listPayouts'>>;
+  /** Sends an `Idempotency-Key` (a new one unless given), so retries never create a second payout. */
+  createPayout(body: RequestBody<'createPayout'>, options?: CallOptions & { idempotencyKey?: string }): Promise<ResponseData<'createPayout'>>;
+  processPayout(id: string, body: RequestBody<'processPayout'>, options?: CallOptions): Promise<ResponseData<'processPayout'>>;
+  retryFailedPayout(id: string, options?: CallOptions): Promise<ResponseData<'retryFailedPayout'>>;
+  receivePayoutCallback(body: RequestBody<'receivePayoutCallback'>, options?: CallOptions): Promise<ResponseData<'receivePayoutCallback'>>;
+  listUnmatchedPayouts(query?: QueryParams<'listUnmatchedPayouts'>, options?: CallOptions): Promise<ResponseData<'listUnmatchedPayouts'>>;
+  /** The bank upload file, as CSV text. */
+  exportPayoutsForBank(body: RequestBody<'exportPayoutsForBank'>, options?: CallOptions): Promise<ResponseData<'exportPayoutsForBank'>>;
+}
+
+interface OperationInfo {
+  readonly operationId: OperationId;
+  readonly parseAs: 'json' | 'text' | 'blob';
+  readonly idempotencyKey: boolean;
+}
+const OPERATION_TABLE: { readonly [method: string]: { readonly [path: string]: OperationInfo } | undefined } = OPERATIONS;
+
+type Init = {
+  params?: { header?: Record<string, unknown>; [location: string]: unknown };
+  headers?: HeadersOptions;
+  signal?: AbortSignal | null;
+  parseAs?: string;
+  [option: string]: unknown;
+};
+type Result = { data?: unknown; error?: unknown; response: Response };
+type SendRequest = (method: string, path: string, init: Init) => Promise<Result>;
+
+// openapi-fetch copies init options it does not know onto the Request it builds: this one carries
+// the attempt's abort signal to `fetch`, so the Request itself is built without one (a signal
+// costs every Request construction; fetch needs it only once).
+const ATTEMPT_SIGNAL = 'payoutsAttemptSignal';
+type AttemptRequest = Request & { [ATTEMPT_SIGNAL]?: AbortSignal };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+
+/** Errors thrown by `fetch` itself: the server could not be reached. */
+const fetchFailures = new WeakSet<object>();
+
+export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClient {
+  const { baseUrl, token, getToken, fetch: baseFetch, headers, timeoutMs } = validated(options);
+  const policy = retryPolicy(options.retry);
+
+  const raw = createClient<paths>({
+    baseUrl,
+    headers,
+    fetch: (request: AttemptRequest) => {
+      const signal = request[ATTEMPT_SIGNAL];
+      return signal ? baseFetch(request, { signal }) : baseFetch(request);
+    },
+  });
+  raw.use(bearerAuth(token, getToken));
+  const send = raw.request as unknown as SendRequest;
+
+  async function call(method: string, path: string, init: Init = {}): Promise<Result> {
+    const operation = OPERATION_TABLE[method]?.[path];
+    if (operation === undefined) throw new TypeError(`${method} ${path} is not an operation of the Payouts API`);
+    let request = init;
+    if (operation.parseAs !== 'json' && init.parseAs === undefined) request = { ...request, parseAs: operation.parseAs };
+    if (operation.idempotencyKey && !hasIdempotencyKey(request)) request = withIdempotencyKey(request);
+    const attempts = method === 'GET' || method === 'PUT' || operation.idempotencyKey ? policy.attempts : 1;
+    const userSignal = init.signal ?? undefined;
+
+    for (let attempt = 1; ; attempt++) {
+      const timeout = timeoutMs === Infinity ? undefined : new AbortController();
+      const timer = timeout && setTimeout(abortAsTimedOut, timeoutMs, timeout);
+      let wait: number | undefined;
+      try {
+        const attemptSignal = timeout && (userSignal ? AbortSignal.any([userSignal, timeout.signal]) : timeout.signal);
+        const result = await send(method, path, attemptSignal ? { ...request, signal: undefined, [ATTEMPT_SIGNAL]: attemptSignal } : request);
+        const { response } = result;
+        if (response.ok) return result;
+        recordFailure(response, operation.operationId);
+        if (attempt >= attempts || !RETRY_STATUSES.has(response.status)) return result;
+        wait = waitBeforeRetry(response, attempt);
+        if (wait === undefined) return result;
+      } catch (error) {
+        const failure = failureOf(error, timeout, userSignal);
+        if (failure === undefined) throw error;
+        if (attempt >= attempts) throw requestError(failure, operation.operationId, `${method} ${path}`, attempt, error);
+        wait = backoffMs(attempt, policy);
+      } finally {
+        clearTimeout(timer);
+      }
+      await sleep(wait, userSignal);
+    }
+  }
+
+  function waitBeforeRetry(response: Response, attempt: number): number | undefined {
+    const asked = retryAfterMs(response.headers.get('Retry-After'));
+    if (asked === undefined) return backoffMs(attempt, policy);
+    return asked <= policy.maxDelayMs ? asked : undefined;
+  }
+
+  function requestError(failure: RequestFailure, operationId: OperationId, route: string, attempts: number, cause: unknown) {
+    const tries = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
+    const message =
+      failure === 'timeout'
+        ? `${operationId} (${route}) timed out: no complete answer within ${timeoutMs} ms${tries}`
+        : `${operationId} (${route}) could not reach ${baseUrl || 'the server'}: ${causeOf(cause)}${tries}`;
+    return new PayoutsRequestError(failure, operationId, message, { attempts, cause });
+  }
+
+  const methods = Object.fromEntries([
+    ...HTTP_METHODS.map((method) => [method, (path: string, init?: Init) => call(method, path, init)]),
+    ['request', (method: string, path: string, init?: Init) => call(method.toUpperCase(), path, init)],
+    ['use', raw.use],
+    ['eject', raw.eject],
+  ]) as unknown as Client<paths>;
+
+  const shortcuts: Omit<PayoutsClient, keyof Client<paths>> = {
+    listPayouts: async (query, options) => unwrap(await methods.GET('/v1/lms/payouts/', { ...options, params: { query } })),
+    createPayout: async (body, { idempotencyKey, ...options } = {}) =>
+      unwrap(await methods.POST('/v1/lms/payouts/', { ...options, body, params: { header: idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey } } })),
+    processPayout: async (id, body, options) =>
+      unwrap(await methods.PUT('/v1/lms/payouts/{id}/mark_processed/', { ...options, body, params: { path: { id: payoutId(id, 'processPayout') } } })),
+    retryFailedPayout: async (id, options) =>
+      unwrap(await methods.PUT('/v1/lms/payouts/{id}/retry/', { ...options, params: { path: { id: payoutId(id, 'retryFailedPayout') } } })),
+    receivePayoutCallback: async (body, options) => unwrap(await methods.POST('/v1/lms/payouts/callback/', { ...options, body })),
+    listUnmatchedPayouts: async (query, options) => unwrap(await methods.GET('/v1/lms/payouts/unmatched/', { ...options, params: { query } })),
+    exportPayoutsForBank: async (body, options) => unwrap(await methods.PUT('/v1/lms/payouts/export/', { ...options, body, parseAs: 'text' })),
+  };
+  return Object.assign(methods, shortcuts);
+}
+
+function bearerAuth(token: string | undefined, getToken: PayoutsClientOptions['getToken']): Middleware {
+  const onError: Middleware['onError'] = ({ error }) => {
+    if (typeof error === 'object' && error !== null) fetchFailures.add(error);
+  };
+  if (token !== undefined) {
+    return { onRequest: ({ request }) => void request.headers.set('Authorization', `Bearer ${token}`), onError };
+  }
+  return {
+    async onRequest({ request, schemaPath }) {
+      const operationId = OPERATION_TABLE[request.method]?.[schemaPath]?.operationId;
+      const notSent = (why: string, cause?: unknown) =>
+        new PayoutsRequestError('missing-token', operationId as OperationId, `${operationId} (${request.method} ${schemaPath}) was not sent: ${why}`, { cause });
+      if (getToken === undefined) throw notSent('no bearer token. Pass `token` or `getToken` to createPayoutsClient.');
+      let current: unknown;
+      try {
+        current = await getToken();
+      } catch (cause) {
+        throw notSent(`getToken() failed: ${causeOf(cause)}`, cause);
+      }
+      if (typeof current !== 'string' || current === '') {
+        throw notSent(`getToken() returned ${current === '' ? 'an empty string' : String(current)} instead of a token.`);
+      }
+      request.headers.set('Authorization', `Bearer ${current}`);
+    },
+    onError,
+  };
+}
+
+function failureOf(error: unknown, timeout: AbortController | undefined, userSignal: AbortSignal | undefined): RequestFailure | undefined {
+  if (userSignal?.aborted) return undefined; // the caller cancelled: their abort error, as it is
+  if (timeout?.signal.aborted) return 'timeout';
+  return typeof error === 'object' && error !== null && fetchFailures.has(error) ? 'network' : undefined;
+}
+
+function abortAsTimedOut(timeout: AbortController): void {
+  timeout.abort(new DOMException('The attempt timed out', 'TimeoutError'));
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return `${error instanceof Error ? error.message : String(error)}${detail}`;
+}
+
+function hasIdempotencyKey(init: Init): boolean {
+  const isKey = (name: string) => name.toLowerCase() === 'idempotency-key';
+  const { headers } = init;
+  if (Object.keys(init.params?.header ?? {}).some(isKey)) return true;
+  if (headers instanceof Headers) return headers.has('Idempotency-Key');
+  if (Array.isArray(headers)) return headers.some(([name]) => name !== undefined && isKey(name));
+  return Object.keys(headers ?? {}).some(isKey);
+}
+
+/** One key per logical call: every retry of the call sends the same one. */
+function withIdempotencyKey(init: Init): Init {
+  return { ...init, params: { ...init.params, header: { ...init.params?.header, 'Idempotency-Key': globalThis.crypto.randomUUID() } } };
+}
+
+function payoutId(id: string, operationId: OperationId): string {
+  if (typeof id !== 'string' || id.trim() === '') throw new TypeError(`${operationId}: the payout id must be a non-empty string (got ${JSON.stringify(id)})`);
+  return id;
+}
+
+function validated(options: PayoutsClientOptions) {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createPayoutsClient: pass an options object with at least `baseUrl`');
+  const { baseUrl, token, getToken, headers, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  const fail = (message: string) => new TypeError(`createPayoutsClient: ${message}`);
+  if (typeof baseUrl !== 'string' || !(/^https?:\/\/[^/]/i.test(baseUrl) ? URL.canParse(baseUrl) : baseUrl.startsWith('/'))) {
+    throw fail(`baseUrl must be an absolute http(s) URL such as https://preprod.api.crego.io, or a path on this origin such as /api (got ${JSON.stringify(baseUrl)})`);
+  }
+  if (token !== undefined && getToken !== undefined) throw fail('pass either `token` or `getToken`, not both');
+  if (token !== undefined && (typeof token !== 'string' || token === '')) throw fail('token must be a non-empty string');
+  if (getToken !== undefined && typeof getToken !== 'function') throw fail('getToken must be a function returning the token');
+  const fetch = options.fetch ?? globalThis.fetch;
+  if (typeof fetch !== 'function') throw fail('no fetch: this runtime has no global fetch, so pass `fetch`');
+  if (!(timeoutMs === Infinity || (Number.isFinite(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS))) {
+    throw fail(`timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity (got ${String(timeoutMs)})`);
+  }
+  return { baseUrl, token, getToken, headers, fetch, timeoutMs };
+}
