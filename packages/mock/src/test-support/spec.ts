@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
 
 const DOC_ID = 'https://payouts.test/openapi.json';
 
@@ -60,7 +60,8 @@ export function validRequest({ method, path }: SpecOperation): { method: string;
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
+// CommonJS: under NodeNext the plugin is the module's `default` property.
+formats.default(ajv);
 ajv.addSchema(spec as object, DOC_ID);
 
 const pointer = (...keys: string[]) => keys.map((key) => key.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');

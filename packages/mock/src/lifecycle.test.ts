@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { PortInUseError, startMock } from './index.js';
+import { childProcesses, isAlive, isPortFree, listeningPorts, waitFor } from './test-support/processes.js';
+
+const prismChildren = () => childProcesses(process.pid, 'prism-cli');
+
+describe('startMock and stop()', () => {
+  it('resolves once the mock answers, and stop() leaves no process and no open port', async () => {
+    const mock = await startMock({ port: 0 });
+    expect(mock.url).toBe(`http://127.0.0.1:${mock.port}`);
+    const answer = await fetch(`${mock.url}/v1/lms/payouts/`, { headers: { authorization: 'Bearer t' } });
+    expect(answer.status).toBe(200);
+    await answer.arrayBuffer();
+
+    const [prismPid, ...others] = prismChildren();
+    expect(others).toEqual([]);
+    const prismPorts = listeningPorts(prismPid!);
+    expect(prismPorts).toHaveLength(1);
+
+    await mock.stop();
+    expect(isAlive(prismPid!)).toBe(false);
+    expect(prismChildren()).toEqual([]);
+    expect(await isPortFree(mock.port)).toBe(true);
+    expect(await isPortFree(prismPorts[0]!)).toBe(true);
+    await expect(mock.stop()).resolves.toBeUndefined();
+  });
+
+  it('gives each of two mocks started at once its own free port', async () => {
+    const mocks = await Promise.all([startMock({ port: 0 }), startMock({ port: 0 })]);
+    try {
+      expect(mocks[0].port).not.toBe(mocks[1].port);
+      for (const mock of mocks) expect((await fetch(`${mock.url}/v1/lms/payouts/`)).status).toBe(401);
+    } finally {
+      await Promise.all(mocks.map((mock) => mock.stop()));
+    }
+    expect(prismChildren()).toEqual([]);
+  });
+
+  it('rejects a port in use with an error naming the port, starting nothing', async () => {
+    const taken: Server = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const start = startMock({ port });
+      await expect(start).rejects.toThrow(PortInUseError);
+      await expect(start).rejects.toThrow(`port ${port} is in use`);
+    } finally {
+      taken.close();
+    }
+    expect(prismChildren()).toEqual([]);
+  });
+
+  it('rejects a spec it cannot read with an error naming the file', async () => {
+    await expect(startMock({ port: 0, spec: '/nonexistent/openapi.yaml' })).rejects.toThrow('cannot read the spec /nonexistent/openapi.yaml');
+  });
+
+  it('ends Prism when the process that started it is killed before calling stop()', async () => {
+    // A caller's test process dying abruptly: the built package, in a process of its own.
+    const script = `
+      import { startMock } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const mock = await startMock({ port: 0 });
+      console.log(mock.port);`;
+    const caller = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(caller.stdout!, 'data')) as [Buffer];
+    const port = Number(line.toString().trim());
+    const [prismPid] = childProcesses(caller.pid!, 'prism-cli');
+    expect(prismPid).toBeDefined();
+
+    caller.kill('SIGKILL');
+    expect(await waitFor(() => !isAlive(prismPid!))).toBe(true);
+    expect(await isPortFree(port)).toBe(true);
+  });
+});
