@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type Mock } from './index.js';
-import { operations, resolve, responseErrors, spec, validRequest, type ResponseObject } from './test-support/spec.js';
+import { operationById, operations, resolve, responseErrors, spec, validRequest, type ResponseObject } from './test-support/spec.js';
 
 const AUTH = { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoidGVzdCJ9.c2lnbmF0dXJl' };
 
@@ -57,12 +57,12 @@ describe('static examples', () => {
   it('answers the first named example of a response by default, not the schema example', async () => {
     const list = await send({ method: 'GET', path: '/v1/lms/payouts/' });
     expect(list.body).toEqual(spec.components.examples.PayoutListPage!.value);
-    const created = await send(validRequest(operations.find((o) => o.operation.operationId === 'createPayout')!));
+    const created = await send(validRequest(operationById('createPayout')));
     expect(created.body).toMatchObject({ status: 'pending', utr: null });
   });
 
   it('answers the example named in Prefer: example=', async () => {
-    const callback = validRequest(operations.find((o) => o.operation.operationId === 'receivePayoutCallback')!);
+    const callback = validRequest(operationById('receivePayoutCallback'));
     const processed = await send(callback, { prefer: 'example=processed' });
     const failed = await send(callback, { prefer: 'example=failed' });
     expect(processed.body).toEqual(spec.components.examples.ProcessedPayout!.value);
@@ -71,7 +71,7 @@ describe('static examples', () => {
   });
 
   it('answers the bank file of Export Payout for Bank as CSV with its Content-Disposition', async () => {
-    const answer = await send(validRequest(operations.find((o) => o.operation.operationId === 'exportPayoutsForBank')!));
+    const answer = await send(validRequest(operationById('exportPayoutsForBank')));
     expect(answer.headers.get('content-type')).toContain('text/csv');
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
     expect(answer.text.split('\r\n')[0]).toBe('payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no');

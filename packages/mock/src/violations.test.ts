@@ -1,19 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ContractViolationError, startMock, type Mock } from './index.js';
-import { responseErrors } from './test-support/spec.js';
+import { operationById, responseErrors, validRequest } from './test-support/spec.js';
 import { parseViolationHeader } from './violations.js';
 
 const AUTH = { authorization: 'Bearer test-token' };
 const PAYOUT = '/v1/lms/payouts/bb572e48-1d50-4a53-b5ae-37b23855f84f';
-const NEW_PAYOUT = {
-  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
-  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
-  type: 'disbursement',
-  amount: 120000,
-  method: 'neft',
-  payout_to: 'borrower',
-  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
-};
+// The spec's own example of a Create Payout body: valid by definition.
+const NEW_PAYOUT = JSON.parse(validRequest(operationById('createPayout')).body!) as Record<string, unknown>;
 
 let mock: Mock;
 beforeAll(async () => {

@@ -48,6 +48,12 @@ export const operations: SpecOperation[] = Object.entries(spec.paths).flatMap(([
     .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
 );
 
+export function operationById(operationId: string): SpecOperation {
+  const found = operations.find(({ operation }) => operation.operationId === operationId);
+  if (!found) throw new Error(`the spec has no operation ${operationId}`);
+  return found;
+}
+
 /** A request the spec calls valid: its path parameters' and body's first examples. */
 export function validRequest({ method, path }: SpecOperation): { method: string; path: string; body?: string } {
   const item = spec.paths[path]!;
