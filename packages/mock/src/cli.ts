@@ -47,7 +47,7 @@ function readOptions(args: string[]): CliOptions | 'help' {
   return { port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: values.errors };
 }
 
-function describe(mock: Mock, options: CliOptions): string {
+function banner(mock: Mock, options: CliOptions): string {
   const mode = options.dynamic ? `dynamic bodies${options.seed === undefined ? '' : `, seed ${options.seed}`}` : 'static examples';
   const methodWidth = Math.max(...mock.operations.map((operation) => operation.method.length));
   const pathWidth = Math.max(...mock.operations.map((operation) => operation.path.length));
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     console.error(error instanceof PortInUseError ? `port ${error.port} is in use; pass --port <another port>` : `cannot start the mock: ${(error as Error).message}`);
     return 1;
   }
-  console.log(describe(mock, options));
+  console.log(banner(mock, options));
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

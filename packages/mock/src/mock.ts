@@ -1,6 +1,6 @@
 import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PortInUseError, startPrism, urlHost, type PrismLogLevel, type PrismProcess } from './prism.js';
+import { PortInUseError, startPrism, urlHost, type PrismProcess } from './prism.js';
 import { bundledSpecPath, prepareSpec, type Operation, type OperationIndex } from './spec.js';
 import {
   ContractViolationError,
@@ -30,8 +30,6 @@ export interface MockOptions {
   spec?: string;
   /** Called for each violation as the mock sees it (the CLI prints them). */
   onViolation?: (violation: ContractViolation) => void;
-  /** Prism's log level; default `silent`, since logging costs Prism half its throughput. */
-  logLevel?: PrismLogLevel;
 }
 
 export interface Mock {
@@ -58,7 +56,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'pr
  * Resolves once the mock answers.
  */
 export async function startMock(options: MockOptions = {}): Promise<Mock> {
-  const { port = 4010, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation, logLevel = 'silent' } = options;
+  const { port = 4010, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation } = options;
   const spec = await prepareSpec(options.spec ?? bundledSpecPath());
   let seen: ContractViolation[] = [];
   const record = (violations: ContractViolation[]) => {
@@ -68,7 +66,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   const agent = new Agent({ keepAlive: true });
   let prism: PrismProcess | undefined;
   const server = createServer((req, res) => {
-    if (prism) return relay(req, res, { prismPort: prism.port, agent, index: spec.operations, record });
+    if (prism) return relay(req, res, { prismPort: prism.port, agent, index: spec.index, record });
     res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'the mock is still starting' }));
   });
   const closeServer = () => {
@@ -81,7 +79,8 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   // The caller's port first: a port in use fails at once, before Prism takes a second to start.
   try {
     await listen(server, port, host);
-    prism = await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel });
+    // Silent: Prism's log costs it half its throughput, and the proxy sees the violations anyway.
+    prism = await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel: 'silent' });
   } catch (error) {
     if (server.listening) await closeServer();
     await spec.dispose();
@@ -90,12 +89,11 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   const boundPort = (server.address() as AddressInfo).port;
 
   let stopping: Promise<void> | undefined;
-  const violations = () => [...seen];
   return {
     url: `http://${urlHost(host)}:${boundPort}`,
     port: boundPort,
-    operations: spec.operations.operations,
-    violations,
+    operations: spec.index.operations,
+    violations: () => [...seen],
     clearViolations: () => void (seen = []),
     expectNoViolations() {
       const found = seen;
@@ -155,8 +153,8 @@ function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext)
     let body: string;
     try {
       body = await readText(answer);
-    } catch (error) {
-      return void res.destroy(error as Error);
+    } catch {
+      return void res.destroy();
     }
     // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
     if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
@@ -167,8 +165,12 @@ function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext)
     res.writeHead(status, answerHeaders).end(body);
   });
   upstream.on('error', (error) => {
-    if (res.headersSent) return void res.destroy(error);
+    if (res.headersSent || res.destroyed) return void res.destroy();
     res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `the mock's Prism process is not answering: ${error.message}` }));
+  });
+  // A caller that hangs up mid-request must not leave Prism waiting for the rest of it.
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
   });
   req.pipe(upstream);
 }

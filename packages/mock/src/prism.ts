@@ -29,7 +29,6 @@ export interface PrismOptions {
 export interface PrismProcess {
   url: string;
   port: number;
-  pid: number;
   /** Ends Prism's whole process group and resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -83,8 +82,8 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     args.push('--dynamic');
     if (options.seed !== undefined) args.push('--seed', String(options.seed));
   }
-  // detached: Prism leads its own process group, so stop() can end it and anything it forks.
-  // stdout only carries Prism's log; it goes nowhere, but must be drained so Prism never blocks.
+  // detached: Prism leads its own process group, so stop() ends it and anything it forks at once.
+  // stdin is the pipe the preloaded guard watches; stdout carries only Prism's log, to /dev/null.
   const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
   const exited = exitOf(child);
   let stderr = '';
@@ -101,8 +100,6 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
       await exited;
       clearTimeout(timer);
     }
-    // The group may hold processes Prism started that outlived it.
-    killGroup(child, 'SIGKILL');
   };
 
   try {
@@ -117,7 +114,7 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     await stop();
     throw error;
   }
-  return { url, port, pid: child.pid!, stop };
+  return { url, port, stop };
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

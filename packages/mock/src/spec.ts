@@ -35,7 +35,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 export interface ServedSpec {
-  operations: OperationIndex;
+  index: OperationIndex;
   /** The document to hand to Prism: the spec itself, or a copy in a temporary folder. */
   path: string;
   /** Removes the copy, if one was made. */
@@ -58,12 +58,12 @@ export async function prepareSpec(specPath: string): Promise<ServedSpec> {
   } catch (error) {
     throw new Error(`cannot read the spec ${specPath}: ${(error as Error).message}`);
   }
-  const operations = indexOperations(listOperations(document, specPath));
-  if (!preferNamedExamples(document)) return { operations, path: specPath, dispose: async () => undefined };
+  const index = indexOperations(listOperations(document, specPath));
+  if (!preferNamedExamples(document)) return { index, path: specPath, dispose: async () => undefined };
   const folder = await mkdtemp(join(tmpdir(), 'payouts-mock-'));
   const path = join(folder, 'openapi.json');
   await writeFile(path, JSON.stringify(document));
-  return { operations, path, dispose: () => rm(folder, { recursive: true, force: true }) };
+  return { index, path, dispose: () => rm(folder, { recursive: true, force: true }) };
 }
 
 /** Sets `example` to the first named example on each response media type that has named examples; true if any changed. */
