@@ -83,8 +83,11 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     prism = await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel: 'silent' });
   } catch (error) {
     if (server.listening) await closeServer();
-    await spec.dispose();
     throw error;
+  } finally {
+    // Prism has read the spec by the time it answers: a copy can go now, and so is never left
+    // behind, even by a process killed before it calls stop().
+    await spec.dispose();
   }
   const boundPort = (server.address() as AddressInfo).port;
 
@@ -103,7 +106,6 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     stop() {
       stopping ??= (async () => {
         await Promise.all([closeServer(), prism.stop()]);
-        await spec.dispose();
         if (errors && seen.length > 0) throw new ContractViolationError(seen);
       })();
       return stopping;

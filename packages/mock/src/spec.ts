@@ -38,7 +38,7 @@ export interface ServedSpec {
   index: OperationIndex;
   /** The document to hand to Prism: the spec itself, or a copy in a temporary folder. */
   path: string;
-  /** Removes the copy, if one was made. */
+  /** Removes the copy, if one was made: Prism reads the document only while it starts. */
   dispose(): Promise<void>;
 }
 
