@@ -3,23 +3,23 @@
 import type { PayoutStore } from './store.js';
 import type { Answer, Input, OperationId } from './types.js';
 
-export type Handlers = { [O in OperationId]: (input: Input<O>, store: PayoutStore) => Answer<O> };
+export type Handlers = { [O in OperationId]: (input: Input<O>, store: PayoutStore) => Promise<Answer<O>> };
 
 export const handlers: Handlers = {
-  listPayouts: ({ query }, store) => ({ status: 200, body: store.list(query, { expandRecord: query.expand === 'record' }) }),
+  listPayouts: async ({ query }, store) => ({ status: 200, body: await store.list(query, { expandRecord: query.expand === 'record' }) }),
 
-  createPayout: ({ body, headers }, store) => ({ status: 201, body: store.create(body, headers['Idempotency-Key']) }),
+  createPayout: async ({ body, headers }, store) => ({ status: 201, body: await store.create(body, headers['Idempotency-Key']) }),
 
-  processPayout: ({ params, body }, store) => ({ status: 200, body: store.markProcessed(params.id, body) }),
+  processPayout: async ({ params, body }, store) => ({ status: 200, body: await store.markProcessed(params.id, body) }),
 
-  retryFailedPayout: ({ params }, store) => ({ status: 200, body: store.retry(params.id) }),
+  retryFailedPayout: async ({ params }, store) => ({ status: 200, body: await store.retry(params.id) }),
 
-  receivePayoutCallback: ({ body }, store) => ({ status: 200, body: store.callback(body) }),
+  receivePayoutCallback: async ({ body }, store) => ({ status: 200, body: await store.callback(body) }),
 
-  listUnmatchedPayouts: ({ query }, store) => ({ status: 200, body: store.list(query, { unmatched: true }) }),
+  listUnmatchedPayouts: async ({ query }, store) => ({ status: 200, body: await store.list(query, { unmatched: true }) }),
 
-  exportPayoutsForBank: ({ body }, store) => {
-    const file = store.exportForBank(body);
+  exportPayoutsForBank: async ({ body }, store) => {
+    const file = await store.exportForBank(body);
     return {
       status: 200,
       contentType: 'text/csv',

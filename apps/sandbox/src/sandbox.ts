@@ -7,7 +7,7 @@ import { handlers } from './handlers.js';
 import { Problem } from './problem.js';
 import { seedBanks, seedDemo } from './seed.js';
 import { loadSpec, type Operation } from './spec.js';
-import { PayoutStore } from './store.js';
+import { PayoutStore, prerenderedJson } from './store.js';
 import type { Answer, ErrorBody, Input, OperationId } from './types.js';
 import { Validation, type ResponseProblem } from './validation.js';
 
@@ -56,12 +56,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const spec = loadSpec(options.specPath);
-  const db = openDb(options.db);
+  const store = new PayoutStore(openDb(options.db));
   let app: FastifyInstance | undefined;
   try {
-    const store = new PayoutStore(db);
     seedBanks(store, spec);
-    const demoPayouts = options.seedDemo ? seedDemo(store) : 0;
+    const demoPayouts = options.seedDemo ? await seedDemo(store) : 0;
     const tokens = options.tokens?.length ? [...options.tokens] : [DEFAULT_TOKEN];
     app = buildApp(store, new Validation(spec), spec.operations, { ...options, tokens });
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
@@ -77,12 +76,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       demoPayouts,
       stop: () =>
         (stopped ??= server.close().then(() => {
-          db.close();
+          store.close();
         })),
     };
   } catch (error) {
     await app?.close();
-    db.close();
+    store.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${options.port} on ${options.host ?? '127.0.0.1'} is already in use: pick another with --port (0 picks a free one)`);
     }
@@ -113,11 +112,11 @@ function buildApp(
       contentType = JSON_TYPE;
       headers = {};
     }
-    reply
+    return reply
       .code(status)
       .headers(headers)
       .type(contentType)
-      .send(typeof body === 'string' ? body : JSON.stringify(body));
+      .send(typeof body === 'string' ? body : (prerenderedJson(body as object) ?? JSON.stringify(body)));
   };
   const refuse = (reply: FastifyReply, op: Operation | undefined, status: number, body: ErrorBody, headers?: Record<string, string>) =>
     send(reply, op, status, body, JSON_TYPE, headers);
@@ -160,7 +159,7 @@ function buildApp(
   const known = new Set(Object.keys(handlers));
   for (const op of operations) {
     if (!known.delete(op.operationId)) throw new Error(`the spec has an operation the sandbox does not implement: ${op.operationId}`);
-    const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => Answer<OperationId>;
+    const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => Promise<Answer<OperationId>>;
     const check = validation.request(op);
     responseChecks.set(op.operationId, validation.response(op));
     const config: RouteConfig = { operation: op };
@@ -168,7 +167,7 @@ function buildApp(
       method: op.method as 'GET',
       url: op.path.replace(/\{([^}]+)\}/g, ':$1'),
       config,
-      handler: (request: FastifyRequest, reply: FastifyReply) => {
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const checked = check({
           params: request.params as Record<string, unknown>,
           query: request.query as Record<string, unknown>,
@@ -177,9 +176,9 @@ function buildApp(
           body: op.requestBodyRef && request.body === undefined ? {} : request.body,
         });
         if (!checked.ok) return refuse(reply, op, 400, checked.errors);
-        const answer = handler(checked.request as Input<OperationId>, store);
+        const answer = await handler(checked.request as Input<OperationId>, store);
         const contentType = answer.contentType ? `${String(answer.contentType)}; charset=utf-8` : JSON_TYPE;
-        send(reply, op, Number(answer.status), answer.body, contentType, answer.headers as Record<string, string> | undefined);
+        return send(reply, op, Number(answer.status), answer.body, contentType, answer.headers as Record<string, string> | undefined);
       },
     });
   }

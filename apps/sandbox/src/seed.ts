@@ -71,7 +71,7 @@ export function seedBanks(store: PayoutStore, spec: Spec): void {
  * Demo payouts in every status, made through the same operations callers use. Only into an empty
  * database: answers how many payouts it made (0 when there were payouts already).
  */
-export function seedDemo(store: PayoutStore): number {
+export async function seedDemo(store: PayoutStore): Promise<number> {
   if (store.count() > 0) return 0;
   const [debitBank] = EXTRA_DEBIT_BANKS;
   const borrowerBank = store.db.prepare('SELECT id FROM credit_banks ORDER BY rowid LIMIT 1').get() as { id: string };
@@ -90,11 +90,11 @@ export function seedDemo(store: PayoutStore): number {
       ...(type === 'topup' ? { topup: randomUUID() } : {}),
     });
 
-  const paidByStatement = make(500000, 'disbursement', 'rtgs', 0);
-  const paidByCallback = make(120000, 'tranche', 'neft', 1);
-  const reconciled = make(75000, 'topup', 'imps', 2);
-  const refused = make(42000, 'refund', 'imps', 0);
-  const inFlight = make(98000, 'tranche', 'neft', 1);
+  const paidByStatement = await make(500000, 'disbursement', 'rtgs', 0);
+  const paidByCallback = await make(120000, 'tranche', 'neft', 1);
+  const reconciled = await make(75000, 'topup', 'imps', 2);
+  const refused = await make(42000, 'refund', 'imps', 0);
+  const inFlight = await make(98000, 'tranche', 'neft', 1);
   const toExport = [
     paidByStatement.id,
     paidByCallback.id,
@@ -102,15 +102,15 @@ export function seedDemo(store: PayoutStore): number {
     refused.id,
     inFlight.id,
   ];
-  const file = store.exportForBank({ debit_bank_id: debitBank!.id, payout_ids: toExport });
+  const file = await store.exportForBank({ debit_bank_id: debitBank!.id, payout_ids: toExport });
   const reference = (id: string) => file.payouts.find((p) => p.id === id)!.payout_service_id!;
   const day = Math.floor(Date.now() / 1000);
-  store.markProcessed(paidByStatement.id, { utr: 'ICIC000512345678', processed_at: day, debit_bank_id: debitBank!.id });
-  store.callback({ payout_service_id: reference(paidByCallback.id), status: 'processed', utr: 'N3240112345678' });
-  store.callback({ payout_service_id: reference(reconciled.id), status: 'processed', utr: 'IMPS409911223344' });
-  store.match(reconciled.id, randomUUID());
-  store.callback({ payout_service_id: reference(refused.id), status: 'failed', failed_remark: 'Beneficiary account closed' });
-  make(250000, 'disbursement', 'neft', 0);
-  make(30000, 'refund', 'imps', 0);
+  await store.markProcessed(paidByStatement.id, { utr: 'ICIC000512345678', processed_at: day, debit_bank_id: debitBank!.id });
+  await store.callback({ payout_service_id: reference(paidByCallback.id), status: 'processed', utr: 'N3240112345678' });
+  await store.callback({ payout_service_id: reference(reconciled.id), status: 'processed', utr: 'IMPS409911223344' });
+  await store.match(reconciled.id, randomUUID());
+  await store.callback({ payout_service_id: reference(refused.id), status: 'failed', failed_remark: 'Beneficiary account closed' });
+  await make(250000, 'disbursement', 'neft', 0);
+  await make(30000, 'refund', 'imps', 0);
   return store.count();
 }

@@ -46,6 +46,14 @@ interface PayoutRow {
   loan: string;
   record_id: string | null;
   transaction_id: string | null;
+  version: number;
+}
+
+/** A payout as the API answers it, and its JSON, for one version of its row. */
+interface Rendered {
+  version: number;
+  payout: Payout;
+  json: string;
 }
 
 export interface BankFile {
@@ -67,11 +75,30 @@ const EXPORT_COLUMNS = [
   'debit_account_no',
 ] as const;
 const DEFAULT_PAGE_SIZE = 15;
+const CACHED_PAYOUTS = 20_000;
+
+/**
+ * The JSON of answers the store built from cached parts (a page of payouts), so that the HTTP side
+ * sends it as it is instead of serialising the same objects again. Equal to JSON.stringify(answer).
+ */
+const prerendered = new WeakMap<object, string>();
+
+export function prerenderedJson(answer: object): string | undefined {
+  return prerendered.get(answer);
+}
 
 export class PayoutStore {
   private readonly statements = new Map<string, Statement>();
   private readonly debitBanks = new Map<string, DebitBank>();
   private readonly creditBanks = new Map<string, CreditBank>();
+  /**
+   * Payouts as answered, by id. An entry is used only while its version is the row's (another
+   * process on the same file moves the version too), so the cache is never stale; it only spares
+   * turning SQLite rows into objects and JSON again, which is most of a list's cost.
+   */
+  private readonly rendered = new Map<string, Rendered>();
+  /** The open batch: one callback per request in it, called once the batch is committed. */
+  private batch: ((failure?: Error) => void)[] | undefined;
 
   constructor(
     readonly db: Db,
@@ -109,7 +136,7 @@ export class PayoutStore {
   // ---- the seven operations ----------------------------------------------------------------
 
   /** Create Payout: a new pending payout, or the first one again for a repeated Idempotency-Key. */
-  create(request: CreatePayoutRequest, idempotencyKey?: string): Payout {
+  create(request: CreatePayoutRequest, idempotencyKey?: string): Promise<Payout> {
     const requestHash = idempotencyKey === undefined ? '' : hashOf(request);
     return this.write(() => {
       if (idempotencyKey !== undefined) {
@@ -159,7 +186,11 @@ export class PayoutStore {
   }
 
   /** List Payouts (and, with `unmatched`, Unmatched Payouts): one page, filtered and ordered. */
-  list(query: ListQuery, options: { unmatched?: boolean; expandRecord?: boolean } = {}): PayoutPage {
+  list(query: ListQuery, options: { unmatched?: boolean; expandRecord?: boolean } = {}): Promise<PayoutPage> {
+    return this.read(() => this.page(query, options));
+  }
+
+  private page(query: ListQuery, options: { unmatched?: boolean; expandRecord?: boolean }): PayoutPage {
     const where: string[] = [];
     const args: unknown[] = [];
     const filter = (condition: string, value: unknown) => {
@@ -190,23 +221,27 @@ export class PayoutStore {
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
     const count = (this.sql(`SELECT count(*) AS n FROM payouts ${whereSql}`).get(...args) as { n: number }).n;
     const offset = (page - 1) * pageSize;
-    let rows: PayoutRow[] = [];
+    let versions: { id: string; version: number }[] = [];
     // Past the last page the answer is an empty page (as the spec says), without asking SQLite for
     // an offset it may not be able to represent.
     if (offset < count) {
-      rows = this.sql(`SELECT * FROM payouts ${whereSql} ORDER BY ${orderBy(query.ordering ?? '-created_at')} LIMIT ? OFFSET ?`).all(
+      versions = this.sql(`SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(query.ordering ?? '-created_at')} LIMIT ? OFFSET ?`).all(
         ...args,
         pageSize,
         offset,
-      ) as PayoutRow[];
+      ) as { id: string; version: number }[];
     }
-    const results = rows.map((row) => this.payout(row));
-    if (options.expandRecord) this.expandRecords(results);
-    return { count, current_page: page, page_size: pageSize, results };
+    const rendered = versions.map(({ id, version }) => this.cachedRender(id, version));
+    if (options.expandRecord) {
+      return { count, current_page: page, page_size: pageSize, results: this.withRecords(rendered.map((r) => r.payout)) };
+    }
+    const answer: PayoutPage = { count, current_page: page, page_size: pageSize, results: rendered.map((r) => r.payout) };
+    prerendered.set(answer, `{"count":${count},"current_page":${page},"page_size":${pageSize},"results":[${rendered.map((r) => r.json).join(',')}]}`);
+    return answer;
   }
 
   /** Export Payout for Bank: the bank file; every payout in it becomes initiated. */
-  exportForBank(request: ExportPayoutsRequest): BankFile {
+  exportForBank(request: ExportPayoutsRequest): Promise<BankFile> {
     return this.write(() => {
       const bank = this.debitBank(request.debit_bank_id);
       if (!bank) throw Problem.notFound(`No DebitBank matches ${request.debit_bank_id}.`);
@@ -261,7 +296,7 @@ export class PayoutStore {
   }
 
   /** Process Payout: the bank paid an initiated payout. */
-  markProcessed(id: string, request: ProcessPayoutRequest): Payout {
+  markProcessed(id: string, request: ProcessPayoutRequest): Promise<Payout> {
     return this.write(() => {
       const row = this.existing(id);
       const bank = this.debitBank(request.debit_bank_id);
@@ -276,7 +311,7 @@ export class PayoutStore {
   }
 
   /** Payout Callback: the payout service's outcome, applied once. */
-  callback(request: PayoutCallback): Payout {
+  callback(request: PayoutCallback): Promise<Payout> {
     return this.write(() => {
       const row = this.sql('SELECT * FROM payouts WHERE payout_service_id = ?').get(request.payout_service_id) as PayoutRow | undefined;
       if (!row) throw Problem.notFound(`No Payout has payout_service_id ${request.payout_service_id}.`);
@@ -298,7 +333,7 @@ export class PayoutStore {
   }
 
   /** Retry Failed Payout: back to pending, ready for the next export. */
-  retry(id: string): Payout {
+  retry(id: string): Promise<Payout> {
     return this.write(() => {
       const row = this.existing(id);
       if (row.status !== 'failed') throw Problem.conflict(`Payout is ${row.status}; only a failed payout can be retried.`);
@@ -311,8 +346,8 @@ export class PayoutStore {
   }
 
   /** Marks a processed payout as matched to a bank statement line (no API operation does this). */
-  match(id: string, transactionId: string): void {
-    this.write(() => {
+  match(id: string, transactionId: string): Promise<void> {
+    return this.write(() => {
       const row = this.existing(id);
       if (row.status !== 'processed') throw Problem.conflict(`Payout is ${row.status}; only a processed payout can be matched.`);
       this.sql('UPDATE payouts SET transaction_id = ?, updated_at = ? WHERE id = ?').run(transactionId, this.clock(), id);
@@ -347,22 +382,79 @@ export class PayoutStore {
     ).run(utr, processedAt, processedAt, processedAt, debitBankId, record.id, now, row.id);
   }
 
-  private expandRecords(payouts: Payout[]): void {
+  /** Copies of the payouts with each record id replaced by the record (cached payouts stay as they are). */
+  private withRecords(payouts: Payout[]): Payout[] {
     const ids = payouts.map((p) => p.record).filter((r): r is string => typeof r === 'string');
-    if (ids.length === 0) return;
+    if (ids.length === 0) return payouts;
     const rows = this.db.prepare(`SELECT id, document FROM records WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as {
       id: string;
       document: string;
     }[];
     const byId = new Map(rows.map((r) => [r.id, JSON.parse(r.document) as ExpandedRecord]));
-    for (const payout of payouts) {
-      if (typeof payout.record === 'string') payout.record = byId.get(payout.record) ?? payout.record;
-    }
+    return payouts.map((p) => (typeof p.record === 'string' && byId.has(p.record) ? { ...p, record: byId.get(p.record)! } : p));
   }
 
-  /** Runs a change in one IMMEDIATE transaction: it takes the write lock before it reads. */
-  private write<T>(change: () => T): T {
-    return this.db.transaction(change).immediate();
+  /**
+   * Group commit. A change runs at once, in a savepoint of the batch transaction (BEGIN IMMEDIATE:
+   * the write lock is taken before anything is read, so a racing request, here or in another
+   * process on the file, sees the winner's result). The batch commits once this turn of the event
+   * loop is over, with one sync to disk for every request that arrived meanwhile, and only then
+   * are their answers released: nothing is acknowledged before it is on disk.
+   */
+  private write<T>(change: () => T): Promise<T> {
+    const settleAfterCommit = this.joinBatch();
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      outcome = { ok: true, value: this.db.transaction(change)() };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    return settleAfterCommit(outcome);
+  }
+
+  /** A read sees the open batch's changes, so its answer too waits until they are committed. */
+  private read<T>(query: () => T): Promise<T> {
+    if (!this.batch) return Promise.resolve(query());
+    return this.write(query);
+  }
+
+  private joinBatch(): <T>(outcome: { ok: true; value: T } | { ok: false; error: unknown }) => Promise<T> {
+    if (!this.batch) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.batch = [];
+      setImmediate(() => this.commit());
+    }
+    const batch = this.batch;
+    return (outcome) =>
+      new Promise((resolve, reject) =>
+        batch.push((failure) => {
+          if (failure) reject(failure);
+          else if (outcome.ok) resolve(outcome.value);
+          else reject(outcome.error);
+        }),
+      );
+  }
+
+  private commit(): void {
+    const waiting = this.batch;
+    if (!waiting) return;
+    this.batch = undefined;
+    let failure: Error | undefined;
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      failure = new Error(`the database could not commit: ${(error as Error).message}`);
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      // Entries rendered from the lost changes carry versions the rows may reach again.
+      this.rendered.clear();
+    }
+    for (const settle of waiting) settle(failure);
+  }
+
+  /** Commits what is pending and closes the database. */
+  close(): void {
+    this.commit();
+    this.db.close();
   }
 
   private row(id: string): PayoutRow | undefined {
@@ -376,6 +468,26 @@ export class PayoutStore {
   }
 
   private payout(row: PayoutRow): Payout {
+    return this.render(row).payout;
+  }
+
+  private cachedRender(id: string, version: number): Rendered {
+    const cached = this.rendered.get(id);
+    return cached?.version === version ? cached : this.render(this.row(id)!);
+  }
+
+  private render(row: PayoutRow): Rendered {
+    const cached = this.rendered.get(row.id);
+    if (cached?.version === row.version) return cached;
+    const payout = Object.freeze(this.toPayout(row));
+    const entry = { version: row.version, payout, json: JSON.stringify(payout) };
+    this.rendered.delete(row.id);
+    this.rendered.set(row.id, entry);
+    if (this.rendered.size > CACHED_PAYOUTS) this.rendered.delete(this.rendered.keys().next().value!);
+    return entry;
+  }
+
+  private toPayout(row: PayoutRow): Payout {
     return {
       id: row.id,
       created_at: row.created_at,
@@ -419,11 +531,12 @@ export class PayoutStore {
 }
 
 function orderBy(ordering: Ordering): string {
-  const descending = ordering.startsWith('-');
-  const column = ORDER_COLUMNS[ordering.replace(/^-/, '')]!;
-  const direction = descending ? 'DESC' : 'ASC';
-  // Payouts with no value (processed_at of an unpaid payout) come last either way; seq breaks ties.
-  return `${column} IS NULL, ${column} ${direction}, seq ${direction}`;
+  const column = ordering.replace(/^-/, '');
+  const direction = ordering.startsWith('-') ? 'DESC' : 'ASC';
+  // Payouts with no processed_at (not paid yet) come last either way; seq breaks ties. The plain
+  // form lets SQLite walk an index (created_at, seq) instead of sorting every matching row.
+  const nulls = column === 'processed_at' ? ' NULLS LAST' : '';
+  return `${ORDER_COLUMNS[column]!} ${direction}${nulls}, seq ${direction}`;
 }
 
 function cached<T>(cache: Map<string, T>, id: string, read: () => unknown): T | undefined {

@@ -1,0 +1,19 @@
+// The baseline: a plain Node http server that answers fixed JSON, the least any server can do.
+// Usage: node plain-server.mjs LIST_JSON_FILE PAYOUT_JSON_FILE; prints its port.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+
+const list = readFileSync(process.argv[2], 'utf8');
+const payout = readFileSync(process.argv[3], 'utf8');
+
+const server = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    const body = request.method === 'GET' ? list : payout;
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

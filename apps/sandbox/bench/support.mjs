@@ -1,0 +1,102 @@
+// Shared by the benchmarks: start a server as a child process, wait until it answers, stop it.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const SANDBOX_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const TOKEN = 'bench-token';
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
+export const DEBIT_BANK = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
+export const CREDIT_BANK = '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d';
+
+/** A port that was free a moment ago (for Prism, which cannot report the one it picked). */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Spawns a server and waits for `ready` to match its output (the match's first group is the URL or
+ * port); rejects if it exits or takes longer than `timeoutMs`.
+ */
+export async function startProcess(command, args, ready, { timeoutMs = 30_000, env } = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const found = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} was not ready within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const look = (chunk) => {
+      output += chunk;
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited (${code ?? signal}) before it was ready:\n${output}`));
+    });
+  });
+  return {
+    found,
+    child,
+    output: () => output,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Starts the sandbox CLI; the banner's last line means it is ready. */
+export async function startSandboxProcess(extraArgs = []) {
+  const server = await startProcess(
+    process.execPath,
+    [SANDBOX_CLI, '--port', '0', '--token', TOKEN, '--quiet', ...extraArgs],
+    /listening on (http:\/\/\S+)[\s\S]*\n {2}try: .*\n/,
+  );
+  return { ...server, url: server.found };
+}
+
+export async function request(url, method, body, headers = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { ...AUTH, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: () => JSON.parse(text) };
+}
+
+let made = 0;
+
+export function newPayoutBody() {
+  made += 1;
+  const suffix = String(made).padStart(12, '0');
+  return {
+    loan: `0f1e2d3c-4b5a-4697-8877-${suffix}`,
+    account: `5e4d3c2b-1a09-4f8e-8d7c-${suffix}`,
+    type: 'disbursement',
+    amount: 1000 + made,
+    method: 'neft',
+    payout_to: 'borrower',
+    credit_bank_id: CREDIT_BANK,
+  };
+}
+
+/** Fixed-width table rows for the console. */
+export function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
