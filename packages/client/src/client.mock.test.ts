@@ -1,24 +1,16 @@
 // Every operation through the client against a real Prism process serving the bundled spec:
 // the documented success answers, and every documented error status (forced with `Prefer: code=`).
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { startMock, type Mock } from '@payouts/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createPayoutsClient, isPayoutsApiError, unwrap, type OperationId, type PayoutsClient } from './index.js';
+import { requestExample, specOperations } from './test-support/spec-examples.js';
 
 const PAYOUT_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
-const DEBIT_BANK_ID = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
-const NEW_PAYOUT = {
-  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
-  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
-  type: 'disbursement',
-  amount: 120000,
-  method: 'neft',
-  payout_to: 'borrower',
-  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
-} as const;
-const PROCESSED = { utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK_ID };
-const CALLBACK = { payout_service_id: 'HDFC-NEFT-230827-0042', status: 'processed', utr: '123123123123123' } as const;
+const NEW_PAYOUT = requestExample('createPayout');
+const PROCESSED = requestExample('processPayout');
+const CALLBACK = requestExample('receivePayoutCallback', 'processed');
+const FAILED_CALLBACK = requestExample('receivePayoutCallback', 'failed');
+const EXPORT_ALL = requestExample('exportPayoutsForBank', 'all');
 const CSV_HEADER = 'payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no';
 
 let mock: Mock;
@@ -55,10 +47,7 @@ describe('success answers', () => {
 
   test('Payout Callback: the payout after the callback', async () => {
     await expect(client.receivePayoutCallback(CALLBACK)).resolves.toMatchObject({ status: 'processed' });
-    const failed = await client.receivePayoutCallback(
-      { payout_service_id: 'HDFC-NEFT-241124-0107', status: 'failed', failed_remark: 'Beneficiary account closed' },
-      { headers: { Prefer: 'example=failed' } },
-    );
+    const failed = await client.receivePayoutCallback(FAILED_CALLBACK, { headers: { Prefer: 'example=failed' } });
     expect(failed).toMatchObject({ status: 'failed', failed_remark: 'Beneficiary account closed' });
   });
 
@@ -69,11 +58,11 @@ describe('success answers', () => {
   });
 
   test('Export Payout for Bank: the CSV file as text, through the shortcut and the raw PUT', async () => {
-    const csv = await client.exportPayoutsForBank({ debit_bank_id: DEBIT_BANK_ID, payout_ids: [PAYOUT_ID] });
+    const csv = await client.exportPayoutsForBank(requestExample('exportPayoutsForBank', 'some'));
     expect(typeof csv).toBe('string');
     expect(csv.split('\r\n')[0]).toBe(CSV_HEADER);
 
-    const { data, response } = await client.PUT('/v1/lms/payouts/export/', { body: { debit_bank_id: DEBIT_BANK_ID } });
+    const { data, response } = await client.PUT('/v1/lms/payouts/export/', { body: EXPORT_ALL });
     expect(data).toBe(csv);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
   });
@@ -87,15 +76,14 @@ const calls: Record<OperationId, (headers: Record<string, string>) => Promise<{ 
   retryFailedPayout: (headers) => client.PUT('/v1/lms/payouts/{id}/retry/', { params: { path: { id: PAYOUT_ID } }, headers }),
   receivePayoutCallback: (headers) => client.POST('/v1/lms/payouts/callback/', { body: CALLBACK, headers }),
   listUnmatchedPayouts: (headers) => client.GET('/v1/lms/payouts/unmatched/', { headers }),
-  exportPayoutsForBank: (headers) => client.PUT('/v1/lms/payouts/export/', { body: { debit_bank_id: DEBIT_BANK_ID }, headers }),
+  exportPayoutsForBank: (headers) => client.PUT('/v1/lms/payouts/export/', { body: EXPORT_ALL, headers }),
 };
 
-const spec = JSON.parse(await readFile(createRequire(import.meta.url).resolve('@payouts/spec/openapi.json'), 'utf8')) as {
-  paths: Record<string, Record<string, { operationId: OperationId; responses: Record<string, unknown> }>>;
-};
-const documentedErrors = Object.values(spec.paths)
-  .flatMap((item) => Object.values(item))
-  .flatMap(({ operationId, responses }) => Object.keys(responses ?? {}).filter((status) => /^[45]/.test(status)).map((status) => [operationId, Number(status)] as const));
+const documentedErrors = specOperations.flatMap(({ operationId, responses }) =>
+  Object.keys(responses)
+    .filter((status) => /^[45]/.test(status))
+    .map((status) => [operationId, Number(status)] as const),
+);
 
 describe('documented error answers', () => {
   test('the spec documents errors for every operation', () => {
@@ -134,8 +122,8 @@ describe('documented error answers', () => {
 
 describe('requests the contract refuses', () => {
   test('an invalid body is answered 400 naming the field, and the error carries it', async () => {
-    // A caller without the types (plain JavaScript) can still send a wrong body.
-    const wrong = { ...NEW_PAYOUT, amount: 0 } as unknown as typeof NEW_PAYOUT;
+    // `minimum: 1` is beyond what the types can say: the server's answer is what tells the caller.
+    const wrong = { ...NEW_PAYOUT, amount: 0 };
     const error = await client.createPayout(wrong).catch((e: unknown) => e);
     expect(isPayoutsApiError(error, 'createPayout', 400)).toBe(true);
     expect((error as Error).message).toMatch(/^createPayout answered 400 .*amount/);

@@ -1,19 +1,12 @@
 // Retries, timeouts, tokens and idempotency keys against a real loopback server that fails on purpose.
 import { afterEach, describe, expect, test } from 'vitest';
 import { createPayoutsClient, PayoutsApiError, PayoutsRequestError, unwrap, type PayoutsClientOptions } from './index.js';
+import { requestExample } from './test-support/spec-examples.js';
 import { startScriptedServer, type ScriptedServer, type Step } from './test-support/scripted-server.js';
 
 const EMPTY_PAGE = { count: 0, current_page: 1, page_size: 15, results: [] };
-const NEW_PAYOUT = {
-  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
-  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
-  type: 'disbursement',
-  amount: 120000,
-  method: 'neft',
-  payout_to: 'borrower',
-  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
-} as const;
-const CALLBACK = { payout_service_id: 'HDFC-NEFT-230827-0042', status: 'processed', utr: '123123123123123' } as const;
+const NEW_PAYOUT = requestExample('createPayout');
+const CALLBACK = requestExample('receivePayoutCallback');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let server: ScriptedServer | undefined;
@@ -243,6 +236,13 @@ describe('options', () => {
     [{ baseUrl: 'https://api.test', timeoutMs: 0 }, 'timeoutMs must be a number of milliseconds from 1 to 2147483647, or Infinity (got 0)'],
   ])('%j is refused: %s', (options, message) => {
     expect(() => createPayoutsClient(options as PayoutsClientOptions)).toThrow(`createPayoutsClient: ${message}`);
+  });
+
+  test('an empty payout id or idempotency key is refused before anything is sent', async () => {
+    const client = await clientFor([ok()]);
+    await expect(client.retryFailedPayout(' ')).rejects.toThrow('retryFailedPayout: the payout id must be a non-empty string (got " ")');
+    await expect(client.createPayout(NEW_PAYOUT, { idempotencyKey: '' })).rejects.toThrow('createPayout: the idempotencyKey must be a non-empty string (got "")');
+    expect(server!.received).toHaveLength(0);
   });
 
   test('a path that is not an operation of the API is refused before anything is sent', async () => {

@@ -147,14 +147,21 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
   const shortcuts: Omit<PayoutsClient, keyof Client<paths>> = {
     listPayouts: async (query, options) => unwrap(await methods.GET('/v1/lms/payouts/', { ...options, params: { query } })),
     createPayout: async (body, { idempotencyKey, ...options } = {}) =>
-      unwrap(await methods.POST('/v1/lms/payouts/', { ...options, body, params: { header: idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey } } })),
+      unwrap(
+        await methods.POST('/v1/lms/payouts/', {
+          ...options,
+          body,
+          params: { header: idempotencyKey === undefined ? {} : { 'Idempotency-Key': nonEmpty(idempotencyKey, 'the idempotencyKey', 'createPayout') } },
+        }),
+      ),
     processPayout: async (id, body, options) =>
-      unwrap(await methods.PUT('/v1/lms/payouts/{id}/mark_processed/', { ...options, body, params: { path: { id: payoutId(id, 'processPayout') } } })),
+      unwrap(await methods.PUT('/v1/lms/payouts/{id}/mark_processed/', { ...options, body, params: { path: { id: nonEmpty(id, 'the payout id', 'processPayout') } } })),
     retryFailedPayout: async (id, options) =>
-      unwrap(await methods.PUT('/v1/lms/payouts/{id}/retry/', { ...options, params: { path: { id: payoutId(id, 'retryFailedPayout') } } })),
+      unwrap(await methods.PUT('/v1/lms/payouts/{id}/retry/', { ...options, params: { path: { id: nonEmpty(id, 'the payout id', 'retryFailedPayout') } } })),
     receivePayoutCallback: async (body, options) => unwrap(await methods.POST('/v1/lms/payouts/callback/', { ...options, body })),
     listUnmatchedPayouts: async (query, options) => unwrap(await methods.GET('/v1/lms/payouts/unmatched/', { ...options, params: { query } })),
-    exportPayoutsForBank: async (body, options) => unwrap(await methods.PUT('/v1/lms/payouts/export/', { ...options, body, parseAs: 'text' })),
+    // The operation table makes openapi-fetch read this answer as text (the spec answers text/csv).
+    exportPayoutsForBank: async (body, options) => unwrap(await methods.PUT('/v1/lms/payouts/export/', { ...options, body })),
   };
   return Object.assign(methods, shortcuts);
 }
@@ -217,9 +224,9 @@ function withIdempotencyKey(init: Init): Init {
   return { ...init, params: { ...init.params, header: { ...init.params?.header, 'Idempotency-Key': globalThis.crypto.randomUUID() } } };
 }
 
-function payoutId(id: string, operationId: OperationId): string {
-  if (typeof id !== 'string' || id.trim() === '') throw new TypeError(`${operationId}: the payout id must be a non-empty string (got ${JSON.stringify(id)})`);
-  return id;
+function nonEmpty(value: string, what: string, operationId: OperationId): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${operationId}: ${what} must be a non-empty string (got ${JSON.stringify(value)})`);
+  return value;
 }
 
 function validated(options: PayoutsClientOptions) {

@@ -1,22 +1,18 @@
 // The hooks in a DOM (happy-dom) against a real Prism mock of the spec, through a PayoutsClient.
 import { createPayoutsClient, PayoutsApiError } from '@payouts/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, configure, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createPayoutsHooks, type PayoutsHooks } from './index.js';
 
+// Prism on a busy CI machine can take longer than waitFor's default second.
+configure({ asyncUtilTimeout: 10_000 });
+
 const PAYOUT_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
-const DEBIT_BANK_ID = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
-const NEW_PAYOUT = {
-  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
-  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
-  type: 'disbursement',
-  amount: 120000,
-  method: 'neft',
-  payout_to: 'borrower',
-  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
-} as const;
+const examples = inject('requestExamples');
+const NEW_PAYOUT = examples.createPayout!;
+const PROCESSED = examples.processPayout!;
 
 const mockUrl = inject('mockUrl');
 let hooks: PayoutsHooks;
@@ -84,14 +80,10 @@ describe('mutations', () => {
     const { create, process, retry, callback, exportFile } = result.current;
     await act(async () => {
       await expect(create.mutateAsync({ body: NEW_PAYOUT })).resolves.toMatchObject({ status: 'pending' });
-      await expect(
-        process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: { utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK_ID } }),
-      ).resolves.toMatchObject({ status: 'processed' });
+      await expect(process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED })).resolves.toMatchObject({ status: 'processed' });
       await expect(retry.mutateAsync({ params: { path: { id: PAYOUT_ID } } })).resolves.toMatchObject({ status: 'pending' });
-      await expect(
-        callback.mutateAsync({ body: { payout_service_id: 'HDFC-NEFT-230827-0042', status: 'processed', utr: '123123123123123' } }),
-      ).resolves.toMatchObject({ status: 'processed' });
-      const csv = await exportFile.mutateAsync({ body: { debit_bank_id: DEBIT_BANK_ID } });
+      await expect(callback.mutateAsync({ body: examples.receivePayoutCallback! })).resolves.toMatchObject({ status: 'processed' });
+      const csv = await exportFile.mutateAsync({ body: examples.exportPayoutsForBank! });
       expect(csv.startsWith('payout_id,reference,amount,method,')).toBe(true);
     });
     expect(sent[0]).toBe('POST /v1/lms/payouts/');
@@ -100,9 +92,7 @@ describe('mutations', () => {
   test('a successful mutation refetches the lists on screen', async () => {
     const { result } = renderWithQueryClient(() => ({ list: hooks.usePayouts({ status: 'initiated' }), process: hooks.useProcessPayout() }));
     await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
-    await act(() =>
-      result.current.process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: { utr: '1', processed_at: 1693161000, debit_bank_id: DEBIT_BANK_ID } }),
-    );
+    await act(() => result.current.process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED }));
     expect(sent).toEqual([
       'GET /v1/lms/payouts/?status=initiated',
       `PUT /v1/lms/payouts/${PAYOUT_ID}/mark_processed/`,
