@@ -66,6 +66,30 @@ describe('a database file', () => {
     expect(versions).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
   });
 
+  it('migrates a file of schema version 1 to the current version, keeping its payouts', async () => {
+    const dir = await newDir();
+    const first = await startTestSandbox({}, dir);
+    const old = await initiatedPayout(first);
+    await first.dispose();
+    // Take the file back to what a version-1 sandbox left.
+    const file = new Database(join(dir, 'sandbox.db'));
+    file.exec(`
+      DROP TRIGGER payouts_version; DROP INDEX payouts_amount; DROP INDEX payouts_processed;
+      ALTER TABLE payouts DROP COLUMN version; DELETE FROM schema_migrations WHERE version > 1;
+    `);
+    file.close();
+    const second = await startTestSandbox({}, dir);
+    const processed = await second.call<Payout>('PUT', `/v1/lms/payouts/${old.id}/mark_processed/`, { body: { utr: 'AFTER-MIGRATION', processed_at: 1700000000, debit_bank_id: DEBIT_BANK } });
+    expect(processed.status).toBe(200);
+    const listed = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/?ordering=-processed_at')).body;
+    expect(listed.results[0]).toMatchObject({ id: old.id, status: 'processed', utr: 'AFTER-MIGRATION' });
+    await second.dispose();
+    const migrated = new Database(join(dir, 'sandbox.db'), { readonly: true });
+    expect(migrated.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(migrated.prepare('SELECT version FROM payouts WHERE id = ?').get(old.id)).toEqual({ version: 1 });
+    migrated.close();
+  });
+
   it('refuses a file written by a newer sandbox, naming both versions', async () => {
     const dir = await newDir();
     await (await startTestSandbox({}, dir)).dispose();
