@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { serveDocs, type DocsServer } from '@payouts/docs';
+import { startMock, type Mock } from '@payouts/mock';
+import { startSandbox } from '@payouts/sandbox';
+import { turboBuild, type TurboBuild } from './build.js';
+import { watchSources, type SpecWatcher } from './watch.js';
+
+export interface DevOptions {
+  /** The workspace root (holds pnpm-workspace.yaml and spec/). */
+  root: string;
+  host?: string;
+  /** 0 picks a free port; the chosen ones are in the result's urls. */
+  mockPort?: number;
+  docsPort?: number;
+  sandboxPort?: number;
+  /** Where progress goes, one line (or one report) at a time. Default: stdout. */
+  log?: (line: string) => void;
+}
+
+export interface DevSession {
+  urls: { docs: string; mock: string; sandbox: string };
+  /** Bearer tokens the sandbox accepts (the mock accepts any). */
+  sandboxTokens: string[];
+  /** Stops the watcher, any build under way and every server; nothing is left running. */
+  stop(): Promise<void>;
+}
+
+// What a spec save must refresh: the clients (type-checked against the new types) and the docs.
+// The spec and the types come with them through turbo's task graph; the sandbox and the verifier
+// follow the spec at their next build, not on every keystroke.
+const ON_SAVE = ['@payouts/client', '@payouts/react', '@payouts/docs'];
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const clock = () => new Date().toTimeString().slice(0, 8);
+
+/**
+ * Builds everything, serves the docs, the mock and the sandbox, and rebuilds on every spec save.
+ * A failing save is reported and the last good build keeps being served; the next good save
+ * recovers without a restart.
+ */
+export async function startDev(options: DevOptions): Promise<DevSession> {
+  const { root, host = '127.0.0.1', mockPort = 4010, docsPort = 4020, sandboxPort = 4030, log = console.log } = options;
+  let build: TurboBuild | undefined;
+  const runBuild = async (packages?: string[]) => {
+    build = turboBuild(root, packages);
+    const result = await build.result;
+    build = undefined;
+    return result;
+  };
+
+  log('building everything…');
+  const first = await runBuild();
+  if (!first.ok) throw new Error(`the first build failed, so there is nothing to serve yet:\n${first.output}`);
+  log(`✓ built in ${seconds(first.ms)}`);
+
+  const started: { stop(): Promise<void> }[] = [];
+  let mock: Mock;
+  let docs: DocsServer;
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    [mock, docs, sandbox] = await Promise.all([
+      startMock({ port: mockPort, host }).then((server) => (started.push(server), server)),
+      serveDocs({ port: docsPort, host, watch: false, log }).then((server) => (started.push({ stop: () => server.close() }), server)),
+      startSandbox({ port: sandboxPort, host, seedDemo: true }).then((server) => (started.push(server), server)),
+    ]);
+  } catch (error) {
+    await Promise.allSettled(started.map((server) => server.stop()));
+    throw error;
+  }
+
+  // The mock reads the spec when it starts: a new spec means a new mock, on the same port.
+  const reloadMock = async () => {
+    await mock.stop();
+    mock = await startMock({ port: mock.port, host });
+  };
+
+  const watcher: SpecWatcher = watchSources(join(root, 'spec'), root, async (changed) => {
+    log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
+    const result = await runBuild(ON_SAVE);
+    if (!result.ok) {
+      log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
+      return;
+    }
+    try {
+      await reloadMock();
+      log(`[${clock()}] ✓ spec, types, clients and docs rebuilt, mock reloaded (${seconds(result.ms)} build)`);
+    } catch (error) {
+      log(`[${clock()}] ✗ the mock did not restart: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    urls: { docs: docs.url, mock: mock.url, sandbox: sandbox.url },
+    sandboxTokens: sandbox.tokens,
+    stop() {
+      stopping ??= (async () => {
+        watcher.close();
+        build?.cancel();
+        await Promise.allSettled([mock.stop(), docs.close(), sandbox.stop()]);
+      })();
+      return stopping;
+    },
+  };
+}
