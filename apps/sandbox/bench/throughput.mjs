@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AUTH, DEBIT_BANK, freePort, newPayoutBody, request, startProcess, startSandboxProcess, table } from './support.mjs';
+import { AUTH, DEBIT_BANK, cpuSeconds, freePort, newPayoutBody, request, startProcess, startSandboxProcess, table } from './support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -28,16 +28,29 @@ const WRITES = Number(values.writes);
 const LIST_PATH = '/v1/lms/payouts/';
 const PROCESS_BODY = JSON.stringify({ utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK });
 const EXAMPLE_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
+const EMPTY_LOAN = '00000000-0000-4000-8000-000000000000';
+const PRISM = 'Prism mock (-v silent)';
 const require = createRequire(import.meta.url);
 
-/** One autocannon run, stopped after at most twice the planned time. */
-async function load(options) {
+/**
+ * One autocannon run against `server`, stopped after at most twice the planned time; also what the
+ * server's processes spent in CPU per request, which the load generator sharing this machine's two
+ * cores does not skew.
+ */
+async function load(server, options) {
+  const cpuBefore = cpuSeconds(server.child.pid);
+  const started = process.hrtime.bigint();
+  let lastAnswer = started;
   const run = autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options, headers: { ...AUTH, 'content-type': 'application/json', ...options.headers } });
+  run.on('response', () => (lastAnswer = process.hrtime.bigint()));
   const guard = setTimeout(() => run.stop(), Math.max(SECONDS, 30) * 2000);
   const result = await run;
   clearTimeout(guard);
-  // requests.average is per whole second; total over the exact duration is right for short runs too.
-  return { rps: result.requests.total / result.duration, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
+  // autocannon's own figures count whole seconds (a run of a fixed number of requests ends on the
+  // next tick of its clock); the time to the last answer is exact.
+  const seconds = Number(lastAnswer - started) / 1e9;
+  const cpuMicros = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / result.requests.total;
+  return { rps: result.requests.total / seconds, p99: result.latency.p99, cpuMicros, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
 }
 
 function prismBinary() {
@@ -63,8 +76,9 @@ async function startPrism() {
 }
 
 /** Creates payouts and exports them all; answers their ids, each of which can be processed once. */
-async function initiatedIds(url, count) {
-  const created = await load({
+async function initiatedIds(server, count) {
+  const { url } = server;
+  const created = await load(server, {
     url: `${url}${LIST_PATH}`,
     method: 'POST',
     amount: count,
@@ -76,10 +90,10 @@ async function initiatedIds(url, count) {
   return { ids, created };
 }
 
-function processLoad(url, ids) {
+function processLoad(server, ids) {
   let next = 0;
-  return load({
-    url: `${url}/v1/lms/payouts/${ids[0]}/mark_processed/`,
+  return load(server, {
+    url: `${server.url}/v1/lms/payouts/${ids[0]}/mark_processed/`,
     method: 'PUT',
     body: PROCESS_BODY,
     amount: ids.length,
@@ -95,6 +109,7 @@ function summary(name, runs) {
     name,
     rps: median(runs.map((r) => r.rps)),
     p99: median(runs.map((r) => r.p99)),
+    cpuMicros: median(runs.map((r) => r.cpuMicros)),
     total: runs.reduce((sum, r) => sum + r.total, 0),
     non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
@@ -113,12 +128,12 @@ try {
     { name: 'sandbox, validation on, file (FULL sync)', args: ['--db', join(folder, 'bench.db')], writes: Math.ceil(WRITES / 5) },
   ];
   for (const sandbox of sandboxes) servers.push({ ...sandbox, kind: 'sandbox', ...(await startSandboxProcess(sandbox.args)) });
-  const prism = { name: 'Prism mock (-v silent)', kind: 'fixed', ...(await startPrism()) };
+  const prism = { name: PRISM, kind: 'fixed', ...(await startPrism()) };
   servers.push(prism);
 
   // The plain server answers what the sandbox answers: a page of 15 processed payouts, one payout.
   const first = servers[0];
-  const { ids } = await initiatedIds(first.url, 15);
+  const { ids } = await initiatedIds(first, 15);
   for (const id of ids) await request(`${first.url}/v1/lms/payouts/${id}/mark_processed/`, 'PUT', JSON.parse(PROCESS_BODY));
   const listJson = (await request(`${first.url}${LIST_PATH}`, 'GET')).text;
   await writeFile(join(folder, 'list.json'), listJson);
@@ -130,14 +145,18 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const server of servers) {
       if (server.kind === 'sandbox') {
-        const { ids: initiated, created } = await initiatedIds(server.url, server.writes);
+        const { ids: initiated, created } = await initiatedIds(server, server.writes);
         record('create', server.name, created);
-        record('process', server.name, await processLoad(server.url, initiated));
+        record('process', server.name, await processLoad(server, initiated));
       } else {
-        record('process', server.name, await load({ url: `${server.url}/v1/lms/payouts/${EXAMPLE_ID}/mark_processed/`, method: 'PUT', body: PROCESS_BODY }));
+        record('process', server.name, await load(server, { url: `${server.url}/v1/lms/payouts/${EXAMPLE_ID}/mark_processed/`, method: 'PUT', body: PROCESS_BODY }));
       }
       // The sandbox's first page: 15 payouts with their debit and credit banks.
-      record('list', server.name, await load({ url: `${server.url}${LIST_PATH}` }));
+      record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }));
+      if (server === servers[0]) {
+        // The same answer as Prism's: an empty page (a loan with no payouts), the query still run.
+        record('list', `${server.name}, empty page`, await load(server, { url: `${server.url}${LIST_PATH}?loan=${EMPTY_LOAN}` }));
+      }
     }
   }
 } finally {
@@ -149,26 +168,46 @@ const results = Object.fromEntries(Object.entries(runs).map(([kind, byName]) => 
 const report = (title, rows) => {
   const prism = rows.find((r) => r.name.startsWith('Prism'));
   const plain = rows.find((r) => r.name.startsWith('plain'));
-  const ratio = (r, base) => (base ? `${(r.rps / base.rps).toFixed(2)}x` : '-');
+  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
   console.log(`\n${title}`);
   console.log(
     table(
-      ['server', 'req/s', 'p99 ms', 'requests', 'non-2xx', 'errors', 'vs Prism', 'vs plain Node'],
-      rows.map((r) => [r.name, Math.round(r.rps), r.p99, r.total, r.non2xx, r.errors, ratio(r, prism), ratio(r, plain)]),
+      ['server', 'req/s', 'p99 ms', 'CPU us/req', 'req/s per core', 'requests', 'non-2xx', 'errors', 'vs Prism', 'vs Prism per core', 'vs plain Node'],
+      rows.map((r) => [
+        r.name,
+        Math.round(r.rps),
+        r.p99,
+        Math.round(r.cpuMicros),
+        Math.round(1e6 / r.cpuMicros),
+        r.total,
+        r.non2xx,
+        r.errors,
+        ratio(r.rps, prism?.rps),
+        ratio(prism?.cpuMicros, r.cpuMicros),
+        ratio(r.rps, plain?.rps),
+      ]),
     ),
   );
 };
 
 console.log(`autocannon, ${CONNECTIONS} connections, loopback, median of ${ROUNDS} rounds; fixed-time runs last ${SECONDS} s`);
-report(`List Payouts (GET ${LIST_PATH}: the sandbox answers a page of 15 payouts; Prism its schema example, an empty page)`, results.list);
+report(`List Payouts (GET ${LIST_PATH}: the sandbox answers a page of 15 payouts, or an empty one; Prism its schema example, an empty page)`, results.list);
 report(`Process Payout (PUT .../{id}/mark_processed/; each sandbox request moves another initiated payout: ${WRITES} a round in memory, ${Math.ceil(WRITES / 5)} on a file)`, results.process);
 report('Create Payout on the sandbox (POST; the payouts that Process Payout then moved)', results.create);
-const find = (kind, name) => results[kind].find((r) => r.name.startsWith(name));
+const find = (kind, name) => results[kind].find((r) => r.name === name);
 const on = find('list', 'sandbox, validation on, memory');
 const off = find('list', 'sandbox, validation off, memory');
-console.log(`\nresponse validation: List Payouts ${Math.round(on.rps)} req/s with it, ${Math.round(off.rps)} without (${(100 * (1 - on.rps / off.rps)).toFixed(1)}% of throughput)`);
 console.log(
-  `goal >= 5x Prism with validation on: List Payouts ${(on.rps / find('list', 'Prism').rps).toFixed(2)}x, ` +
-    `Process Payout ${(find('process', 'sandbox, validation on, memory').rps / find('process', 'Prism').rps).toFixed(2)}x (in memory), ` +
-    `${(find('process', 'sandbox, validation on, file').rps / find('process', 'Prism').rps).toFixed(2)}x (file, every commit synced)`,
+  `\nresponse validation on List Payouts: ${Math.round(on.rps)} req/s with it, ${Math.round(off.rps)} without; ` +
+    `${Math.round(on.cpuMicros)} vs ${Math.round(off.cpuMicros)} us of server CPU a request`,
+);
+const goal = (kind, name) => {
+  const mine = find(kind, name);
+  const prism = find(kind, PRISM);
+  return `${(mine.rps / prism.rps).toFixed(2)}x measured, ${(prism.cpuMicros / mine.cpuMicros).toFixed(2)}x per core`;
+};
+console.log(
+  `goal >= 5x Prism with validation on: List Payouts ${goal('list', 'sandbox, validation on, memory')} (15 payouts), ` +
+    `${goal('list', 'sandbox, validation on, memory, empty page')} (empty page, as Prism's); ` +
+    `Process Payout ${goal('process', 'sandbox, validation on, memory')} in memory, ${goal('process', 'sandbox, validation on, file (FULL sync)')} on a file`,
 );

@@ -95,7 +95,8 @@ function buildApp(
   operations: Operation[],
   options: SandboxOptions & { tokens: string[] },
 ): FastifyInstance {
-  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
+  // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', bodyLimit: 1024 * 1024 });
   const tokens = new Set(options.tokens);
   const validateResponses = options.validateResponses ?? true;
   const responseChecks = new Map<string, ResponseCheck>();
