@@ -3,7 +3,7 @@ import type { ErrorBody } from './types.js';
 /** A request the sandbox refuses, with the status and the spec's Error body it answers. */
 export class Problem extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 405 | 409,
+    readonly status: 400 | 404 | 409,
     readonly body: ErrorBody,
   ) {
     super('detail' in body ? String(body.detail) : JSON.stringify(body));

@@ -74,6 +74,7 @@ const EXPORT_COLUMNS = [
   'beneficiary_ifsc',
   'debit_account_no',
 ] as const;
+// Requests arrive with the spec's defaults filled in by validation; this serves direct calls.
 const DEFAULT_PAGE_SIZE = 15;
 const CACHED_PAYOUTS = 20_000;
 
