@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// CI runs every package's tests at once on two cores: child processes and disk syncs take longer
+// there than the 5 s default allows in the worst case.
+export default defineConfig({
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
