@@ -46,23 +46,22 @@ describe('retries', () => {
     expect(server!.received).toHaveLength(1);
   });
 
-  test('backoff doubles from baseDelayMs, with jitter on the upper half', async () => {
+  test('backoff doubles from baseDelayMs', async () => {
     const client = await clientFor([{ status: 503 }, { status: 503 }, { status: 503 }, ok()], { retry: { attempts: 4, baseDelayMs: 60, maxDelayMs: 1000 } });
     await client.listPayouts();
+    // Retry n waits at least half of baseDelayMs * 2^(n-1) (the jitter is on the upper half; its
+    // exact bounds are checked in retry.test.ts). Timers never fire early, but late on a busy machine.
     const [first, second, third] = gaps(server!.received);
-    // Equal jitter: retry n waits between half and all of baseDelayMs * 2^(n-1); 15 ms of slack for the timer.
     expect(first).toBeGreaterThanOrEqual(30 - 1);
-    expect(first).toBeLessThan(60 + 15);
     expect(second).toBeGreaterThanOrEqual(60 - 1);
-    expect(second).toBeLessThan(120 + 15);
     expect(third).toBeGreaterThanOrEqual(120 - 1);
-    expect(third).toBeLessThan(240 + 15);
   });
 
   test('maxDelayMs caps the backoff', async () => {
+    // Uncapped, these retries would wait 5 to 10 s and 10 to 20 s.
     const client = await clientFor([{ status: 502 }, { status: 502 }, ok()], { retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 40 } });
     await client.listPayouts();
-    for (const gap of gaps(server!.received)) expect(gap).toBeLessThan(40 + 15);
+    for (const gap of gaps(server!.received)) expect(gap).toBeLessThan(2000);
   });
 
   test('Retry-After in seconds is honoured', async () => {
@@ -166,7 +165,8 @@ describe('timeouts', () => {
   });
 
   test('a timed-out GET is tried again, each attempt with its own time limit', async () => {
-    const client = await clientFor(['hang', ok()], { timeoutMs: 100 });
+    // A limit the prompt second answer meets even on a busy machine.
+    const client = await clientFor(['hang', ok()], { timeoutMs: 1000 });
     await expect(client.listPayouts()).resolves.toEqual(EMPTY_PAGE);
     expect(server!.received).toHaveLength(2);
   });
