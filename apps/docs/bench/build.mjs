@@ -5,31 +5,23 @@
 // code samples, no template, no self-containment check). Medians over a few rounds.
 //
 // Usage: pnpm --filter @payouts/docs bench [-- --rounds 5]   (after a build)
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { SPEC_PACKAGE_DIR, buildDocs, bundledSpecOf } from '../dist-server/build.js';
+import { REDOCLY_CLI, SPEC_PACKAGE_DIR, buildDocs, bundledSpecOf, runNode } from '../dist-server/build.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
 const ROUNDS = Number(values.rounds);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a positive integer, got "${values.rounds}"`);
 
-const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
 const specFile = bundledSpecOf(SPEC_PACKAGE_DIR);
 
 /** @param {string} output */
 async function plainBuildDocs(output) {
-  const child = spawn(process.execPath, [REDOCLY_CLI, 'build-docs', specFile, '--inlineBundle', '--output', output], {
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' },
-    stdio: 'ignore',
-  });
-  const [code] = await once(child, 'exit');
-  if (code !== 0) throw new Error(`redocly build-docs exited with ${code}`);
+  const { ok, output: report } = await runNode([REDOCLY_CLI, 'build-docs', specFile, '--inlineBundle', '--output', output]);
+  if (!ok) throw new Error(`redocly build-docs failed:\n${report}`);
 }
 
 /** @param {() => Promise<unknown>} run */

@@ -18,7 +18,8 @@ export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist');
 const TEMPLATE = join(PACKAGE_DIR, 'template.hbs');
 const REDOCLY_CONFIG = join(PACKAGE_DIR, 'redocly.yaml');
-const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+export const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+// Set for every script run here: the spec build runs redocly too.
 const REDOCLY_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' };
 // Redocly 2.77 prints a boxed Node 20 end-of-life notice on every run; it buries the real message.
 const NODE20_NOTICE = /\s*╔[^]*?╚═*╝\n?/g;
@@ -37,9 +38,10 @@ export interface DocsBuild {
   milliseconds: number;
 }
 
-function run(command: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+/** Runs a Node script to its end; `output` is its stdout and stderr together, for a report. */
+export function runNode(args: string[]): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: REDOCLY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: REDOCLY_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -73,7 +75,7 @@ export async function buildDocs({ specFile = bundledSpecOf(SPEC_PACKAGE_DIR), ou
     const specWithSamples = join(workDir, 'openapi.json');
     const page = join(workDir, 'index.html');
     await writeFile(specWithSamples, JSON.stringify(document));
-    const redocly = await run(process.execPath, [
+    const redocly = await runNode([
       REDOCLY_CLI,
       'build-docs',
       specWithSamples,

@@ -1,8 +1,9 @@
 // The built page in a real headless Chromium (Debian's, as CI installs it), read as a person
 // would read it: what is on screen, what a click shows, and every request the page makes.
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR, SPEC_PACKAGE_DIR } from './build.js';
 import { codeSamplesFor } from './code-samples.js';
@@ -10,6 +11,8 @@ import { serveDocs, type DocsServer } from './serve.js';
 
 type JsonObject = Record<string, any>;
 
+// Debian's chromium package, as CI installs it.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The flags TOOLCHAIN.md gives for Chromium as root in a container, plus no QUIC.
 const CHROMIUM_ARGS = [
   '--headless',
@@ -92,8 +95,9 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   docs = await serveDocs({ port: 0, watch: false, log: () => {} });
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   // launch() gives the browser a fresh profile in a temporary directory, removed on close().
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   context = await browser.newContext({ viewport: VIEWPORT });
   context.on('request', (request) => requests.push(request.url()));
   await context.addInitScript(() => {
@@ -145,6 +149,32 @@ async function openFromMenu(operation: ExpectedOperation): Promise<string> {
   return section.innerText();
 }
 
+
+/**
+ * Waits until `target` has stayed put in the upper half of the screen for a few frames: after a
+ * deep link Redoc renders sections around the target and scrolls more than once, with a blank
+ * frame or two between.
+ */
+async function settledOn(target: Locator): Promise<void> {
+  await target.waitFor();
+  await target.evaluate(
+    (element, viewportHeight) =>
+      new Promise<void>((resolvePromise) => {
+        let lastTop = NaN;
+        let stillFrames = 0;
+        const check = () => {
+          const { top } = element.getBoundingClientRect();
+          const inUpperHalf = top >= 0 && top < viewportHeight / 2;
+          stillFrames = inUpperHalf && top === lastTop ? stillFrames + 1 : 0;
+          lastTop = top;
+          if (stillFrames >= 10) resolvePromise();
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    VIEWPORT.height,
+  );
+}
 
 /** The request sample shown beside the current operation, after picking `label` in its language menu. */
 async function requestSample(operation: ExpectedOperation, label: string): Promise<string> {
@@ -211,11 +241,8 @@ describe('the docs page in Chromium', () => {
   it('scrolls a deep link to its operation', async () => {
     await open('#tag/Payouts/operation/processPayout');
     const target = heading('Process Payout');
-    await target.waitFor();
-    await page.waitForFunction(() => window.scrollY > 0); // the page moved to it
-    const { y } = (await target.boundingBox())!;
-    expect(y).toBeGreaterThanOrEqual(0);
-    expect(y).toBeLessThan(VIEWPORT.height / 2);
+    await settledOn(target); // in the upper half of the screen, and staying there
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0); // the page moved to it
     expect(oneLine(await operationSection('Process Payout').innerText())).toContain('PUT /v1/lms/payouts/{id}/mark_processed/');
   });
 
@@ -226,8 +253,7 @@ describe('the docs page in Chromium', () => {
     ];
     for (const { file, hash, title } of shots) {
       await open(hash);
-      await heading(title).waitFor();
-      await page.waitForLoadState('networkidle');
+      await settledOn(heading(title));
       await page.screenshot({ path: file });
       expect((await stat(file)).size).toBeGreaterThan(50_000); // a blank page is a few kB
     }

@@ -12,7 +12,7 @@ const LOGO_MINI = svgDataUri(
   '<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12"><text x="2" y="10" font-family="sans-serif" font-size="10" font-weight="700" fill="#4a4a4a">R</text></svg>',
 );
 
-export const CDN_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
+const CDN_REPLACEMENTS: ReadonlyMap<string, string> = new Map([
   ['https://cdn.redoc.ly/redoc/logo-mini-full.svg', LOGO_FULL],
   ['https://cdn.redoc.ly/redoc/logo-mini.svg', LOGO_MINI],
   ['https://cdn.redocly.com/icons/fa/7.0.0', 'data:image/svg+xml,'],

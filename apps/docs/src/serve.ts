@@ -3,7 +3,6 @@
 // stays served, so a half-typed edit never takes the docs down.
 //
 // Usage: node dist-server/serve.js [--port 4020] [--host 127.0.0.1]   (what `pnpm docs` runs)
-import { spawn } from 'node:child_process';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OUT_DIR, SPEC_PACKAGE_DIR, buildDocs, bundledSpecOf } from './build.js';
+import { DEFAULT_OUT_DIR, SPEC_PACKAGE_DIR, buildDocs, bundledSpecOf, runNode } from './build.js';
 
 export const DEFAULT_PORT = 4020;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -34,19 +33,6 @@ export interface ServeDocsOptions {
 export interface DocsServer {
   url: string;
   close(): Promise<void>;
-}
-
-/** Runs the spec package's own build (lint, bundle, checks) on a spec directory. */
-function buildSpec(specDir: string): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const script = join(SPEC_PACKAGE_DIR, 'scripts', 'build.mjs');
-    const child = spawn(process.execPath, [script, specDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ ok: code === 0, output: output.trim() }));
-  });
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<AddressInfo> {
@@ -82,7 +68,8 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
 
   /** Spec build, then page build. Resolves to a report; throws nothing, so a bad edit only logs. */
   async function rebuild(): Promise<{ ok: boolean; report: string }> {
-    const spec = await buildSpec(specDir);
+    // The spec package's own build (lint, bundle, checks), on this spec directory.
+    const spec = await runNode([join(SPEC_PACKAGE_DIR, 'scripts', 'build.mjs'), specDir]);
     if (!spec.ok) return { ok: false, report: `spec build failed:\n${spec.output}` };
     try {
       const built = await buildDocs({ specFile: bundledSpecOf(specDir), outDir });
