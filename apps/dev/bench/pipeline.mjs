@@ -31,9 +31,10 @@ async function until(check, what, timeoutMs = 30_000) {
     if (await check()) return performance.now();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}; pnpm dev said:\n${output}`);
 }
 
+let output = '';
 const workspace = await copyWorkspace(root);
 const dir = workspace.dir;
 const turbo = join(dir, 'node_modules/.bin/turbo');
@@ -45,7 +46,6 @@ try {
   const specOnly = median([0, 1, 2].map(() => timed(process.execPath, ['spec/scripts/build.mjs'], dir)));
 
   dev = spawn(process.execPath, ['apps/dev/dist/cli.js', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
   dev.stdout.on('data', (chunk) => (output += chunk));
   await until(() => output.includes('watching spec/'), 'pnpm dev to start', 120_000);
   const mockUrl = /mock\s+(http:\/\/\S+)/.exec(output)[1];

@@ -1,4 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 // Editors save in bursts (write a temp file, rename, chmod): one rebuild per burst.
@@ -11,12 +12,23 @@ export interface SpecWatcher {
 // What builds write inside a watched package: never a reason to rebuild.
 const IGNORED = new Set(['dist', 'node_modules', '.turbo']);
 
+/** A file's content as of now, or undefined once it is gone. */
+function fingerprint(file: string): string | undefined {
+  try {
+    return createHash('sha1').update(readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Calls `onSave` once per burst of changes below `dir`, never twice at once: changes made while
- * `onSave` runs are folded into one more call after it.
+ * `onSave` runs are folded into one more call after it. A file whose content is what it was at
+ * the last call is no change: editors and file systems report one save more than once.
  */
 export function watchSources(dir: string, root: string, onSave: (changed: string[]) => Promise<void>): SpecWatcher {
   let pending = new Set<string>();
+  const contents = new Map<string, string | undefined>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
@@ -24,8 +36,15 @@ export function watchSources(dir: string, root: string, onSave: (changed: string
   const flush = async () => {
     timer = undefined;
     if (running || pending.size === 0 || closed) return;
-    const changed = [...pending].sort();
+    const changed = [...pending].filter((file) => {
+      const now = fingerprint(join(root, file));
+      if (contents.has(file) && contents.get(file) === now) return false;
+      contents.set(file, now);
+      return true;
+    });
     pending = new Set();
+    if (changed.length === 0) return;
+    changed.sort();
     running = onSave(changed).finally(() => {
       running = undefined;
       if (pending.size > 0) schedule();
