@@ -83,11 +83,8 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     prism = await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel: 'silent' });
   } catch (error) {
     if (server.listening) await closeServer();
-    throw error;
-  } finally {
-    // Prism has read the spec by the time it answers: a copy can go now, and so is never left
-    // behind, even by a process killed before it calls stop().
     await spec.dispose();
+    throw error;
   }
   const boundPort = (server.address() as AddressInfo).port;
 
@@ -106,6 +103,9 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     stop() {
       stopping ??= (async () => {
         await Promise.all([closeServer(), prism.stop()]);
+        // Only now: Prism watches the file it serves and restarts when it changes, so the copy
+        // must outlive Prism.
+        await spec.dispose();
         if (errors && seen.length > 0) throw new ContractViolationError(seen);
       })();
       return stopping;
