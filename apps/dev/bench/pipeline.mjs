@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The dev loop's figures, on a throwaway copy of the workspace, printed as a table:
 //   clean build (turbo --force), no-op build (full cache hit), and a spec save to (a) new types on
-//   disk, (b) docs rebuilt, (c) the mock serving the change, each the median of several saves.
+//   disk, (b) docs rebuilt, (c) the mock serving the change, (d) the clients type-checked, each the
+//   median of several saves.
 // Baseline, measured in the same run: the spec build alone (lint + bundle + checks), the least
 // any save can cost. Usage: pnpm --filter @payouts/dev bench [--saves 5]
 import { execFileSync, spawn } from 'node:child_process';
@@ -54,7 +55,7 @@ try {
   const typesFile = join(dir, 'packages/types/dist/openapi.d.ts');
   const docsFile = join(dir, 'apps/docs/dist/index.html');
   const original = await readFile(specFile, 'utf8');
-  const timings = { types: [], docs: [], mock: [], all: [] };
+  const timings = { types: [], docs: [], mock: [], all: [], typeChecked: [] };
   for (let save = 1; save <= SAVES; save++) {
     // A real edit that reaches every artifact: the page-size bound, visible in types' JSDoc, the docs and the mock.
     const maximum = 100 + save;
@@ -76,7 +77,10 @@ try {
     timings.docs.push(docs - savedAt);
     timings.mock.push(mock - savedAt);
     timings.all.push(Math.max(types, docs, mock) - savedAt);
-    await until(() => output.split('rebuilding…').length - 1 === save && /mock reloaded|build failed/.test(output.split('rebuilding…').at(-1)), 'the save to settle');
+    const thisSave = () => (output.split('rebuilding…').length - 1 === save ? output.split('rebuilding…').at(-1) : '');
+    const typeChecked = await until(() => /rebuilt in/.test(thisSave()), 'the clients type-check');
+    timings.typeChecked.push(typeChecked - savedAt);
+    await until(() => /mock reloaded/.test(thisSave()), 'the mock reload to settle');
   }
 
   const rows = [
@@ -87,7 +91,8 @@ try {
     ['save -> (a) new types on disk', median(timings.types), undefined],
     ['save -> (b) docs rebuilt', median(timings.docs), undefined],
     ['save -> (c) mock serving the change', median(timings.mock), undefined],
-    ['save -> everything updated', median(timings.all), 3000],
+    ['save -> everything updated (a, b, c)', median(timings.all), 3000],
+    ['save -> clients type-checked too (turbo run done)', median(timings.typeChecked), undefined],
   ];
   console.log(`\npnpm dev pipeline on ${process.env.CI ? 'CI' : 'this machine'} (median of ${SAVES} saves)\n`);
   console.log('| step | time | x spec build alone | goal |');

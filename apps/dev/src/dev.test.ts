@@ -44,7 +44,7 @@ let output = '';
 let urls: { docs: string; mock: string; sandbox: string };
 
 /** Resolves with the output once `pattern` appears in it after `from`; fails with the output after `ms`. */
-async function outputMatching(pattern: RegExp, from: number, ms = 60_000): Promise<string> {
+async function outputMatching(pattern: RegExp, from: number, ms = 40_000): Promise<string> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const match = pattern.exec(output.slice(from));
@@ -106,7 +106,8 @@ describe('pnpm dev', () => {
     const spec = await readFile(rootFile, 'utf8');
     await writeFile(join(workspace.dir, NEW_PATH_FILE), GET_PAYOUT);
     const from = await save('spec/openapi/openapi.yaml', spec.replace('paths:\n', "paths:\n  /v1/lms/payouts/{id}/:\n    $ref: paths/payouts_{id}.yaml\n"));
-    await outputMatching(/✓ spec, types, clients and docs rebuilt, mock reloaded/, from);
+    await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
+    await outputMatching(/✓ mock reloaded with the new spec/, from);
 
     expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
     expect((await docsPage()).has('"operationId":"getPayout"'), 'docs show getPayout').toBe(true);
@@ -118,6 +119,7 @@ describe('pnpm dev', () => {
   it('reports a broken save with the file and line, and keeps serving the last good build', async () => {
     const from = await save(NEW_PATH_FILE, GET_PAYOUT.replace('schemas/Payout.yaml', 'schemas/Payuot.yaml'));
     const report = await outputMatching(/✗ build failed/, from);
+    expect(report).not.toContain('mock reloaded');
     expect(report).toMatch(/openapi\/paths\/payouts_\{id\}\.yaml:\d+:\d+/);
     expect(report).toContain('Payuot.yaml');
 
@@ -127,7 +129,8 @@ describe('pnpm dev', () => {
 
   it('recovers on the next good save without a restart', async () => {
     const from = await save(NEW_PATH_FILE, GET_PAYOUT.replace('Returns one payout.', 'Returns one payout by id.'));
-    await outputMatching(/✓ spec, types, clients and docs rebuilt, mock reloaded/, from);
+    await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
+    await outputMatching(/✓ mock reloaded with the new spec/, from);
     expect((await docsPage()).has('Returns one payout by id.'), 'docs show the fixed description').toBe(true);
     expect((await getNewOperation()).status).toBe(200);
   });

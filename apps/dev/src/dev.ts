@@ -1,9 +1,9 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { serveDocs, type DocsServer } from '@payouts/docs';
 import { startMock, type Mock } from '@payouts/mock';
 import { startSandbox } from '@payouts/sandbox';
 import { turboBuild, type TurboBuild } from './build.js';
-import { watchSources, type SpecWatcher } from './watch.js';
+import { watchFiles, watchPath, type FileWatcher } from './watch.js';
 
 export interface DevOptions {
   /** The workspace root (holds pnpm-workspace.yaml and spec/). */
@@ -29,6 +29,8 @@ export interface DevSession {
 // The spec and the types come with them through turbo's task graph; the sandbox and the verifier
 // follow the spec at their next build, not on every keystroke.
 const ON_SAVE = ['@payouts/client', '@payouts/react', '@payouts/docs'];
+// What builds write inside the spec package: never a reason to rebuild.
+const BUILD_OUTPUTS = new Set(['dist', 'node_modules', '.turbo']);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const clock = () => new Date().toTimeString().slice(0, 8);
@@ -68,25 +70,26 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     throw error;
   }
 
-  // The mock reads the spec when it starts: a new spec means a new mock, on the same port.
+  // The mock reads the bundled spec when it starts: each new bundle (swapped in whole by the spec
+  // build, never half-written) gets a new mock on the same port, as soon as it lands, without
+  // waiting for the clients' type-check.
+  let reloading: Promise<void> | undefined;
   const reloadMock = async () => {
-    await mock.stop();
-    mock = await startMock({ port: mock.port, host });
-  };
-
-  const watcher: SpecWatcher = watchSources(join(root, 'spec'), root, async (changed) => {
-    log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
-    const result = await runBuild(ON_SAVE);
-    if (!result.ok) {
-      log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
-      return;
-    }
     try {
-      await reloadMock();
-      log(`[${clock()}] ✓ spec, types, clients and docs rebuilt, mock reloaded (${seconds(result.ms)} build)`);
+      await mock.stop();
+      mock = await startMock({ port: mock.port, host });
+      log(`[${clock()}] ✓ mock reloaded with the new spec`);
     } catch (error) {
       log(`[${clock()}] ✗ the mock did not restart: ${error instanceof Error ? error.message : String(error)}`);
     }
+  };
+  const bundleWatcher: FileWatcher = watchPath(join(root, 'spec', 'dist', 'openapi.yaml'), root, () => (reloading = reloadMock()));
+
+  const sourceWatcher: FileWatcher = watchFiles(join(root, 'spec'), root, (file) => BUILD_OUTPUTS.has(file.split(sep)[0]), async (changed) => {
+    log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
+    const result = await runBuild(ON_SAVE);
+    if (result.ok) log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${seconds(result.ms)}`);
+    else log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
   });
 
   let stopping: Promise<void> | undefined;
@@ -95,8 +98,10 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     sandboxTokens: sandbox.tokens,
     stop() {
       stopping ??= (async () => {
-        watcher.close();
+        sourceWatcher.close();
+        bundleWatcher.close();
         build?.cancel();
+        await reloading; // a mock starting now must not outlive the session
         await Promise.allSettled([mock.stop(), docs.close(), sandbox.stop()]);
       })();
       return stopping;

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync, unwatchFile, watch, watchFile } from 'node:fs';
+import { join, relative } from 'node:path';
 
 // Editors save in bursts (write a temp file, rename, chmod): one rebuild per burst.
 const SETTLE_MS = 100;
+// How often a polled file is looked at.
+const POLL_MS = 100;
 
-export interface SpecWatcher {
+export interface FileWatcher {
   close(): void;
 }
 
-// What builds write inside a watched package: never a reason to rebuild.
-const IGNORED = new Set(['dist', 'node_modules', '.turbo']);
+type OnSave = (changed: string[]) => Promise<void>;
 
 /** A file's content as of now, or undefined once it is gone. */
 function fingerprint(file: string): string | undefined {
@@ -22,20 +23,20 @@ function fingerprint(file: string): string | undefined {
 }
 
 /**
- * Calls `onSave` once per burst of changes below `dir`, never twice at once: changes made while
- * `onSave` runs are folded into one more call after it. A file whose content is what it was at
- * the last call is no change: editors and file systems report one save more than once.
+ * Collects changed files (relative to `root`) and calls `onSave` once per burst, never twice at
+ * once: changes made while `onSave` runs are folded into one more call after it. A file whose
+ * content is what it was at the last call is no change: one save is often reported twice.
  */
-export function watchSources(dir: string, root: string, onSave: (changed: string[]) => Promise<void>): SpecWatcher {
+function burstsOf(root: string, onSave: OnSave) {
   let pending = new Set<string>();
   const contents = new Map<string, string | undefined>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
 
-  const flush = async () => {
+  const flush = () => {
     timer = undefined;
-    if (running || pending.size === 0 || closed) return;
+    if (running || closed) return;
     const changed = [...pending].filter((file) => {
       const now = fingerprint(join(root, file));
       if (contents.has(file) && contents.get(file) === now) return false;
@@ -44,8 +45,7 @@ export function watchSources(dir: string, root: string, onSave: (changed: string
     });
     pending = new Set();
     if (changed.length === 0) return;
-    changed.sort();
-    running = onSave(changed).finally(() => {
+    running = onSave(changed.sort()).finally(() => {
       running = undefined;
       if (pending.size > 0) schedule();
     });
@@ -54,17 +54,44 @@ export function watchSources(dir: string, root: string, onSave: (changed: string
     clearTimeout(timer);
     timer = setTimeout(flush, SETTLE_MS);
   };
-
-  const watcher: FSWatcher = watch(dir, { recursive: true }, (_event, file) => {
-    if (!file || IGNORED.has(file.split(sep)[0])) return;
-    pending.add(relative(root, join(dir, file)));
-    schedule();
-  });
   return {
+    changed(file: string) {
+      pending.add(file);
+      schedule();
+    },
     close() {
       closed = true;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** Every file below `dir` but those `ignore` names (paths relative to `dir`). */
+export function watchFiles(dir: string, root: string, ignore: (file: string) => boolean, onSave: OnSave): FileWatcher {
+  const bursts = burstsOf(root, onSave);
+  const watcher = watch(dir, { recursive: true }, (_event, file) => {
+    if (file && !ignore(file)) bursts.changed(relative(root, join(dir, file)));
+  });
+  return {
+    close() {
+      bursts.close();
       watcher.close();
+    },
+  };
+}
+
+/**
+ * One file, polled: it follows the path even when the file or its folder is replaced (as a build
+ * tool's cache restore does), which an inotify watch on the old folder would miss.
+ */
+export function watchPath(file: string, root: string, onSave: OnSave): FileWatcher {
+  const bursts = burstsOf(root, onSave);
+  const listener = () => bursts.changed(relative(root, file));
+  watchFile(file, { interval: POLL_MS }, listener);
+  return {
+    close() {
+      bursts.close();
+      unwatchFile(file, listener);
     },
   };
 }
