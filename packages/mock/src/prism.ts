@@ -24,6 +24,12 @@ export interface PrismOptions {
   logLevel: PrismLogLevel;
   /** How long Prism may take to answer its first request. */
   startTimeoutMs?: number;
+  /** Prism's `proxy` instead of `mock`: forward to this provider and validate what it answers. */
+  proxyTo?: string;
+  /** With `proxyTo`: validate requests too (Prism's default) or let every request through. */
+  validateRequests?: boolean;
+  /** Prism's log lines (a violation is logged there too); dropped when absent. */
+  onLog?: (line: string) => void;
 }
 
 export interface PrismProcess {
@@ -47,7 +53,7 @@ export class PortInUseError extends Error {
 const FREE_PORT_ATTEMPTS = 5;
 const STOP_GRACE_MS = 3000;
 
-/** Starts the real Prism CLI (`prism mock`) and resolves once it answers HTTP. */
+/** Starts the real Prism CLI (`prism mock`, or `prism proxy`) and resolves once it answers HTTP. */
 export async function startPrism(options: PrismOptions): Promise<PrismProcess> {
   // Prism reports the port it bound only in its `info` log, which halves its throughput. So for
   // port 0 we take a free port from the OS, release it and hand it to Prism; in the short gap
@@ -68,8 +74,7 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     '--require',
     EXIT_WITH_PARENT,
     PRISM_CLI,
-    'mock',
-    options.spec,
+    ...(options.proxyTo ? ['proxy', options.spec, options.proxyTo] : ['mock', options.spec]),
     '--host',
     options.host,
     '--port',
@@ -78,13 +83,15 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     options.logLevel,
   ];
   if (options.errors) args.push('--errors');
+  if (options.proxyTo && options.validateRequests === false) args.push('--validate-request', 'false');
   if (options.dynamic) {
     args.push('--dynamic');
     if (options.seed !== undefined) args.push('--seed', String(options.seed));
   }
   // detached: Prism leads its own process group, so stop() ends it and anything it forks at once.
-  // stdin is the pipe the preloaded guard watches; stdout carries only Prism's log, to /dev/null.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
+  // stdin is the pipe the preloaded guard watches; stdout carries only Prism's log.
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['pipe', options.onLog ? 'pipe' : 'ignore', 'pipe'] });
+  if (options.onLog) forwardLines(child.stdout!, options.onLog);
   const exited = exitOf(child);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8192)));
@@ -115,6 +122,16 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     throw error;
   }
   return { url, port, stop };
+}
+
+function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onLine(line);
+  });
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
