@@ -252,3 +252,43 @@ describe('options', () => {
     expect(server!.received).toHaveLength(0);
   });
 });
+
+describe('fetch and middleware', () => {
+  test('a supplied fetch is called as the global fetch is: the URL, then method, headers, body and signal', async () => {
+    const calls: { input: unknown; init: RequestInit | undefined }[] = [];
+    const client = await clientFor([{ status: 201, body: {} }], {
+      fetch: (input, init) => {
+        calls.push({ input, init });
+        return fetch(input, init);
+      },
+    });
+    await client.createPayout(NEW_PAYOUT, { idempotencyKey: 'key-1' });
+    expect(calls).toHaveLength(1);
+    const [{ input, init }] = calls as [(typeof calls)[number]];
+    expect(input).toBe(`${server!.url}/v1/lms/payouts/`);
+    expect(init?.method).toBe('POST');
+    expect(init?.headers).toBeInstanceOf(Headers);
+    expect(Object.fromEntries(init?.headers as Headers)).toMatchObject({ authorization: 'Bearer jwt-1', 'idempotency-key': 'key-1', 'content-type': 'application/json' });
+    expect(JSON.parse(init?.body as string)).toEqual(NEW_PAYOUT);
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+    expect(JSON.parse(server!.received[0]!.body)).toEqual(NEW_PAYOUT);
+  });
+
+  test('a middleware sees the method, URL and headers, and may return a real Request built from it', async () => {
+    const client = await clientFor([{ status: 201, body: {} }]);
+    const seen: string[] = [];
+    client.use({
+      onRequest: ({ request }) => {
+        seen.push(`${request.method} ${request.url} ${request.headers.get('Authorization')}`);
+        const replaced = new Request(request.url, request);
+        replaced.headers.set('X-Trace', 'trace-1');
+        return replaced;
+      },
+    });
+    await client.createPayout(NEW_PAYOUT);
+    expect(seen).toEqual([`POST ${server!.url}/v1/lms/payouts/ Bearer jwt-1`]);
+    const [received] = server!.received;
+    expect(received?.headers).toMatchObject({ 'x-trace': 'trace-1', authorization: 'Bearer jwt-1' });
+    expect(JSON.parse(received!.body)).toEqual(NEW_PAYOUT);
+  });
+});

@@ -1,6 +1,7 @@
 import createClient, { type Client, type HeadersOptions, type Middleware } from 'openapi-fetch';
 import { PayoutsRequestError, recordFailure, unwrap, type RequestFailure } from './errors.js';
 import { OPERATIONS } from './generated/operations.js';
+import { PendingRequest } from './pending-request.js';
 import { RETRY_STATUSES, backoffMs, retryAfterMs, retryPolicy, sleep, type RetryOptions } from './retry.js';
 import type { OperationId, QueryParams, RequestBody, ResponseData, paths } from './types.js';
 
@@ -11,8 +12,12 @@ export interface PayoutsClientOptions {
   token?: string;
   /** Called before each attempt for the bearer token to send, for JWTs that rotate. */
   getToken?: () => string | undefined | Promise<string | undefined>;
-  /** Sends the requests; default the global `fetch`. It must honour `init.signal` for timeouts to abort. */
-  fetch?: (request: Request, init?: RequestInit) => Promise<Response>;
+  /**
+   * Sends the requests; default the global `fetch`. Called as the global fetch is, `fetch(url, init)`,
+   * with `init.method`, `init.headers` (a `Headers`), `init.body` and `init.signal`, which it must
+   * honour for timeouts to abort; a `Request` comes only from a middleware of yours that returned one.
+   */
+  fetch?: (input: string | Request, init?: RequestInit) => Promise<Response>;
   /** Limits for retrying transient failures, or `false` for a single attempt. */
   retry?: RetryOptions | false;
   /** Each attempt is aborted after this many milliseconds. Default 30 000; `Infinity` for no limit. */
@@ -60,12 +65,6 @@ type Init = {
 type Result = { data?: unknown; error?: unknown; response: Response };
 type SendRequest = (method: string, path: string, init: Init) => Promise<Result>;
 
-// openapi-fetch copies init options it does not know onto the Request it builds: this one carries
-// the attempt's abort signal to `fetch`, so the Request itself is built without one (a signal
-// costs every Request construction; fetch needs it only once).
-const ATTEMPT_SIGNAL = 'payoutsAttemptSignal';
-type AttemptRequest = Request & { [ATTEMPT_SIGNAL]?: AbortSignal };
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const HTTP_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
@@ -80,10 +79,8 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
   const raw = createClient<paths>({
     baseUrl,
     headers,
-    fetch: (request: AttemptRequest) => {
-      const signal = request[ATTEMPT_SIGNAL];
-      return signal ? baseFetch(request, { signal }) : baseFetch(request);
-    },
+    Request: PendingRequest as unknown as typeof Request,
+    fetch: (request: PendingRequest | Request) => (request instanceof Request ? baseFetch(request) : baseFetch(request.url, request.init)),
   });
   raw.use(bearerAuth(token, getToken));
   const send = raw.request as unknown as SendRequest;
@@ -103,7 +100,7 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
       let wait: number | undefined;
       try {
         const attemptSignal = timeout && (userSignal ? AbortSignal.any([userSignal, timeout.signal]) : timeout.signal);
-        const result = await send(method, path, attemptSignal ? { ...request, signal: undefined, [ATTEMPT_SIGNAL]: attemptSignal } : request);
+        const result = await send(method, path, attemptSignal ? { ...request, signal: attemptSignal } : request);
         const { response } = result;
         if (response.ok) return result;
         recordFailure(response, operation.operationId);

@@ -24,9 +24,9 @@ beforeAll(() => {
     baseUrl: mockUrl,
     token: 'test-jwt',
     retry: false,
-    fetch: (request, init) => {
-      sent.push(`${request.method} ${request.url.slice(mockUrl.length)}`);
-      return fetch(request, init);
+    fetch: (url, init) => {
+      sent.push(`${init?.method} ${String(url).slice(mockUrl.length)}`);
+      return fetch(url, init);
     },
   });
   hooks = createPayoutsHooks(client);
