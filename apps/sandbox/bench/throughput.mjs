@@ -1,7 +1,9 @@
-// Throughput and p99 latency of List Payouts and Process Payout on the sandbox, against the Prism
-// mock of the same spec and a plain Node http server answering the same JSON, all measured in this
-// run on loopback with autocannon. Every server is a child process, so none shares the load
-// generator's thread.
+// Throughput and p99 latency of List Payouts and Process Payout on the sandbox, against the mock as
+// its callers use it (@payouts/mock's startMock: Prism behind the recording proxy, answering the
+// spec's named examples), raw Prism on the same spec, and a plain Node http server answering the
+// sandbox's JSON, all measured in this run on loopback with autocannon. Every server is a child
+// process, so none shares the load generator's thread. List is measured on pages of the same size
+// as each baseline's answer too, so that some ratios compare equal work; the table says which.
 //   pnpm --filter @payouts/sandbox bench [-- --seconds 3 --rounds 3 --connections 10 --writes 10000]
 import autocannon from 'autocannon';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,7 +31,14 @@ const LIST_PATH = '/v1/lms/payouts/';
 const PROCESS_BODY = JSON.stringify({ utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK });
 const EXAMPLE_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
 const EMPTY_LOAN = '00000000-0000-4000-8000-000000000000';
-const PRISM = 'Prism mock (-v silent)';
+const MOCK = 'mock: startMock() (proxy + Prism)';
+const PRISM = 'raw Prism (-v silent)';
+const PLAIN = 'plain Node http';
+const SANDBOX = 'sandbox, validation on, memory';
+// The size of the mock's List answer (the spec's `firstPage` example), checked at start.
+const MOCK_PAGE_SIZE = 2;
+// What each List row answers, so rows answering the same are compared with each other.
+const PAGE = { full: '15 payouts', mock: `${MOCK_PAGE_SIZE} payouts`, empty: 'empty page' };
 const require = createRequire(import.meta.url);
 
 /**
@@ -50,13 +59,20 @@ async function load(server, options) {
   // next tick of its clock); the time to the last answer is exact.
   const seconds = Number(lastAnswer - started) / 1e9;
   const cpuMicros = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / result.requests.total;
-  return { rps: result.requests.total / seconds, p99: result.latency.p99, cpuMicros, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
+  // Bytes an answer takes on the wire, headers included: the same figure for every server.
+  const bytes = result.throughput.total / result.requests.total;
+  return { rps: result.requests.total / seconds, p99: result.latency.p99, cpuMicros, bytes, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
 }
 
 function prismBinary() {
   const manifest = require.resolve('@stoplight/prism-cli/package.json');
   const bin = require(manifest).bin;
   return join(dirname(manifest), typeof bin === 'string' ? bin : bin.prism);
+}
+
+async function startMockProcess() {
+  const mock = await startProcess(process.execPath, [new URL('./mock-server.mjs', import.meta.url).pathname], /listening on (http:\/\/\S+)/);
+  return { ...mock, url: mock.found };
 }
 
 async function startPrism() {
@@ -106,10 +122,12 @@ const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(number
 /** The median of the rounds' figures; non-2xx and errors are summed (they should all be 0). */
 function summary(name, runs) {
   return {
+    ...runs[0].row,
     name,
     rps: median(runs.map((r) => r.rps)),
     p99: median(runs.map((r) => r.p99)),
     cpuMicros: median(runs.map((r) => r.cpuMicros)),
+    bytes: median(runs.map((r) => r.bytes)),
     total: runs.reduce((sum, r) => sum + r.total, 0),
     non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
@@ -119,27 +137,38 @@ function summary(name, runs) {
 const folder = await mkdtemp(join(tmpdir(), 'payouts-sandbox-bench-'));
 const servers = [];
 const runs = { list: new Map(), process: new Map(), create: new Map() };
-const record = (kind, name, result) => runs[kind].set(name, [...(runs[kind].get(name) ?? []), result]);
+/** `row` says what the row answers (`page`) and so which baselines it is like-for-like with. */
+const record = (kind, name, result, row = {}) => runs[kind].set(name, [...(runs[kind].get(name) ?? []), { ...result, row }]);
 
 try {
   const sandboxes = [
-    { name: 'sandbox, validation on, memory', args: [], writes: WRITES },
+    { name: SANDBOX, args: [], writes: WRITES },
     { name: 'sandbox, validation off, memory', args: ['--no-validate-responses'], writes: WRITES },
     { name: 'sandbox, validation on, file (FULL sync)', args: ['--db', join(folder, 'bench.db')], writes: Math.ceil(WRITES / 5) },
   ];
   for (const sandbox of sandboxes) servers.push({ ...sandbox, kind: 'sandbox', ...(await startSandboxProcess(sandbox.args)) });
-  const prism = { name: PRISM, kind: 'fixed', ...(await startPrism()) };
-  servers.push(prism);
+  servers.push({ name: MOCK, label: 'mock', kind: 'fixed', page: PAGE.mock, ...(await startMockProcess()) });
+  servers.push({ name: PRISM, label: 'raw Prism', kind: 'fixed', page: PAGE.empty, ...(await startPrism()) });
 
-  // The plain server answers what the sandbox answers: a page of 15 processed payouts, one payout.
+  // The sandbox's answers once it holds processed payouts: its first page (15), a page of 2 (the
+  // size of the mock's), and one payout. The plain server answers exactly these.
   const first = servers[0];
   const { ids } = await initiatedIds(first, 15);
   for (const id of ids) await request(`${first.url}/v1/lms/payouts/${id}/mark_processed/`, 'PUT', JSON.parse(PROCESS_BODY));
+  const mockPage = (await request(`${servers.find((s) => s.name === MOCK).url}${LIST_PATH}`, 'GET')).json();
+  if (mockPage.results.length !== MOCK_PAGE_SIZE) {
+    throw new Error(`the mock's List answer holds ${mockPage.results.length} payouts, the bench compares it with a sandbox page of ${MOCK_PAGE_SIZE}: update MOCK_PAGE_SIZE`);
+  }
+  const SMALL_PATH = `${LIST_PATH}?page_size=${MOCK_PAGE_SIZE}`;
   const listJson = (await request(`${first.url}${LIST_PATH}`, 'GET')).text;
-  await writeFile(join(folder, 'list.json'), listJson);
-  await writeFile(join(folder, 'payout.json'), JSON.stringify(JSON.parse(listJson).results[0]));
-  const plain = await startProcess(process.execPath, [new URL('./plain-server.mjs', import.meta.url).pathname, join(folder, 'list.json'), join(folder, 'payout.json')], /listening on (\d+)/);
-  servers.push({ name: 'plain Node http, same JSON', kind: 'fixed', ...plain, url: `http://127.0.0.1:${plain.found}` });
+  const answers = {
+    [`GET ${LIST_PATH}`]: listJson,
+    [`GET ${SMALL_PATH}`]: (await request(`${first.url}${SMALL_PATH}`, 'GET')).text,
+    PUT: JSON.stringify(JSON.parse(listJson).results[0]),
+  };
+  await writeFile(join(folder, 'answers.json'), JSON.stringify(answers));
+  const plain = await startProcess(process.execPath, [new URL('./plain-server.mjs', import.meta.url).pathname, join(folder, 'answers.json')], /listening on (\d+)/);
+  servers.push({ name: PLAIN, label: 'plain', kind: 'fixed', page: PAGE.full, ...plain, url: `http://127.0.0.1:${plain.found}` });
 
   // Rounds, each server in turn, so a burst of noise on this shared machine hits all of them alike.
   for (let round = 0; round < ROUNDS; round++) {
@@ -148,33 +177,49 @@ try {
         const { ids: initiated, created } = await initiatedIds(server, server.writes);
         record('create', server.name, created);
         record('process', server.name, await processLoad(server, initiated));
+        record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), { page: PAGE.full });
       } else {
-        record('process', server.name, await load(server, { url: `${server.url}/v1/lms/payouts/${EXAMPLE_ID}/mark_processed/`, method: 'PUT', body: PROCESS_BODY }));
+        record('process', server.name, await load(server, { url: `${server.url}/v1/lms/payouts/${EXAMPLE_ID}/mark_processed/`, method: 'PUT', body: PROCESS_BODY }), { label: server.label, baseline: true });
+        record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), { label: server.label, page: server.page, baseline: true });
       }
-      // The sandbox's first page: 15 payouts with their debit and credit banks.
-      record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }));
-      if (server === servers[0]) {
-        // The same answer as Prism's: an empty page (a loan with no payouts), the query still run.
-        record('list', `${server.name}, empty page`, await load(server, { url: `${server.url}${LIST_PATH}?loan=${EMPTY_LOAN}` }));
+      if (server === first || server.name === PLAIN) {
+        // The page the mock answers, same size: the like-for-like comparison with the mock.
+        record('list', `${server.name}, page_size=${MOCK_PAGE_SIZE}`, await load(server, { url: `${server.url}${SMALL_PATH}` }), { label: server.label, page: PAGE.mock, baseline: server.name === PLAIN });
+      }
+      if (server === first) {
+        // Raw Prism's answer, an empty page (a loan with no payouts; the query still runs).
+        record('list', `${server.name}, empty page`, await load(server, { url: `${server.url}${LIST_PATH}?loan=${EMPTY_LOAN}` }), { page: PAGE.empty });
       }
     }
   }
 } finally {
-  for (const server of servers) await server.stop();
+  for (const server of servers) {
+    const { code, signal } = await server.stop();
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`${server.name} ended with ${code ?? signal}:\n${server.output()}`);
+  }
   await rm(folder, { recursive: true, force: true });
 }
 
 const results = Object.fromEntries(Object.entries(runs).map(([kind, byName]) => [kind, [...byName].map(([name, r]) => summary(name, r))]));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
+
+/**
+ * One table. Every row is compared with the mock, raw Prism and plain Node; `like-for-like with`
+ * names the baselines that answer what the row answers (a page of the same size, or one payout):
+ * only those ratios compare equal work.
+ */
 const report = (title, rows) => {
-  const prism = rows.find((r) => r.name.startsWith('Prism'));
-  const plain = rows.find((r) => r.name.startsWith('plain'));
-  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
+  const mock = rows.find((r) => r.name === MOCK);
+  const prism = rows.find((r) => r.name === PRISM);
+  const sameAnswer = (r) => rows.filter((b) => b.baseline && b !== r && b.page === r.page);
   console.log(`\n${title}`);
   console.log(
     table(
-      ['server', 'req/s', 'p99 ms', 'CPU us/req', 'req/s per core', 'requests', 'non-2xx', 'errors', 'vs Prism', 'vs Prism per core', 'vs plain Node'],
+      ['server', 'answer', 'bytes', 'req/s', 'p99 ms', 'CPU us/req', 'req/s per core', 'requests', 'non-2xx', 'errors', 'like-for-like with', 'vs mock', 'vs mock per core', 'vs raw Prism', 'vs plain (same answer)'],
       rows.map((r) => [
         r.name,
+        r.page ?? '1 payout',
+        Math.round(r.bytes),
         Math.round(r.rps),
         r.p99,
         Math.round(r.cpuMicros),
@@ -182,32 +227,40 @@ const report = (title, rows) => {
         r.total,
         r.non2xx,
         r.errors,
+        sameAnswer(r).map((b) => b.label).join(', ') || '-',
+        ratio(r.rps, mock?.rps),
+        ratio(mock?.cpuMicros, r.cpuMicros),
         ratio(r.rps, prism?.rps),
-        ratio(prism?.cpuMicros, r.cpuMicros),
-        ratio(r.rps, plain?.rps),
+        ratio(r.rps, sameAnswer(r).find((b) => b.label === 'plain')?.rps),
       ]),
     ),
   );
 };
 
-console.log(`autocannon, ${CONNECTIONS} connections, loopback, median of ${ROUNDS} rounds; fixed-time runs last ${SECONDS} s`);
-report(`List Payouts (GET ${LIST_PATH}: the sandbox answers a page of 15 payouts, or an empty one; Prism its schema example, an empty page)`, results.list);
+console.log(`autocannon, ${CONNECTIONS} connections, loopback, median of ${ROUNDS} rounds; fixed-time runs last ${SECONDS} s; bytes per answer include headers`);
+report(
+  `List Payouts (GET ${LIST_PATH}): the sandbox's first page is ${PAGE.full}; the mock answers the spec's named example, ${PAGE.mock}; raw Prism the schema's example, an ${PAGE.empty}`,
+  results.list,
+);
 report(`Process Payout (PUT .../{id}/mark_processed/; each sandbox request moves another initiated payout: ${WRITES} a round in memory, ${Math.ceil(WRITES / 5)} on a file)`, results.process);
 report('Create Payout on the sandbox (POST; the payouts that Process Payout then moved)', results.create);
 const find = (kind, name) => results[kind].find((r) => r.name === name);
-const on = find('list', 'sandbox, validation on, memory');
+const on = find('list', SANDBOX);
 const off = find('list', 'sandbox, validation off, memory');
 console.log(
   `\nresponse validation on List Payouts: ${Math.round(on.rps)} req/s with it, ${Math.round(off.rps)} without; ` +
     `${Math.round(on.cpuMicros)} vs ${Math.round(off.cpuMicros)} us of server CPU a request`,
 );
-const goal = (kind, name) => {
+const goal = (kind, name, against = MOCK) => {
   const mine = find(kind, name);
-  const prism = find(kind, PRISM);
-  return `${(mine.rps / prism.rps).toFixed(2)}x measured, ${(prism.cpuMicros / mine.cpuMicros).toFixed(2)}x per core`;
+  const base = find(kind, against);
+  return `${(mine.rps / base.rps).toFixed(2)}x measured, ${(base.cpuMicros / mine.cpuMicros).toFixed(2)}x per core`;
 };
+const smallPage = results.list.find((r) => r.name.startsWith(`${SANDBOX}, page_size=`)).name;
 console.log(
-  `goal >= 5x Prism with validation on: List Payouts ${goal('list', 'sandbox, validation on, memory')} (15 payouts), ` +
-    `${goal('list', 'sandbox, validation on, memory, empty page')} (empty page, as Prism's); ` +
-    `Process Payout ${goal('process', 'sandbox, validation on, memory')} in memory, ${goal('process', 'sandbox, validation on, file (FULL sync)')} on a file`,
+  `goal >= 5x the mock with validation on:\n` +
+    `  List Payouts, like-for-like (${PAGE.mock}): ${goal('list', smallPage)}\n` +
+    `  List Payouts, sandbox's default page (${PAGE.full}) against the mock's ${PAGE.mock}: ${goal('list', SANDBOX)}\n` +
+    `  Process Payout (1 payout each): ${goal('process', SANDBOX)} in memory, ${goal('process', 'sandbox, validation on, file (FULL sync)')} on a file\n` +
+    `  secondary, against raw Prism: List ${goal('list', `${SANDBOX}, empty page`, PRISM)} (both an ${PAGE.empty}), Process Payout ${goal('process', SANDBOX, PRISM)}`,
 );
