@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // there than the 5 s default allows in the worst case.
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });

@@ -6,7 +6,7 @@ export default defineConfig({
     environment: 'happy-dom',
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     globalSetup: ['src/test-support/mock-setup.ts'],
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 });
