@@ -291,4 +291,10 @@ describe('fetch and middleware', () => {
     expect(received?.headers).toMatchObject({ 'x-trace': 'trace-1', authorization: 'Bearer jwt-1' });
     expect(JSON.parse(received!.body)).toEqual(NEW_PAYOUT);
   });
+
+  test('a Request a middleware built from the one it got still times out', async () => {
+    const client = await clientFor(['hang'], { timeoutMs: 100, retry: false });
+    client.use({ onRequest: ({ request }) => new Request(request.url, request) });
+    await expect(client.listPayouts()).rejects.toMatchObject({ name: 'PayoutsRequestError', reason: 'timeout', operationId: 'listPayouts' });
+  });
 });
