@@ -3,7 +3,7 @@ import { serveDocs, type DocsServer } from '@payouts/docs';
 import { startMock, type Mock } from '@payouts/mock';
 import { startSandbox } from '@payouts/sandbox';
 import { turboBuild, type TurboBuild } from './build.js';
-import { watchFiles, watchPath, type FileWatcher } from './watch.js';
+import { watchFiles, watchPath, type FileWatcher } from '@payouts/watch';
 
 export interface DevOptions {
   /** The workspace root (holds pnpm-workspace.yaml and spec/). */
@@ -98,9 +98,8 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     sandboxTokens: sandbox.tokens,
     stop() {
       stopping ??= (async () => {
-        sourceWatcher.close();
-        bundleWatcher.close();
         build?.cancel();
+        await Promise.all([sourceWatcher.close(), bundleWatcher.close()]);
         await reloading; // a mock starting now must not outlive the session
         await Promise.allSettled([mock.stop(), docs.close(), sandbox.stop()]);
       })();

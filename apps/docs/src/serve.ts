@@ -3,19 +3,18 @@
 // stays served, so a half-typed edit never takes the docs down.
 //
 // Usage: node dist-server/serve.js [--port 4020] [--host 127.0.0.1]   (what `pnpm docs` runs)
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { watchFiles } from '@payouts/watch';
 import { DEFAULT_OUT_DIR, SPEC_PACKAGE_DIR, buildDocs, bundledSpecOf, runNode } from './build.js';
 
 export const DEFAULT_PORT = 4020;
 export const DEFAULT_HOST = '127.0.0.1';
-// Editors save in bursts (write, rename, chmod): one rebuild per burst.
-const SETTLE_MS = 150;
 
 export interface ServeDocsOptions {
   port?: number;
@@ -113,40 +112,20 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
   const address = await listen(server, port, host);
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
-  let watcher: FSWatcher | undefined;
-  let settleTimer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let changedWhileRunning = false;
-  const runRebuilds = async () => {
-    try {
-      do {
-        changedWhileRunning = false;
-        log((await rebuild()).report);
-      } while (changedWhileRunning);
-    } catch (error) {
-      log(`rebuild could not run: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      running = undefined;
-    }
-  };
-  const onChange = () => {
-    clearTimeout(settleTimer);
-    settleTimer = setTimeout(() => {
-      if (running) changedWhileRunning = true;
-      else running = runRebuilds();
-    }, SETTLE_MS);
-  };
-  if (watching) {
-    watcher = watch(join(specDir, 'openapi'), { recursive: true }, onChange);
-    watcher.on('error', (error) => log(`stopped watching the spec: ${error.message}`));
-  }
+  // A bad edit only logs: the last good page stays served.
+  const watcher = watching
+    ? watchFiles(join(specDir, 'openapi'), specDir, () => false, () =>
+        rebuild().then(
+          ({ report }) => log(report),
+          (error: unknown) => log(`rebuild could not run: ${error instanceof Error ? error.message : String(error)}`),
+        ),
+      )
+    : undefined;
 
   return {
     url: `http://${urlHost}:${address.port}/`,
     async close() {
-      watcher?.close();
-      clearTimeout(settleTimer);
-      await running; // a spec build child must not outlive the server
+      await watcher?.close(); // a spec build child must not outlive the server
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
     },

@@ -8,7 +8,8 @@ const SETTLE_MS = 100;
 const POLL_MS = 100;
 
 export interface FileWatcher {
-  close(): void;
+  /** Stops watching; resolves once a call to `onSave` under way has finished. */
+  close(): Promise<void>;
 }
 
 type OnSave = (changed: string[]) => Promise<void>;
@@ -45,10 +46,13 @@ function burstsOf(root: string, onSave: OnSave) {
     });
     pending = new Set();
     if (changed.length === 0) return;
-    running = onSave(changed.sort()).finally(() => {
-      running = undefined;
-      if (pending.size > 0) schedule();
-    });
+    running = onSave(changed.sort())
+      // onSave should report its own failures; one that escapes must not kill the watching process.
+      .catch((error: unknown) => console.error(`rebuild on save failed: ${error instanceof Error ? error.stack : String(error)}`))
+      .finally(() => {
+        running = undefined;
+        if (pending.size > 0) schedule();
+      });
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -62,6 +66,7 @@ function burstsOf(root: string, onSave: OnSave) {
     close() {
       closed = true;
       clearTimeout(timer);
+      return running ?? Promise.resolve();
     },
   };
 }
@@ -74,8 +79,8 @@ export function watchFiles(dir: string, root: string, ignore: (file: string) => 
   });
   return {
     close() {
-      bursts.close();
       watcher.close();
+      return bursts.close();
     },
   };
 }
@@ -90,8 +95,8 @@ export function watchPath(file: string, root: string, onSave: OnSave): FileWatch
   watchFile(file, { interval: POLL_MS }, listener);
   return {
     close() {
-      bursts.close();
       unwatchFile(file, listener);
+      return bursts.close();
     },
   };
 }
