@@ -44,6 +44,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  const message = error instanceof Error ? error.message : String(error);
+  // The servers name their own --port; here each has a flag of its own.
+  const hint = /in use/.test(message) ? '\npnpm dev takes --mock-port, --docs-port and --sandbox-port (0 picks a free one).' : '';
+  console.error(message + hint);
   process.exitCode = 1;
 });
