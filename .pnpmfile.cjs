@@ -11,6 +11,7 @@ const hasLocalHeaders = fs.existsSync(path.join(nodePrefix, 'include', 'node', '
 module.exports = {
   hooks: {
     updateConfig(config) {
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: pnpm reads this hook at install time, outside any turbo task.
       if (!hasLocalHeaders || process.env.npm_config_nodedir) return config
       config.extraEnv = { ...config.extraEnv, npm_config_nodedir: nodePrefix }
       return config

@@ -1,14 +1,8 @@
 // @ts-check
 // Checks on the bundled spec that `redocly lint` cannot express on the split sources.
 // Each problem names the bundle location and the source file it came from.
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { formatPointer, SpecModel } from '@payouts/model';
 import { REQUIRED_OPERATIONS } from './operations.mjs';
-
-const DOC_ID = 'openapi.json';
-
-/** @param {string} segment */
-const escapePointer = (segment) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * Source file a bundle location came from: paths map to the file the root document $refs,
@@ -16,20 +10,22 @@ const escapePointer = (segment) => segment.replace(/~/g, '~0').replace(/\//g, '~
  * @param {string[]} at @param {Record<string, string>} pathFiles
  */
 export function sourceFileOf(at, pathFiles) {
-  if (at[0] === 'paths' && pathFiles[at[1]]) return `openapi/${pathFiles[at[1]]}`;
-  if (at[0] === 'components' && at[1] !== 'securitySchemes') return `openapi/components/${at[1]}/${at[2]}.yaml`;
+  const [kind, name, item] = at;
+  if (kind === 'paths' && name && pathFiles[name]) return `openapi/${pathFiles[name]}`;
+  if (kind === 'components' && name !== 'securitySchemes') return `openapi/components/${name}/${item}.yaml`;
   return 'openapi/openapi.yaml';
 }
 
 /** @param {any} bundle @returns {{ at: string[], message: string }[]} */
 export function checkBundle(bundle) {
-  return [...missingOperations(bundle), ...schemasWithoutExamples(bundle), ...invalidExamples(bundle)];
+  const model = new SpecModel(bundle);
+  return [...missingOperations(model), ...schemasWithoutExamples(bundle), ...invalidExamples(model)];
 }
 
-/** @param {any} bundle */
-function missingOperations(bundle) {
+/** @param {SpecModel} model */
+function missingOperations(model) {
   return REQUIRED_OPERATIONS.flatMap(({ method, path, operationId }) => {
-    const operation = bundle.paths?.[path]?.[method];
+    const operation = model.operations.find((op) => op.method === method.toUpperCase() && op.path === path);
     if (!operation) return [{ at: ['paths', path], message: `missing operation ${method.toUpperCase()} ${path} (${operationId})` }];
     if (operation.operationId !== operationId) {
       return [{ at: ['paths', path, method, 'operationId'], message: `operationId is "${operation.operationId}", expected "${operationId}"` }];
@@ -47,10 +43,11 @@ function schemasWithoutExamples(bundle) {
 
 /**
  * Every example in the bundle, with the schema it must satisfy.
- * @param {any} bundle
+ * @param {SpecModel} model
  * @returns {Generator<{ at: string[], schemaAt: string[], value: unknown }>}
  */
-function* examplesOf(bundle) {
+function* examplesOf(model) {
+  const bundle = model.document;
   for (const [name, schema] of Object.entries(bundle.components?.schemas ?? {})) {
     const schemaAt = ['components', 'schemas', name];
     if (schema.example !== undefined) yield { at: [...schemaAt, 'example'], schemaAt, value: schema.example };
@@ -58,54 +55,37 @@ function* examplesOf(bundle) {
   }
   for (const [kind, holders] of Object.entries(bundle.components ?? {})) {
     if (kind === 'schemas') continue;
-    for (const [name, holder] of Object.entries(holders)) yield* examplesIn(bundle, holder, ['components', kind, name]);
+    for (const [name, holder] of Object.entries(holders)) yield* examplesIn(model, holder, ['components', kind, name]);
   }
-  for (const [path, item] of Object.entries(bundle.paths ?? {})) yield* examplesIn(bundle, item, ['paths', path]);
+  for (const [path, item] of Object.entries(bundle.paths ?? {})) yield* examplesIn(model, item, ['paths', path]);
 }
 
 /**
  * Examples held by parameters, headers and media types anywhere below `node`.
- * @param {any} bundle @param {any} node @param {string[]} at
+ * @param {SpecModel} model @param {any} node @param {string[]} at
  * @returns {Generator<{ at: string[], schemaAt: string[], value: unknown }>}
  */
-function* examplesIn(bundle, node, at) {
+function* examplesIn(model, node, at) {
   if (!node || typeof node !== 'object') return;
   if (node.$ref) return; // checked where it is defined
   if (node.schema && (node.example !== undefined || node.examples)) {
     const schemaAt = [...at, 'schema'];
     if (node.example !== undefined) yield { at: [...at, 'example'], schemaAt, value: node.example };
     for (const [key, example] of Object.entries(node.examples ?? {})) {
-      const resolved = example.$ref ? resolvePointer(bundle, example.$ref) : example;
-      yield { at: [...at, 'examples', key], schemaAt, value: resolved?.value };
+      yield { at: [...at, 'examples', key], schemaAt, value: model.resolve(example).value };
     }
   }
   for (const [key, child] of Object.entries(node)) {
     if (key === 'schema' || key === 'example' || key === 'examples') continue;
-    yield* examplesIn(bundle, child, [...at, key]);
+    yield* examplesIn(model, child, [...at, key]);
   }
 }
 
-/** @param {any} bundle @param {string} ref */
-function resolvePointer(bundle, ref) {
-  return ref.replace(/^#\//, '').split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((node, key) => node?.[key], bundle);
-}
-
-/** @param {any} bundle */
-function invalidExamples(bundle) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  ajv.addSchema(bundle, DOC_ID);
-  const validators = new Map();
-  const validatorFor = (/** @type {string[]} */ schemaAt) => {
-    const ref = `${DOC_ID}${pointer(schemaAt)}`;
-    if (!validators.has(ref)) validators.set(ref, ajv.compile({ $ref: ref }));
-    return validators.get(ref);
-  };
+/** @param {SpecModel} model */
+function invalidExamples(model) {
   const problems = [];
-  for (const { at, schemaAt, value } of examplesOf(bundle)) {
-    const validate = validatorFor(schemaAt);
+  for (const { at, schemaAt, value } of examplesOf(model)) {
+    const validate = model.validator(formatPointer(schemaAt));
     if (validate(value)) continue;
     const why = (validate.errors ?? [])
       .map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`)
@@ -114,6 +94,3 @@ function invalidExamples(bundle) {
   }
   return problems;
 }
-
-/** @param {string[]} at */
-export const pointer = (at) => `#/${at.map(escapePointer).join('/')}`;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkBundle, pointer, sourceFileOf } from './checks.mjs';
+import { formatPointer as pointer } from '@payouts/model';
+import { checkBundle, sourceFileOf } from './checks.mjs';
 
 const bundled = readFileSync(new URL('../dist/openapi.json', import.meta.url), 'utf8');
 const freshBundle = () => JSON.parse(bundled);

@@ -10,7 +10,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { copyWorkspace } from '../dist/workspace-copy.js';
+import { copyWorkspace } from '@payouts/process';
 import { findWorkspaceRoot } from '../dist/workspace.js';
 
 const { values } = parseArgs({ options: { saves: { type: 'string', default: '5' } } });
@@ -44,7 +44,7 @@ try {
   const clean = timed(turbo, ['run', 'build', '--force', '--output-logs=none'], dir);
   const noop = median([0, 1, 2].map(() => timed(turbo, ['run', 'build', '--output-logs=none'], dir)));
   const noopPnpm = median([0, 1, 2].map(() => timed('pnpm', ['build'], dir)));
-  const specOnly = median([0, 1, 2].map(() => timed(process.execPath, ['spec/scripts/build.mjs'], dir)));
+  const specOnly = median([0, 1, 2].map(() => timed(process.execPath, ['spec/src/build.mjs'], dir)));
 
   dev = spawn(process.execPath, ['apps/dev/dist/cli.js', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   dev.stdout.on('data', (chunk) => (output += chunk));
@@ -53,7 +53,7 @@ try {
 
   const specFile = join(dir, 'spec/openapi/components/parameters/PageSize.yaml');
   const typesFile = join(dir, 'packages/types/dist/openapi.d.ts');
-  const docsFile = join(dir, 'apps/docs/dist/index.html');
+  const docsFile = join(dir, 'packages/docs/dist/index.html');
   const original = await readFile(specFile, 'utf8');
   const timings = { types: [], docs: [], mock: [], all: [], typeChecked: [] };
   for (let save = 1; save <= SAVES; save++) {

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { run } from '@payouts/process';
 
 export interface BuildResult {
   ok: boolean;
@@ -21,30 +21,14 @@ export interface TurboBuild {
 export function turboBuild(root: string, packages: string[] = []): TurboBuild {
   const started = performance.now();
   const args = ['run', 'build', '--output-logs=errors-only', '--ui=stream', ...packages.map((name) => `--filter=${name}`)];
-  const child: ChildProcess = spawn(join(root, 'node_modules', '.bin', 'turbo'), args, {
+  const controller = new AbortController();
+  const result = run(join(root, 'node_modules', '.bin', 'turbo'), args, {
     cwd: root,
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so cancel() reaches the tasks turbo started too.
-    detached: true,
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const result = new Promise<BuildResult>((resolve) => {
-    child.on('error', (error) => resolve({ ok: false, output: `cannot run turbo: ${error.message}`, ms: performance.now() - started }));
-    child.on('close', (code) => resolve({ ok: code === 0, output: output.trim(), ms: performance.now() - started }));
-  });
-  return {
-    result,
-    cancel() {
-      if (child.pid && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-      }
-    },
-  };
+    env: { TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', FORCE_COLOR: '0' },
+    signal: controller.signal,
+  }).then(
+    ({ ok, output }) => ({ ok, output: output.trim(), ms: performance.now() - started }),
+    (error: Error) => ({ ok: false, output: error.message, ms: performance.now() - started }),
+  );
+  return { result, cancel: () => controller.abort() };
 }

@@ -1,24 +1,27 @@
 #!/usr/bin/env node
-// pnpm dev: the daily loop of the spec's owners. Usage:
-//   pnpm dev [--host 127.0.0.1] [--mock-port 4010] [--docs-port 4020] [--sandbox-port 4030]
+// pnpm dev: the daily loop of the spec's owners. `pnpm run docs` is this loop serving the docs only.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startDev } from './dev.js';
+import { isUsageError, parsePort, UsageError } from '@payouts/process';
+import { SERVERS, type ServerName, startDev } from './dev.js';
 import { findWorkspaceRoot } from './workspace.js';
 
-const USAGE = `Usage: pnpm dev [--host 127.0.0.1] [--mock-port 4010] [--docs-port 4020] [--sandbox-port 4030]
-Builds everything, serves the docs, the mock and the sandbox, and rebuilds on every save under spec/.
-A port of 0 picks a free one. Ctrl-C stops everything.`;
+const USAGE = `Usage: pnpm dev [--serve docs,mock,sandbox] [--host 127.0.0.1] [--mock-port 4010] [--docs-port 4020] [--sandbox-port 4030]
+Builds everything, serves the docs, the mock and the sandbox (or those --serve names), and rebuilds
+on every save under spec/: spec, types, clients and docs, the mock reloaded. A port of 0 picks a free
+one. Ctrl-C stops everything. \`pnpm run docs\` is \`pnpm dev --serve docs\`.`;
 
-function port(name: string, text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 65535) throw new Error(`--${name} must be a whole number from 0 to 65535, got "${text}"`);
-  return value;
+function servers(text: string): ServerName[] {
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(SERVERS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new UsageError(`--serve takes a comma-separated list of ${SERVERS.join(', ')}; got "${text}"`);
+  return names as ServerName[];
 }
 
-async function main() {
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      serve: { type: 'string', default: SERVERS.join(',') },
       host: { type: 'string', default: '127.0.0.1' },
       'mock-port': { type: 'string', default: '4010' },
       'docs-port': { type: 'string', default: '4020' },
@@ -26,27 +29,37 @@ async function main() {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) return console.log(USAGE);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const serve = servers(values.serve);
   const session = await startDev({
     root: findWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url))),
     host: values.host,
-    mockPort: port('mock-port', values['mock-port']),
-    docsPort: port('docs-port', values['docs-port']),
-    sandboxPort: port('sandbox-port', values['sandbox-port']),
+    serve,
+    mockPort: parsePort(values['mock-port'], '--mock-port'),
+    docsPort: parsePort(values['docs-port'], '--docs-port'),
+    sandboxPort: parsePort(values['sandbox-port'], '--sandbox-port'),
   });
-  console.log(`  docs     ${session.urls.docs}`);
-  console.log(`  mock     ${session.urls.mock}`);
-  console.log(`  sandbox  ${session.urls.sandbox}  (Authorization: Bearer ${session.sandboxTokens[0]})`);
+  const { docs, mock, sandbox } = session.urls;
+  if (docs) console.log(`  docs     ${docs}`);
+  if (mock) console.log(`  mock     ${mock}`);
+  if (sandbox) console.log(`  sandbox  ${sandbox}  (Authorization: Bearer ${session.sandboxTokens[0]})`);
   console.log('watching spec/ for changes (Ctrl-C to stop)');
   const stop = () => void session.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  // The servers name their own --port; here each has a flag of its own.
-  const hint = /in use/.test(message) ? '\npnpm dev takes --mock-port, --docs-port and --sandbox-port (0 picks a free one).' : '';
-  console.error(message + hint);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(isUsageError(error) ? `${message}\n\n${USAGE}` : message);
+    process.exitCode = isUsageError(error) ? 2 : 1;
+  },
+);

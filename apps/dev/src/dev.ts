@@ -1,15 +1,20 @@
 import { join, sep } from 'node:path';
-import { serveDocs, type DocsServer } from '@payouts/docs';
-import { startMock, type Mock } from '@payouts/mock';
-import { startSandbox } from '@payouts/sandbox';
-import { turboBuild, type TurboBuild } from './build.js';
-import { watchFiles, watchPath, type FileWatcher } from '@payouts/watch';
+import { DOCS_PAGE, type DocsServer, serveDocs } from '@payouts/docs';
+import { type Mock, startMock } from '@payouts/mock';
+import { type Sandbox, startSandbox } from '@payouts/sandbox';
+import { type FileWatcher, watchFiles, watchPath } from '@payouts/watch';
+import { type TurboBuild, turboBuild } from './build.js';
+
+export const SERVERS = ['docs', 'mock', 'sandbox'] as const;
+export type ServerName = (typeof SERVERS)[number];
 
 export interface DevOptions {
   /** The workspace root (holds pnpm-workspace.yaml and spec/). */
   root: string;
   host?: string;
-  /** 0 picks a free port; the chosen ones are in the result's urls. */
+  /** What to serve; all three by default. The rebuild on save is the same whatever is served. */
+  serve?: readonly ServerName[];
+  /** 0 (the default) picks a free port; the chosen ones are in the result's urls. */
   mockPort?: number;
   docsPort?: number;
   sandboxPort?: number;
@@ -18,8 +23,8 @@ export interface DevOptions {
 }
 
 export interface DevSession {
-  urls: { docs: string; mock: string; sandbox: string };
-  /** Bearer tokens the sandbox accepts (the mock accepts any). */
+  urls: Partial<Record<ServerName, string>>;
+  /** Bearer tokens the sandbox accepts (the mock accepts any), when it is served. */
   sandboxTokens: string[];
   /** Stops the watcher, any build under way and every server; nothing is left running. */
   stop(): Promise<void>;
@@ -36,12 +41,12 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const clock = () => new Date().toTimeString().slice(0, 8);
 
 /**
- * Builds everything, serves the docs, the mock and the sandbox, and rebuilds on every spec save.
- * A failing save is reported and the last good build keeps being served; the next good save
- * recovers without a restart.
+ * Builds everything, serves the docs, the mock and the sandbox (or those asked for), and rebuilds
+ * on every spec save. A failing save is reported and the last good build keeps being served; the
+ * next good save recovers without a restart.
  */
 export async function startDev(options: DevOptions): Promise<DevSession> {
-  const { root, host = '127.0.0.1', mockPort = 4010, docsPort = 4020, sandboxPort = 4030, log = console.log } = options;
+  const { root, host = '127.0.0.1', serve = SERVERS, log = console.log } = options;
   let build: TurboBuild | undefined;
   const runBuild = async (packages?: string[]) => {
     build = turboBuild(root, packages);
@@ -56,14 +61,21 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   log(`✓ built in ${seconds(first.ms)}`);
 
   const started: { stop(): Promise<void> }[] = [];
-  let mock: Mock;
-  let docs: DocsServer;
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  const starting = <T>(server: Promise<T>, stop: (running: T) => Promise<void>) =>
+    server.then((running) => {
+      started.push({ stop: () => stop(running) });
+      return running;
+    });
+  let mock: Mock | undefined;
+  let docs: DocsServer | undefined;
+  let sandbox: Sandbox | undefined;
   try {
     [mock, docs, sandbox] = await Promise.all([
-      startMock({ port: mockPort, host }).then((server) => (started.push(server), server)),
-      serveDocs({ port: docsPort, host, watch: false, log }).then((server) => (started.push({ stop: () => server.close() }), server)),
-      startSandbox({ port: sandboxPort, host, seedDemo: true }).then((server) => (started.push(server), server)),
+      serve.includes('mock') ? starting(startMock({ port: options.mockPort, host, portFlag: '--mock-port' }), (m) => m.stop()) : undefined,
+      serve.includes('docs') ? starting(serveDocs({ port: options.docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE }), (d) => d.close()) : undefined,
+      serve.includes('sandbox')
+        ? starting(startSandbox({ port: options.sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true }), (s) => s.stop())
+        : undefined,
     ]);
   } catch (error) {
     await Promise.allSettled(started.map((server) => server.stop()));
@@ -74,34 +86,44 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   // build, never half-written) gets a new mock on the same port, as soon as it lands, without
   // waiting for the clients' type-check.
   let reloading: Promise<void> | undefined;
-  const reloadMock = async () => {
+  const reloadMock = async (running: Mock) => {
     try {
-      await mock.stop();
-      mock = await startMock({ port: mock.port, host });
+      await running.stop();
+      mock = await startMock({ port: running.port, host, portFlag: '--mock-port' });
       log(`[${clock()}] ✓ mock reloaded with the new spec`);
     } catch (error) {
       log(`[${clock()}] ✗ the mock did not restart: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const bundleWatcher: FileWatcher = watchPath(join(root, 'spec', 'dist', 'openapi.yaml'), root, () => (reloading = reloadMock()));
+  const bundleWatcher: FileWatcher | undefined = mock
+    ? watchPath(join(root, 'spec', 'dist', 'openapi.yaml'), root, () => {
+        reloading = mock ? reloadMock(mock) : Promise.resolve();
+        return reloading;
+      })
+    : undefined;
 
-  const sourceWatcher: FileWatcher = watchFiles(join(root, 'spec'), root, (file) => BUILD_OUTPUTS.has(file.split(sep)[0]), async (changed) => {
-    log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
-    const result = await runBuild(ON_SAVE);
-    if (result.ok) log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${seconds(result.ms)}`);
-    else log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
-  });
+  const sourceWatcher: FileWatcher = watchFiles(
+    join(root, 'spec'),
+    root,
+    (file) => BUILD_OUTPUTS.has(file.split(sep)[0] ?? ''),
+    async (changed) => {
+      log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
+      const result = await runBuild(ON_SAVE);
+      if (result.ok) log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${seconds(result.ms)}`);
+      else log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
+    },
+  );
 
   let stopping: Promise<void> | undefined;
   return {
-    urls: { docs: docs.url, mock: mock.url, sandbox: sandbox.url },
-    sandboxTokens: sandbox.tokens,
+    urls: { docs: docs?.url, mock: mock?.url, sandbox: sandbox?.url },
+    sandboxTokens: sandbox?.tokens ?? [],
     stop() {
       stopping ??= (async () => {
         build?.cancel();
-        await Promise.all([sourceWatcher.close(), bundleWatcher.close()]);
+        await Promise.all([sourceWatcher.close(), bundleWatcher?.close()]);
         await reloading; // a mock starting now must not outlive the session
-        await Promise.allSettled([mock.stop(), docs.close(), sandbox.stop()]);
+        await Promise.allSettled([mock?.stop(), docs?.close(), sandbox?.stop()]);
       })();
       return stopping;
     },

@@ -3,7 +3,7 @@
 import { startMock, type Mock } from '@payouts/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createPayoutsClient, isPayoutsApiError, unwrap, type OperationId, type PayoutsClient } from './index.js';
-import { requestExample, specOperations } from './test-support/spec-examples.js';
+import { requestExample, spec } from './test-support/spec-examples.js';
 
 const PAYOUT_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
 const NEW_PAYOUT = requestExample('createPayout');
@@ -79,10 +79,8 @@ const calls: Record<OperationId, (headers: Record<string, string>) => Promise<{ 
   exportPayoutsForBank: (headers) => client.PUT('/v1/lms/payouts/export/', { body: EXPORT_ALL, headers }),
 };
 
-const documentedErrors = specOperations.flatMap(({ operationId, responses }) =>
-  Object.keys(responses)
-    .filter((status) => /^[45]/.test(status))
-    .map((status) => [operationId, Number(status)] as const),
+const documentedErrors = spec.operations.flatMap(({ operationId, responses }) =>
+  responses.filter(({ status }) => /^[45]/.test(status)).map(({ status }) => [operationId as OperationId, Number(status)] as const),
 );
 
 describe('documented error answers', () => {

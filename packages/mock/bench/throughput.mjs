@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startMock } from '../dist/index.js';
 import { startPrism } from '../dist/prism.js';
-import { bundledSpecPath, prepareSpec } from '../dist/spec.js';
+import { bundlePath } from '@payouts/spec';
+import { prepareSpec } from '../dist/spec.js';
 
 const { values } = parseArgs({
   options: {
@@ -82,9 +83,9 @@ async function load(url) {
   return result;
 }
 
-const median = (/** @type {number[]} */ numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+const median = (/** @type {number[]} */ numbers) => /** @type {number} */ ([...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]);
 
-const spec = await prepareSpec(bundledSpecPath());
+const spec = await prepareSpec(bundlePath('json'));
 const prism = (/** @type {import('../dist/prism.js').PrismLogLevel} */ logLevel) => () => startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic: false, errors: false, logLevel });
 /** @type {{ name: string, server: Server, startMs: number, results: autocannon.Result[] }[]} */
 const running = [];
@@ -123,7 +124,7 @@ try {
     p50: median(setup.results.map((result) => result.latency.p50)),
     p99: median(setup.results.map((result) => result.latency.p99)),
   }));
-  const [baseline] = rows;
+  const baseline = /** @type {(typeof rows)[number]} */ (rows[0]);
   console.log(
     `GET ${PATH} (${body.length} bytes of JSON), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds x ${DURATION} s per setup (median), loopback; start = median of ${STARTS}`,
   );

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { childProcesses, isAlive, isPortFree } from './test-support/processes.js';
+import { childProcesses, isAlive, isPortFree } from '@payouts/process';
 import { operations } from './test-support/spec.js';
 
 // The built CLI, as `pnpm mock` runs it.
@@ -31,8 +31,8 @@ describe('pnpm mock', () => {
     await waitForOutput(cli, output, 'Ctrl-C stops.');
     const url = /listening on (http:\/\/127\.0\.0\.1:(\d+)) \(static examples\)/.exec(output.stdout);
     expect(url).not.toBeNull();
-    for (const { method, path, operation } of operations) {
-      expect(output.stdout).toMatch(new RegExp(`^  ${method} +${path.replace(/[{}]/g, '\\$&')} +${operation.operationId}$`, 'm'));
+    for (const { method, path, operationId } of operations) {
+      expect(output.stdout).toMatch(new RegExp(`^  ${method} +${path.replace(/[{}]/g, '\\$&')} +${operationId}$`, 'm'));
     }
     const [prismPid] = childProcesses(cli.pid!, 'prism-cli');
 
@@ -56,14 +56,14 @@ describe('pnpm mock', () => {
       const { output, exited } = runCli(['--port', String(port)]);
       const [code] = await exited;
       expect(code).toBe(1);
-      expect(output.stderr.trim()).toBe(`port ${port} is in use; pass --port <another port>`);
+      expect(output.stderr.trim()).toBe(`port ${port} is in use on 127.0.0.1: pass another with --port (0 picks a free one)`);
     } finally {
       taken.close();
     }
   });
 
   it.each([
-    [['--port', 'http'], "--port must be a whole number from 0 to 65535, got 'http'"],
+    [['--port', 'http'], '--port must be a whole number from 0 to 65535, got "http"'],
     [['--seed', '7'], '--seed only applies with --dynamic'],
     [['--verbose'], "Unknown option '--verbose'"],
   ])('rejects %j with a message and the usage', async (args, message) => {

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startMock, type Mock } from './mock.js';
-import { PortInUseError } from './prism.js';
+import { isUsageError, PortInUseError, parsePort, UsageError } from '@payouts/process';
+import { type Mock, startMock } from './mock.js';
 import { formatViolation } from './violations.js';
 
-const USAGE = `Usage: pnpm mock [--port 4010] [--host 127.0.0.1] [--dynamic [--seed <seed>]] [--errors]
+const DEFAULT_PORT = '4010';
+
+const USAGE = `Usage: pnpm mock [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--dynamic [--seed <seed>]] [--errors]
 
 Serves the Payouts API spec with Prism: the spec's examples by default.
-  --port     port to listen on (default 4010; 0 picks a free one)
+  --port     port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host     address to listen on (default 127.0.0.1)
   --dynamic  generate bodies from the schemas instead of the examples
   --seed     with --dynamic, the same seed generates the same bodies
@@ -21,30 +23,21 @@ interface CliOptions {
   errors: boolean;
 }
 
-class UsageError extends Error {}
-
 function readOptions(args: string[]): CliOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string', default: '4010' },
-        host: { type: 'string', default: '127.0.0.1' },
-        dynamic: { type: 'boolean', default: false },
-        seed: { type: 'string' },
-        errors: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: DEFAULT_PORT },
+      host: { type: 'string', default: '127.0.0.1' },
+      dynamic: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      errors: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return 'help';
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got '${values.port}'`);
   if (values.seed !== undefined && !values.dynamic) throw new UsageError('--seed only applies with --dynamic');
-  return { port, host: values.host, dynamic: values.dynamic, seed: values.seed, errors: values.errors };
+  return { port: parsePort(values.port), host: values.host, dynamic: values.dynamic, seed: values.seed, errors: values.errors };
 }
 
 function banner(mock: Mock, options: CliOptions): string {
@@ -62,12 +55,12 @@ function banner(mock: Mock, options: CliOptions): string {
 }
 
 async function main(): Promise<number> {
-  let options;
+  let options: CliOptions | 'help';
   try {
     options = readOptions(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
+    if (!isUsageError(error)) throw error;
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
@@ -79,7 +72,7 @@ async function main(): Promise<number> {
   try {
     mock = await startMock({ ...options, onViolation: (violation) => console.log(`violation: ${formatViolation(violation)}`) });
   } catch (error) {
-    console.error(error instanceof PortInUseError ? `port ${error.port} is in use; pass --port <another port>` : `cannot start the mock: ${(error as Error).message}`);
+    console.error(error instanceof PortInUseError ? error.message : `cannot start the mock: ${(error as Error).message}`);
     return 1;
   }
   console.log(banner(mock, options));

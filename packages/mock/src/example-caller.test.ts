@@ -1,12 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode } from '@payouts/process';
 import { expect, it } from 'vitest';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
-const VITEST = join(PACKAGE_DIR, 'node_modules', 'vitest', 'vitest.mjs');
+// vitest's own bin (the package exports no path to it, so it is found beside its package.json).
+const VITEST = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 
 interface JsonReport {
   testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
@@ -16,11 +18,8 @@ it('the example caller suite: the typed request passes, the wrong body fails nam
   const folder = await mkdtemp(join(tmpdir(), 'payouts-mock-example-'));
   try {
     const report = join(folder, 'report.json');
-    const exitCode = await new Promise<number | null>((resolve) => {
-      const args = [VITEST, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile=${report}`];
-      execFile(process.execPath, args, { cwd: PACKAGE_DIR }, (error) => resolve(error ? ((error.code as number | undefined) ?? null) : 0));
-    });
-    expect(exitCode).toBe(1);
+    const { code } = await runNode([VITEST, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile=${report}`], { cwd: PACKAGE_DIR });
+    expect(code).toBe(1);
     const results = (JSON.parse(await readFile(report, 'utf8')) as JsonReport).testResults.flatMap((file) => file.assertionResults);
     expect(results.map(({ title, status }) => [title, status])).toEqual([
       ['disburses a booked loan', 'passed'],

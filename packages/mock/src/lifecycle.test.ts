@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { PortInUseError, startMock } from './index.js';
-import { childProcesses, isAlive, isPortFree, listeningPorts, waitFor } from './test-support/processes.js';
+import { childProcesses, isAlive, isPortFree, listeningPorts, PortInUseError, waitFor } from '@payouts/process';
+import { startMock } from './index.js';
 
 const prismChildren = () => childProcesses(process.pid, 'prism-cli');
 

@@ -1,7 +1,9 @@
 import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { PortInUseError, startPrism, urlHost, type PrismProcess } from './prism.js';
-import { bundledSpecPath, prepareSpec, type Operation, type OperationIndex } from './spec.js';
+import type { Operation, SpecModel } from '@payouts/model';
+import { httpUrl, listen } from '@payouts/process';
+import { bundlePath } from '@payouts/spec';
+import { type PrismProcess, startPrism } from './prism.js';
+import { prepareSpec } from './spec.js';
 import {
   ContractViolationError,
   errorBodyFor,
@@ -13,8 +15,10 @@ import {
 } from './violations.js';
 
 export interface MockOptions {
-  /** Port to listen on; 0 picks a free one (read it back from `port`). Default 4010. */
+  /** Port to listen on; 0 (the default) picks a free one: read it back from `port`. */
   port?: number;
+  /** The CLI flag that sets `port`, named in the error when it is taken. Default `--port`. */
+  portFlag?: string;
   /** Default 127.0.0.1. */
   host?: string;
   /** Generate bodies from the schemas instead of answering the spec's examples. */
@@ -26,7 +30,7 @@ export interface MockOptions {
    * (Prism's `--errors`), and `stop()` rejects while violations nobody checked remain.
    */
   errors?: boolean;
-  /** OpenAPI document to serve; default `@payouts/spec`'s bundled `dist/openapi.yaml`. */
+  /** OpenAPI document to serve; default `@payouts/spec`'s bundled `dist/openapi.json`. */
   spec?: string;
   /** Called for each violation as the mock sees it (the CLI prints them). */
   onViolation?: (violation: ContractViolation) => void;
@@ -37,7 +41,7 @@ export interface Mock {
   url: string;
   port: number;
   /** The operations the mock serves, from the spec. */
-  operations: Operation[];
+  operations: readonly Operation[];
   /** Contract violations seen since the start or the last `clearViolations()`/`expectNoViolations()`. */
   violations(): ContractViolation[];
   clearViolations(): void;
@@ -56,8 +60,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'pr
  * Resolves once the mock answers.
  */
 export async function startMock(options: MockOptions = {}): Promise<Mock> {
-  const { port = 4010, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation } = options;
-  const spec = await prepareSpec(options.spec ?? bundledSpecPath());
+  const { port = 0, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation } = options;
+  const spec = await prepareSpec(options.spec ?? bundlePath('json'));
   let seen: ContractViolation[] = [];
   const record = (violations: ContractViolation[]) => {
     seen.push(...violations);
@@ -66,7 +70,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   const agent = new Agent({ keepAlive: true });
   let prism: PrismProcess | undefined;
   const server = createServer((req, res) => {
-    if (prism) return relay(req, res, { prismPort: prism.port, agent, index: spec.index, record });
+    if (prism) return relay(req, res, { prismPort: prism.port, agent, model: spec.model, record });
     res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'the mock is still starting' }));
   });
   const closeServer = () => {
@@ -77,8 +81,9 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   };
 
   // The caller's port first: a port in use fails at once, before Prism takes a second to start.
+  let boundPort: number;
   try {
-    await listen(server, port, host);
+    ({ port: boundPort } = await listen(server, { port, host, flag: options.portFlag }));
     // Silent: Prism's log costs it half its throughput, and the proxy sees the violations anyway.
     prism = await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel: 'silent' });
   } catch (error) {
@@ -86,15 +91,16 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     await spec.dispose();
     throw error;
   }
-  const boundPort = (server.address() as AddressInfo).port;
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(host)}:${boundPort}`,
+    url: httpUrl(host, boundPort),
     port: boundPort,
-    operations: spec.index.operations,
+    operations: spec.model.operations,
     violations: () => [...seen],
-    clearViolations: () => void (seen = []),
+    clearViolations() {
+      seen = [];
+    },
     expectNoViolations() {
       const found = seen;
       seen = [];
@@ -113,35 +119,25 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   };
 }
 
-function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.removeListener('error', onError);
-      resolve();
-    });
-  });
-}
 
 interface RelayContext {
   prismPort: number;
   agent: Agent;
-  index: OperationIndex;
+  model: SpecModel;
   record(violations: ContractViolation[]): void;
 }
 
 function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext): void {
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://mock').pathname;
-  const operation = context.index.find(method, path);
+  const operation = context.model.route(method, path);
   const headers = withoutHopByHop(req.headers);
   const upstream = forward({ host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent }, async (answer) => {
     const status = answer.statusCode ?? 502;
     const line = { method, path, status };
     const header = answer.headers['sl-violations'];
     const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
-    if (!operation) violations.push(routeViolation(line, context.index.hasPath(path)));
+    if (!operation) violations.push(routeViolation(line, context.model.methodsAt(path).length > 0));
     const answerHeaders = withoutHopByHop(answer.headers);
 
     // Only an invalid request's 400/422 is read here; every other answer streams through untouched.

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { connectHost, exitOf, findFreePort, forwardLines, httpUrl, killGroup, PortInUseError } from '@payouts/process';
 
 const require = createRequire(import.meta.url);
 const PRISM_CLI = require.resolve('@stoplight/prism-cli');
@@ -30,6 +30,8 @@ export interface PrismOptions {
   validateRequests?: boolean;
   /** Prism's log lines (a violation is logged there too); dropped when absent. */
   onLog?: (line: string) => void;
+  /** The flag that sets `port`, named when it is taken. */
+  portFlag?: string;
 }
 
 export interface PrismProcess {
@@ -37,17 +39,6 @@ export interface PrismProcess {
   port: number;
   /** Ends Prism's whole process group and resolves once it has exited. */
   stop(): Promise<void>;
-}
-
-/** Failing to bind the port the caller asked for: the caller has to choose another. */
-export class PortInUseError extends Error {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-  ) {
-    super(`port ${port} is in use on ${host}; pass another port (--port)`);
-    this.name = 'PortInUseError';
-  }
 }
 
 const FREE_PORT_ATTEMPTS = 5;
@@ -98,7 +89,7 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
 
-  const url = `http://${urlHost(options.host)}:${port}`;
+  const url = httpUrl(options.host, port);
   const stop = async () => {
     process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
@@ -114,7 +105,7 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     const answered = await waitUntilPrismAnswers(options.host, port, deadline, () => child.exitCode !== null || child.signalCode !== null);
     if (!answered) {
       const { code, signal } = await exited;
-      if (/EADDRINUSE/.test(stderr)) throw new PortInUseError(options.host, port);
+      if (/EADDRINUSE/.test(stderr)) throw new PortInUseError(options.host, port, options.portFlag ?? '--port');
       throw new Error(`Prism stopped before it answered (${reasonIn(stderr) || `exit ${code ?? signal}`})`);
     }
   } catch (error) {
@@ -124,31 +115,8 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
   return { url, port, stop };
 }
 
-function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) onLine(line);
-  });
-}
 
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => resolve({ code: null, signal: null }));
-  });
-}
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
 
 /** The line of a crash's stderr that says what went wrong (Node prints the stack around it). */
 function reasonIn(stderr: string): string {
@@ -156,28 +124,8 @@ function reasonIn(stderr: string): string {
   return lines.find((line) => /^\w*Error\b|^Error:/.test(line)) ?? lines.at(-1) ?? '';
 }
 
-export function findFreePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
-/** A host to connect to for a host to listen on (a wildcard address is not a destination). */
-export function connectHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '::1';
-  return host;
-}
 
-export function urlHost(host: string): string {
-  const destination = connectHost(host);
-  return destination.includes(':') ? `[${destination}]` : destination;
-}
 
 /**
  * Polls until Prism answers `GET /` with its own "no path matched" problem (any other answer on

@@ -1,4 +1,4 @@
-import type { Operation } from './spec.js';
+import type { Operation } from '@payouts/model';
 
 /** One way a request (or, rarely, the mock's own answer) broke the contract. */
 export interface ContractViolation {
@@ -109,7 +109,7 @@ export function errorBodyFor(violations: ContractViolation[]): Record<string, st
   for (const { side, field, message } of violations) {
     if (side !== 'request') continue;
     const key = field || 'non_field_errors';
-    (body[key] ??= []).push(message);
+    body[key] = [...(body[key] ?? []), message];
   }
   return body;
 }

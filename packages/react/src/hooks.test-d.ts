@@ -7,13 +7,13 @@ const id = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
 
 describe('hook types', () => {
   test('queries hold the spec models and fail with a PayoutsError', () => {
-    const list = hooks.usePayouts({ status: 'failed' });
+    const list = hooks.useListPayouts({ status: 'failed' });
     expectTypeOf(list.data).toEqualTypeOf<PayoutPage | undefined>();
     expectTypeOf(list.error).toEqualTypeOf<PayoutsError | null>();
-    const utrs = hooks.useUnmatchedPayouts({}, { select: (page) => page.results.map((payout) => payout.utr) });
+    const utrs = hooks.useListUnmatchedPayouts({}, { select: (page) => page.results.map((payout) => payout.utr) });
     expectTypeOf(utrs.data).toEqualTypeOf<(string | null)[] | undefined>();
     // @ts-expect-error `paid` is not a status
-    hooks.usePayouts({ status: 'paid' });
+    hooks.useListPayouts({ status: 'paid' });
   });
 
   test('mutations take the typed request options and answer the typed data', () => {

@@ -43,23 +43,23 @@ function renderWithQueryClient<T>(hook: () => T) {
 }
 
 describe('queries', () => {
-  test('usePayouts loads a typed page', async () => {
-    const { result } = renderWithQueryClient(() => hooks.usePayouts({ status: 'pending' }));
+  test('useListPayouts loads a typed page', async () => {
+    const { result } = renderWithQueryClient(() => hooks.useListPayouts({ status: 'pending' }));
     expect(result.current.isPending).toBe(true);
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(result.current.data?.results.map((payout) => payout.status)).toEqual(['pending', 'processed']);
     expect(sent).toEqual(['GET /v1/lms/payouts/?status=pending']);
   });
 
-  test('useUnmatchedPayouts loads processed payouts with no statement line, through `select`', async () => {
-    const { result } = renderWithQueryClient(() => hooks.useUnmatchedPayouts({ ordering: '-processed_at' }, { select: (page) => page.results.map((p) => p.transaction) }));
+  test('useListUnmatchedPayouts loads processed payouts with no statement line, through `select`', async () => {
+    const { result } = renderWithQueryClient(() => hooks.useListUnmatchedPayouts({ ordering: '-processed_at' }, { select: (page) => page.results.map((p) => p.transaction) }));
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(result.current.data?.every((transaction) => transaction === null)).toBe(true);
   });
 
   test('a failed query holds the PayoutsApiError, and React Query does not retry it', async () => {
     // page_size over 100 breaks the contract on purpose: the mock answers 400 naming the parameter.
-    const { result } = renderWithQueryClient(() => hooks.usePayouts({ page_size: 500 }));
+    const { result } = renderWithQueryClient(() => hooks.useListPayouts({ page_size: 500 }));
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(result.current.error).toBeInstanceOf(PayoutsApiError);
     expect(result.current.error).toMatchObject({ status: 400, operationId: 'listPayouts' });
@@ -90,7 +90,7 @@ describe('mutations', () => {
   });
 
   test('a successful mutation refetches the lists on screen', async () => {
-    const { result } = renderWithQueryClient(() => ({ list: hooks.usePayouts({ status: 'initiated' }), process: hooks.useProcessPayout() }));
+    const { result } = renderWithQueryClient(() => ({ list: hooks.useListPayouts({ status: 'initiated' }), process: hooks.useProcessPayout() }));
     await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
     await act(() => result.current.process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED }));
     expect(sent).toEqual([

@@ -33,11 +33,11 @@ type Mutation<Op extends OperationId, Path extends keyof paths, Method extends '
 ) => UseMutationResult<ResponseData<Op>, PayoutsError, PayoutsMutationVariables<Path, Method>>;
 
 export interface PayoutsHooks {
-  usePayouts<TData = ResponseData<'listPayouts'>>(
+  useListPayouts<TData = ResponseData<'listPayouts'>>(
     query?: QueryParams<'listPayouts'>,
     options?: PayoutsQueryOptions<'listPayouts', TData>,
   ): UseQueryResult<TData, PayoutsError>;
-  useUnmatchedPayouts<TData = ResponseData<'listUnmatchedPayouts'>>(
+  useListUnmatchedPayouts<TData = ResponseData<'listUnmatchedPayouts'>>(
     query?: QueryParams<'listUnmatchedPayouts'>,
     options?: PayoutsQueryOptions<'listUnmatchedPayouts', TData>,
   ): UseQueryResult<TData, PayoutsError>;
@@ -96,9 +96,9 @@ export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
   }
 
   return {
-    usePayouts: (query, options) =>
+    useListPayouts: (query, options) =>
       api.useQuery('get', '/v1/lms/payouts/', { params: { query } }, { retry: retryQuery, ...options } as never) as never,
-    useUnmatchedPayouts: (query, options) =>
+    useListUnmatchedPayouts: (query, options) =>
       api.useQuery('get', '/v1/lms/payouts/unmatched/', { params: { query } }, { retry: retryQuery, ...options } as never) as never,
     useCreatePayout: listRefreshingMutation('post', '/v1/lms/payouts/'),
     useProcessPayout: listRefreshingMutation('put', '/v1/lms/payouts/{id}/mark_processed/'),

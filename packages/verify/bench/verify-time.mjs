@@ -5,10 +5,9 @@
 // of each of the two Respect processes that run side by side).
 //
 // Usage: pnpm --filter @payouts/verify bench [-- --runs 5]
-import { startSandbox } from '@payouts/sandbox';
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { runRedocly } from '@payouts/process';
+import { startSandbox } from '@payouts/sandbox';
 import { verifyProvider } from '../dist/index.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -36,7 +35,6 @@ try {
   const full = [];
   const oneOperation = [];
   const cliStart = [];
-  const redocly = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
   const loop = [];
   let last;
   for (let i = 0; i < runs; i++) {
@@ -45,7 +43,7 @@ try {
     last = run.result;
     // retryFailedPayout is in every lifecycle workflow: Respect's start-up and the whole lifecycle
     oneOperation.push((await timed(() => verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' }))).ms);
-    cliStart.push((await timed(() => execFileSync(process.execPath, [redocly, '--version'], { stdio: 'ignore', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' } }))).ms);
+    cliStart.push((await timed(() => runRedocly(['--version']))).ms);
     loop.push((await timed(() => plainLoop(sandbox.url, last.requests))).ms);
   }
   const fullMs = median(full);

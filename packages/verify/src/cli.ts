@@ -4,6 +4,7 @@
 // Exit codes: 0 every check passed, 1 a check failed, 2 the command could not run as asked.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { isUsageError, parsePort, UsageError } from '@payouts/process';
 import { startValidatingProxy } from './proxy.js';
 import { renderJson, renderJunit, renderText } from './report.js';
 import { verifyProvider } from './verify.js';
@@ -14,8 +15,6 @@ const USAGE = `Usage:
   pnpm verify proxy --target URL [--port N] [--host 127.0.0.1]
       A validating proxy (Prism) in front of a provider: answers that break the spec become
       500 application/problem+json naming each field. Point your end-to-end suite at it.`;
-
-class UsageError extends Error {}
 
 async function verifyCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -54,8 +53,7 @@ async function proxyCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.target) throw new UsageError('--target is required (the provider to put the proxy in front of)');
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port "${values.port}" is not a port number`);
+  const port = values.port === undefined ? 0 : parsePort(values.port);
   const proxy = await startValidatingProxy({ target: values.target, port, host: values.host, onLog: (line) => console.error(line) });
   console.log(`validating proxy for ${values.target} listening on ${proxy.url} (Ctrl-C stops it)`);
   await new Promise<void>((resolve) => {
@@ -70,8 +68,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return argv[0] === 'proxy' ? await proxyCommand(argv.slice(1)) : await verifyCommand(argv);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(`verify: ${(error as Error).message}${usage ? `\n\n${USAGE}` : ''}`);
+    console.error(`verify: ${(error as Error).message}${isUsageError(error) ? `\n\n${USAGE}` : ''}`);
     return 2;
   }
 }

@@ -1,7 +1,8 @@
 // What every answer must satisfy, whoever sent the request: a documented status that is not a
 // server error, a documented content type, and a body that validates against its schema (every
 // violation named by field, extra properties included where the schema closes the object).
-import { fieldName, valueAtPointer, type Operation, type Spec } from './spec.js';
+import { fieldName, type Operation, type SpecModel, valueAt as valueAtPointer } from '@payouts/model';
+import { contentTypesOf, statusesOf, validateResponse } from './spec.js';
 
 export interface Answer {
   status: number;
@@ -22,15 +23,15 @@ export interface Conformance {
   problems: Problem[];
 }
 
-export function conformance(spec: Spec, op: Operation, answer: Answer): Conformance {
+export function conformance(spec: SpecModel, op: Operation, answer: Answer): Conformance {
   const problems: Problem[] = [];
   if (answer.status >= 500) problems.push({ message: `server error ${answer.status}` });
-  const statusKey = spec.documentedStatus(op, answer.status);
+  const statusKey = spec.responseFor(op, answer.status)?.status;
   if (!statusKey) {
-    problems.push({ message: `status ${answer.status} is not documented (documented: ${op.statuses.join(', ')})` });
+    problems.push({ message: `status ${answer.status} is not documented (documented: ${statusesOf(op).join(', ')})` });
     return { problems };
   }
-  const documentedTypes = spec.contentTypes(op, statusKey);
+  const documentedTypes = contentTypesOf(op, statusKey);
   if (documentedTypes.length === 0) return { statusKey, problems };
   if (!documentedTypes.includes(answer.contentType)) {
     problems.push({ message: `content type "${answer.contentType || '(none)'}" is not documented for ${statusKey} (documented: ${documentedTypes.join(', ')})` });
@@ -40,7 +41,7 @@ export function conformance(spec: Spec, op: Operation, answer: Answer): Conforma
     problems.push({ message: `body is not valid JSON: ${JSON.stringify(answer.body.slice(0, 80))}` });
     return { statusKey, problems };
   }
-  const schemaProblems = spec.validateResponse(op, statusKey, answer.contentType, answer.body) ?? [];
+  const schemaProblems = validateResponse(spec, op, statusKey, answer.contentType, answer.body) ?? [];
   for (const { at, message } of schemaProblems) {
     problems.push({ field: at ? fieldName(at) : undefined, message: `${fieldName(at)} ${message}${valueAt(answer.body, at)}` });
   }

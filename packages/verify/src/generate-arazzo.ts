@@ -5,37 +5,40 @@
 //                          the documented success status, content type and schema
 // Operations that need a payout in some state are exercised by the hand-written lifecycle in
 // arazzo/payouts-lifecycle.arazzo.yaml instead.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import { Spec, type Operation, type Schema } from './spec.js';
+import type { Node as Schema, Operation, SpecModel as Spec } from '@payouts/model';
+import { bundlePath, loadSpec } from '@payouts/spec';
+import { parseDocument, stringify } from 'yaml';
+import { jsonRequest, statusesOf } from './spec.js';
 
 export const SOURCE_NAME = 'payouts';
 /** Sent as the wrong bearer token: well-formed, never valid. */
 export const WRONG_TOKEN = 'payouts-verify-wrong-token';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const GENERATED_ARAZZO = join(PACKAGE_DIR, 'dist', 'arazzo', 'operations.arazzo.yaml');
-export const LIFECYCLE_ARAZZO = join(PACKAGE_DIR, 'arazzo', 'payouts-lifecycle.arazzo.yaml');
-/** The bundled spec as the Arazzo files reach it, through the package's own dependency link. */
-export const SPEC_YAML = join(PACKAGE_DIR, 'node_modules', '@payouts', 'spec', 'dist', 'openapi.yaml');
+const ARAZZO_DIR = join(PACKAGE_DIR, 'dist', 'arazzo');
+export const GENERATED_ARAZZO = join(ARAZZO_DIR, 'operations.arazzo.yaml');
+/** The hand-written lifecycle, copied beside the generated file with its spec URL filled in. */
+const LIFECYCLE_SOURCE = join(PACKAGE_DIR, 'arazzo', 'payouts-lifecycle.arazzo.yaml');
+export const LIFECYCLE_ARAZZO = join(ARAZZO_DIR, 'payouts-lifecycle.arazzo.yaml');
 
 const withToken = (token: string) => ({ 'x-security': [{ schemeName: 'bearerAuth', values: { token } }] });
 
-function exampleRequest(spec: Spec, op: Operation): Schema {
+function exampleRequest(op: Operation): Schema {
   const parameters = op.parameters
     .filter((p) => p.in === 'path' || p.in === 'query')
-    .map((p) => ({ name: p.name, in: p.in, value: p.example ?? spec.resolve<Schema>(p.schema)?.example }))
+    .map((p) => ({ name: p.name, in: p.in, value: p.example }))
     .filter((p) => p.value !== undefined);
   return {
     operationId: op.operationId,
     ...(parameters.length ? { parameters } : {}),
-    ...(op.requestBody ? { requestBody: { contentType: 'application/json', payload: op.requestBody.example } } : {}),
+    ...(jsonRequest(op) ? { requestBody: { contentType: 'application/json', payload: jsonRequest(op)?.example } } : {}),
   };
 }
 
-const successStatus = (op: Operation) => op.statuses.find((s) => /^2\d\d$/.test(s));
+const successStatus = (op: Operation) => statusesOf(op).find((s) => /^2\d\d$/.test(s));
 
 export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
   const workflows: Schema[] = [];
@@ -49,14 +52,14 @@ export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
             stepId: 'no-token',
             description: 'No Authorization header.',
             'x-verify-field': 'header Authorization',
-            ...exampleRequest(spec, op),
+            ...exampleRequest(op),
             successCriteria: [{ condition: '$statusCode == 401' }],
           },
           {
             stepId: 'wrong-token',
             description: 'A bearer token the provider never issued.',
             'x-verify-field': 'header Authorization',
-            ...exampleRequest(spec, op),
+            ...exampleRequest(op),
             ...withToken(WRONG_TOKEN),
             successCriteria: [{ condition: '$statusCode == 401' }],
           },
@@ -64,7 +67,7 @@ export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
       });
     }
     const status = successStatus(op);
-    const safe = op.method === 'get' && !op.parameters.some((p) => p.in === 'path');
+    const safe = op.method === 'GET' && !op.parameters.some((p) => p.in === 'path');
     if (safe && status) {
       workflows.push({
         workflowId: `${op.operationId}-example`,
@@ -72,7 +75,7 @@ export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
         steps: [
           {
             stepId: 'example',
-            ...exampleRequest(spec, op),
+            ...exampleRequest(op),
             ...withToken('$inputs.token'),
             successCriteria: [{ condition: `$statusCode == ${status}` }],
           },
@@ -96,10 +99,13 @@ export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const spec = Spec.load();
-  const specUrl = relative(dirname(GENERATED_ARAZZO), SPEC_YAML);
-  const document = generateOperationsArazzo(spec, specUrl);
-  mkdirSync(dirname(GENERATED_ARAZZO), { recursive: true });
+  // Arazzo names its OpenAPI source by URL; relative to the workflow files, it is the spec's bundle.
+  const specUrl = relative(ARAZZO_DIR, bundlePath('yaml'));
+  const document = generateOperationsArazzo(loadSpec(), specUrl);
+  mkdirSync(ARAZZO_DIR, { recursive: true });
   writeFileSync(GENERATED_ARAZZO, `# Generated by src/generate-arazzo.ts from the bundled spec: do not edit.\n${stringify(document, { lineWidth: 0 })}`);
-  console.log(`generated ${document.workflows.length} workflows into ${relative(process.cwd(), GENERATED_ARAZZO)}`);
+  const lifecycle = parseDocument(readFileSync(LIFECYCLE_SOURCE, 'utf8'));
+  lifecycle.setIn(['sourceDescriptions', 0, 'url'], specUrl);
+  writeFileSync(LIFECYCLE_ARAZZO, lifecycle.toString({ lineWidth: 0 }));
+  console.log(`generated ${document.workflows.length} workflows into ${relative(process.cwd(), GENERATED_ARAZZO)}, and the lifecycle beside it`);
 }

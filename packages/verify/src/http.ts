@@ -36,7 +36,7 @@ export async function send(request: SentRequest): Promise<Exchange> {
     throw new Error(`${request.method.toUpperCase()} ${request.url} failed: ${why}`);
   }
   const text = await response.text();
-  const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   let body: unknown = text;
   if (contentType.includes('json') && text) {
     try {

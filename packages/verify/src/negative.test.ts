@@ -1,9 +1,9 @@
 // The invalid inputs are derived from the real bundled spec, not written per operation.
 import { describe, expect, it } from 'vitest';
 import { invalidCases } from './negative.js';
-import { Spec } from './spec.js';
+import { loadSpec } from '@payouts/spec';
 
-const spec = Spec.load();
+const spec = loadSpec();
 const casesOf = (operationId: string, ids: Record<string, string> = {}) =>
   invalidCases(spec, spec.operation(operationId), ids).map((c) => `${c.field}: ${c.fault}`);
 

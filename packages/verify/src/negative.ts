@@ -2,7 +2,8 @@
 // body field removed, each body field of the wrong type, an unknown enum value, a malformed UUID in
 // the path, and integer query parameters just outside their bounds. Every case must be rejected
 // with a documented 4xx that is not an auth failure, in the documented error shape.
-import type { Json, Operation, Parameter, Schema, Spec } from './spec.js';
+import type { Json, Node as Schema, Operation, Parameter, SpecModel as Spec } from '@payouts/model';
+import { jsonRequest } from './spec.js';
 
 export interface InvalidCase {
   operationId: string;
@@ -25,7 +26,8 @@ const isObject = (value: unknown): value is JsonObject => value !== null && type
  */
 export function invalidCases(spec: Spec, op: Operation, pathParams: Record<string, string>): InvalidCase[] {
   const cases: InvalidCase[] = [];
-  const base = { operationId: op.operationId, pathParams, query: {} as Record<string, string>, body: op.requestBody?.example };
+  const request = jsonRequest(op);
+  const base = { operationId: op.operationId, pathParams, query: {} as Record<string, string>, body: request?.example };
 
   for (const param of op.parameters) {
     const schema = spec.resolve<Schema>(param.schema ?? {});
@@ -36,9 +38,9 @@ export function invalidCases(spec: Spec, op: Operation, pathParams: Record<strin
     cases.push(...queryCases(base, param, schema));
   }
 
-  const example = op.requestBody?.example;
-  if (op.requestBody && isObject(example)) {
-    const schema = objectBranch(spec, spec.resolve<Schema>(op.requestBody.schema), example);
+  const example = request?.example;
+  if (request && isObject(example)) {
+    const schema = objectBranch(spec, request.schema, example);
     for (const name of schema.required ?? []) {
       if (!(name in example)) continue;
       const { [name]: _removed, ...rest } = example;
@@ -79,7 +81,7 @@ function objectBranch(spec: Spec, schema: Schema, example: JsonObject): Schema {
       const property = spec.resolve<Schema>(p);
       return property.const === undefined || property.const === example[name];
     });
-  return branches.find(matches) ?? branches[0];
+  return branches.find(matches) ?? branches[0] ?? schema;
 }
 
 const typesOf = (schema: Schema): string[] => {
@@ -106,6 +108,6 @@ const describeWrong = (schema: Schema) => {
 
 function unknownEnumValue(schema: Schema, name: string): string | undefined {
   const values: unknown[] | undefined = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
-  if (!values || !values.every((v) => typeof v === 'string')) return undefined;
+  if (!values?.every((v) => typeof v === 'string')) return undefined;
   return `not-a-${name.replace(/_/g, '-')}`;
 }

@@ -4,12 +4,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Spec } from './spec.js';
+import { loadSpec } from '@payouts/spec';
+import { jsonRequest } from './spec.js';
 import { startBugProxy } from './test-support/bug-proxy.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'verify-proxy-token';
-const CREATE_BODY = Spec.load().operation('createPayout').requestBody?.example as Record<string, unknown>;
+const CREATE_BODY = jsonRequest(loadSpec().operation('createPayout'))?.example as Record<string, unknown>;
 
 /** Starts `verify proxy --target`, resolves with the URL it prints once it listens. */
 function startProxyCli(target: string): Promise<{ url: string; child: ChildProcess }> {

@@ -4,8 +4,8 @@
 // field, so a provider's own end-to-end suite fails on it. Requests are not validated: an e2e
 // suite's deliberate bad input must reach the provider, whose answer is what is judged.
 import { startPrism } from '@payouts/mock';
+import { bundlePath } from '@payouts/spec';
 import { httpUrl } from './http.js';
-import { defaultSpecPath } from './spec.js';
 
 export interface ValidatingProxy {
   url: string;
@@ -25,7 +25,7 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
   const target = httpUrl(options.target, '--target');
   // The mock's launcher: Prism in its own process group, gone with its parent even on a kill -9.
   const prism = await startPrism({
-    spec: defaultSpecPath(),
+    spec: bundlePath('json'),
     proxyTo: target,
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,

@@ -68,14 +68,15 @@ export function renderText(report: Report): string {
       byRequest.set(key, [...(byRequest.get(key) ?? []), check]);
     }
     for (const group of byRequest.values()) {
-      lines.push(`  ${origin(group[0])}`);
+      const [first] = group as [Check, ...Check[]];
+      lines.push(`  ${origin(first)}`);
       for (const check of group) {
         lines.push(`    ✗ ${check.field ? `${check.field}: ` : ''}${check.name.replace(/^[^:]+: /, '')}`);
         lines.push(`        expected: ${check.expected}`);
         lines.push(`        got:      ${check.got}`);
         for (const detail of check.details ?? []) lines.push(`          - ${detail}`);
       }
-      if (group[0].curl) lines.push(`    request: ${group[0].curl}`);
+      if (first.curl) lines.push(`    request: ${first.curl}`);
     }
   }
   lines.push('');
@@ -86,7 +87,9 @@ export function renderText(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
+// XML 1.0 cannot carry C0 control characters other than tab, newline and carriage return.
 const xml = (s: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to remove.
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** JUnit XML: one testsuite per operation, one testcase per check. */

@@ -2,21 +2,16 @@
 // into report checks. Respect sends the requests and judges success criteria, status codes and
 // content types; each answer it recorded is then re-validated by our own ajv so a failure names
 // every field, extra properties included.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { runRedocly } from '@payouts/process';
 import { parse } from 'yaml';
 import { conformance, describeAnswer, fieldsOf } from './conformance.js';
 import { curlLine } from './http.js';
 import type { Check } from './report.js';
-import { fieldName, valueAtPointer, type Spec } from './spec.js';
+import { fieldName, type SpecModel, valueAt as valueAtPointer } from '@payouts/model';
 import { SOURCE_NAME } from './generate-arazzo.js';
-
-const REDOCLY = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-
-export const RESPECT_ENV = { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' } as const;
 
 // The status, content-type and schema checks are ours to report (with field names), so Respect
 // only warns on them and goes on; a failed success criterion still ends its workflow, because
@@ -76,12 +71,12 @@ export async function workflowsOf(file: string): Promise<Map<string, Map<string,
  * Runs each Arazzo file in its own Respect process, side by side (each creates its own payouts),
  * limited to the workflows that call `only` when it is given.
  */
-export async function runRespect(options: { spec: Spec; files: string[]; baseUrl: string; token: string; only?: string }): Promise<RespectRun> {
+export async function runRespect(options: { spec: SpecModel; files: string[]; baseUrl: string; token: string; only?: string }): Promise<RespectRun> {
   const runs = await Promise.all(options.files.map((file) => runFile(options, file)));
   return { checks: runs.flatMap((r) => r.checks), requests: runs.reduce((sum, r) => sum + r.requests, 0) };
 }
 
-async function runFile(options: { spec: Spec; baseUrl: string; token: string; only?: string }, file: string): Promise<RespectRun> {
+async function runFile(options: { spec: SpecModel; baseUrl: string; token: string; only?: string }, file: string): Promise<RespectRun> {
   const workflows = await workflowsOf(file);
   const selected = [...workflows]
     .filter(([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only))
@@ -91,20 +86,20 @@ async function runFile(options: { spec: Spec; baseUrl: string; token: string; on
   const outDir = await mkdtemp(join(tmpdir(), 'payouts-verify-'));
   try {
     const logFile = join(outDir, 'respect.json');
-    const args = [REDOCLY, 'respect', file, '--server', `${SOURCE_NAME}=${options.baseUrl}`, '--json-output', logFile];
+    const args = ['respect', file, '--server', `${SOURCE_NAME}=${options.baseUrl}`, '--json-output', logFile];
     args.push('--severity', SEVERITY, '--no-secrets-masking');
     if (options.only) for (const id of selected) args.push('--workflow', id);
-    const output = await run(args, {
-      ...process.env,
-      ...RESPECT_ENV,
+    // Respect exits 1 when a workflow fails: that is a result, read from its JSON log.
+    const { output } = await runRedocly(args, {
       // The token goes in through the environment, not argv, so `ps` does not show it.
-      REDOCLY_CLI_RESPECT_INPUT: JSON.stringify({ token: options.token }),
+      env: { REDOCLY_CLI_RESPECT_INPUT: JSON.stringify({ token: options.token }) },
+      timeoutMs: RESPECT_TIMEOUT_MS,
     });
     let log: RespectLog;
     try {
       log = JSON.parse(await readFile(logFile, 'utf8')) as RespectLog;
     } catch {
-      throw new Error(`redocly respect wrote no results for ${basename(file)}; its output:\n${output.replace(/\s*╔[^]*?╚═*╝\n?/, '')}`);
+      throw new Error(`redocly respect wrote no results for ${basename(file)}; its output:\n${output}`);
     }
     const checks: Check[] = [];
     let requests = 0;
@@ -124,23 +119,8 @@ async function runFile(options: { spec: Spec; baseUrl: string; token: string; on
   }
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RESPECT_TIMEOUT_MS);
-    child.on('error', reject);
-    // Respect exits 1 when a workflow fails: that is a result, read from its JSON log.
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(output);
-    });
-  });
-}
 
-function stepChecks(spec: Spec, file: string, { operationId, field }: StepInfo, step: RespectStep, token: string): Check[] {
+function stepChecks(spec: SpecModel, file: string, { operationId, field }: StepInfo, step: RespectStep, token: string): Check[] {
   const source = { kind: 'respect' as const, file, workflow: step.workflowId, step: step.stepId };
   const request = step.request;
   const curl = request
@@ -159,7 +139,7 @@ function stepChecks(spec: Spec, file: string, { operationId, field }: StepInfo, 
     const why = step.checks.find((c) => !c.passed)?.message ?? 'no response';
     return [{ operationId, name: `${step.stepId}: request sent`, source, passed: false, expected: 'an HTTP answer', got: stripAnsi(why), curl }];
   }
-  const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const answer = { status: response.statusCode, contentType, body: response.body };
 
   const checks: Check[] = step.checks
@@ -206,5 +186,5 @@ const fieldValue = (body: unknown, field: string | undefined) =>
 const headerOf = (headers: Record<string, string> | undefined, name: string) =>
   Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');

@@ -7,7 +7,9 @@ import { curlLine, httpUrl, send, type Exchange, type SentRequest } from './http
 import { invalidCases, type InvalidCase } from './negative.js';
 import { summarise, type Check, type Report } from './report.js';
 import { runRespect } from './respect.js';
-import { Spec, type Json, type Operation } from './spec.js';
+import type { Json, Operation, SpecModel } from '@payouts/model';
+import { loadSpec } from '@payouts/spec';
+import { jsonRequest, statusesOf } from './spec.js';
 
 export interface VerifyOptions {
   /** Where the provider answers, e.g. http://127.0.0.1:4020 (the spec's paths are appended). */
@@ -22,7 +24,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   const startedAt = new Date();
   const baseUrl = httpUrl(options.baseUrl, '--base-url');
   if (!options.token) throw new Error('a bearer token is required (--token)');
-  const spec = Spec.load();
+  const spec = loadSpec();
   if (options.only) spec.operation(options.only); // fails early, naming the known operations
   await preflight(baseUrl, options.token, spec);
 
@@ -37,8 +39,8 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
  * One plain request first, so an unreachable provider or a token it rejects is one clear error
  * rather than a hundred failed checks.
  */
-async function preflight(baseUrl: string, token: string, spec: Spec): Promise<void> {
-  const probe = spec.operations.find((op) => op.method === 'get' && !op.parameters.some((p) => p.in === 'path')) ?? spec.operations[0];
+async function preflight(baseUrl: string, token: string, spec: SpecModel): Promise<void> {
+  const probe = spec.operations.find((op) => op.method === 'GET' && !op.parameters.some((p) => p.in === 'path')) ?? spec.operations[0]!;
   const request = buildRequest(baseUrl, token, probe, {}, {});
   let status: number;
   try {
@@ -46,7 +48,7 @@ async function preflight(baseUrl: string, token: string, spec: Spec): Promise<vo
   } catch (error) {
     throw new Error(`cannot reach the provider at ${baseUrl}: ${(error as Error).message.replace(/^.* failed: /, '')}`);
   }
-  if (status === 401) throw new Error(`the provider rejects the token: ${probe.method.toUpperCase()} ${probe.path} answered 401 (check --token)`);
+  if (status === 401) throw new Error(`the provider rejects the token: ${probe.method} ${probe.path} answered 401 (check --token)`);
 }
 
 function buildRequest(baseUrl: string, token: string, op: Operation, pathParams: Record<string, string>, query: Record<string, string>, body?: Json): SentRequest {
@@ -62,19 +64,19 @@ function buildRequest(baseUrl: string, token: string, op: Operation, pathParams:
  * body sent to it is wrong only in the way the case makes it wrong. Falls back to the spec's
  * example id when the provider cannot make one (its own checks then report why).
  */
-async function initiatedPayoutId(spec: Spec, baseUrl: string, token: string): Promise<{ id: string; requests: number }> {
+async function initiatedPayoutId(spec: SpecModel, baseUrl: string, token: string): Promise<{ id: string; requests: number }> {
   const create = spec.operation('createPayout');
   const exportOp = spec.operation('exportPayoutsForBank');
   const exampleId = String(spec.operation('processPayout').parameters.find((p) => p.in === 'path')?.example ?? '');
-  const created = await send(buildRequest(baseUrl, token, create, {}, {}, create.requestBody?.example));
+  const created = await send(buildRequest(baseUrl, token, create, {}, {}, jsonRequest(create)?.example));
   const id = (created.body as { id?: unknown } | null)?.id;
   if (created.status !== 201 || typeof id !== 'string') return { id: exampleId, requests: 1 };
-  const exportBody = { ...(exportOp.requestBody?.example as Record<string, Json>), payout_ids: [id] };
+  const exportBody = { ...(jsonRequest(exportOp)?.example as Record<string, Json>), payout_ids: [id] };
   await send(buildRequest(baseUrl, token, exportOp, {}, {}, exportBody));
   return { id, requests: 2 };
 }
 
-async function checkInvalidInputs(spec: Spec, baseUrl: string, token: string, only?: string): Promise<{ checks: Check[]; requests: number }> {
+async function checkInvalidInputs(spec: SpecModel, baseUrl: string, token: string, only?: string): Promise<{ checks: Check[]; requests: number }> {
   const operations = spec.operations.filter((op) => !only || op.operationId === only);
   const needsPayout = operations.some((op) => op.parameters.some((p) => p.in === 'path') && op.requestBody);
   const payout = needsPayout ? await initiatedPayoutId(spec, baseUrl, token) : { id: '', requests: 0 };
@@ -89,8 +91,8 @@ async function checkInvalidInputs(spec: Spec, baseUrl: string, token: string, on
   return { checks, requests: payout.requests + checks.length };
 }
 
-function judgeInvalid(spec: Spec, op: Operation, invalid: InvalidCase, exchange: Exchange, token: string): Check {
-  const rejections = op.statuses.filter((s) => /^4/.test(s) && s !== '401' && s !== '403');
+function judgeInvalid(spec: SpecModel, op: Operation, invalid: InvalidCase, exchange: Exchange, token: string): Check {
+  const rejections = statusesOf(op).filter((s) => /^4/.test(s) && s !== '401' && s !== '403');
   const { statusKey, problems } = conformance(spec, op, exchange);
   const rejected = exchange.status >= 400 && exchange.status < 500 && exchange.status !== 401 && exchange.status !== 403;
   const why = problems.map((p) => p.message);

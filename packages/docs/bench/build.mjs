@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// @ts-check
+// How long the docs build takes and how big the page is, against plain
+// `redocly build-docs --inlineBundle` on the same bundled spec in the same run (the baseline: no
+// code samples, no template, no self-containment check). Medians over a few rounds.
+//
+// Usage: pnpm --filter @payouts/docs bench [-- --rounds 5]   (after a build)
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { runRedocly } from '@payouts/process';
+import { bundlePath } from '@payouts/spec';
+import { buildDocs } from '../dist-server/build.js';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const ROUNDS = Number(values.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a positive integer, got "${values.rounds}"`);
+
+const specFile = bundlePath('yaml');
+
+/** @param {string} output */
+async function plainBuildDocs(output) {
+  const { ok, output: report } = await runRedocly(['build-docs', specFile, '--inlineBundle', '--output', output]);
+  if (!ok) throw new Error(`redocly build-docs failed:\n${report}`);
+}
+
+/** @param {() => Promise<unknown>} run */
+async function timed(run) {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** @param {number[]} numbers */
+function median(numbers) {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** @param {string} file */
+async function sizes(file) {
+  return { bytes: (await stat(file)).size, gzipped: gzipSync(await readFile(file)).length };
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'payouts-docs-bench-'));
+try {
+  const baselinePage = join(workDir, 'redoc-static.html');
+  const oursDir = join(workDir, 'ours');
+  /** @type {number[]} */ const baselineTimes = [];
+  /** @type {number[]} */ const oursTimes = [];
+  // Alternate, so a slow moment of this noisy machine hits both alike.
+  for (let round = 0; round < ROUNDS; round += 1) {
+    baselineTimes.push(await timed(() => plainBuildDocs(baselinePage)));
+    oursTimes.push(await timed(() => buildDocs({ specFile, outDir: oursDir })));
+  }
+  const baseline = { ms: median(baselineTimes), ...(await sizes(baselinePage)) };
+  const ours = { ms: median(oursTimes), ...(await sizes(join(oursDir, 'index.html'))) };
+
+  const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  const rows = [
+    ['', 'build (median)', 'page', 'page gzipped'],
+    ['redocly build-docs --inlineBundle (baseline)', `${Math.round(baseline.ms)} ms`, mb(baseline.bytes), mb(baseline.gzipped)],
+    ['@payouts/docs build (samples, checks)', `${Math.round(ours.ms)} ms`, mb(ours.bytes), mb(ours.gzipped)],
+    ['ratio ours / baseline', (ours.ms / baseline.ms).toFixed(2), (ours.bytes / baseline.bytes).toFixed(3), (ours.gzipped / baseline.gzipped).toFixed(3)],
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  console.log(`docs build, ${ROUNDS} rounds each, Node ${process.version}`);
+  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}

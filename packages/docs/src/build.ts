@@ -1,0 +1,92 @@
+// Builds dist/index.html: the bundled spec plus generated code samples, rendered by
+// `redocly build-docs --inlineBundle` into one file that loads nothing from another host.
+// The page is swapped in atomically, and a failed build leaves the last good page in place.
+//
+// Usage: node dist-server/build.js [specFile] [outDir]
+//   (default: @payouts/spec's dist/openapi.yaml, and this package's dist/)
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runRedocly } from '@payouts/process';
+import { bundlePath } from '@payouts/spec';
+import { parse } from 'yaml';
+import { withCodeSamples } from './code-samples.js';
+import { externalFetches, inlineCdnAssets } from './self-contained.js';
+
+export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist');
+/** The page `pnpm build` writes, which the docs server answers. */
+export const DOCS_PAGE = join(DEFAULT_OUT_DIR, 'index.html');
+const TEMPLATE = join(PACKAGE_DIR, 'template.hbs');
+const REDOCLY_CONFIG = join(PACKAGE_DIR, 'redocly.yaml');
+
+export interface DocsBuild {
+  htmlFile: string;
+  bytes: number;
+  milliseconds: number;
+}
+
+async function readSpec(specFile: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(specFile, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist (build @payouts/spec first)' : String(error);
+    throw new Error(`cannot read the bundled spec ${specFile}: ${reason}`);
+  }
+  const document: unknown = parse(text); // YAML is a superset of JSON: either file works
+  if (typeof document !== 'object' || document === null || !('paths' in document)) {
+    throw new Error(`${specFile} is not an OpenAPI document (no paths)`);
+  }
+  return document as Record<string, unknown>;
+}
+
+/** Builds `<outDir>/index.html` from a bundled spec. Throws, naming the cause, if the page cannot be built. */
+export async function buildDocs({ specFile = bundlePath('yaml'), outDir = DEFAULT_OUT_DIR } = {}): Promise<DocsBuild> {
+  const started = performance.now();
+  const document = withCodeSamples(await readSpec(specFile));
+  await mkdir(outDir, { recursive: true });
+  const workDir = await mkdtemp(join(outDir, '.build-'));
+  try {
+    const specWithSamples = join(workDir, 'openapi.json');
+    const page = join(workDir, 'index.html');
+    await writeFile(specWithSamples, JSON.stringify(document));
+    const redocly = await runRedocly([
+      'build-docs',
+      specWithSamples,
+      '--inlineBundle',
+      '--output',
+      page,
+      '--template',
+      TEMPLATE,
+      '--config',
+      REDOCLY_CONFIG,
+    ]);
+    if (!redocly.ok) throw new Error(`redocly build-docs failed:\n${redocly.output}`);
+
+    const html = inlineCdnAssets(await readFile(page, 'utf8'));
+    const external = externalFetches(html);
+    if (external.length > 0) {
+      throw new Error(`the page would load from other hosts, so it is not self-contained: ${external.join(', ')}`);
+    }
+    await writeFile(page, html);
+    const htmlFile = join(outDir, 'index.html');
+    // rename() is atomic: the server answers the old page or the new one, never half of one.
+    await rename(page, htmlFile);
+    return { htmlFile, bytes: (await stat(htmlFile)).size, milliseconds: performance.now() - started };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [specFile, outDir] = process.argv.slice(2);
+  try {
+    const built = await buildDocs({ specFile: specFile && resolve(specFile), outDir: outDir && resolve(outDir) });
+    const size = (built.bytes / 1024 / 1024).toFixed(2);
+    console.log(`built ${relative(process.cwd(), built.htmlFile)} (${size} MB) in ${Math.round(built.milliseconds)} ms`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,182 @@
+// Code samples (`x-codeSamples`, which Redoc shows beside each operation) generated from the
+// spec's own examples: the path parameter, header and body examples become the curl line and the
+// typed-client call, so a sample cannot drift from the contract it documents.
+
+import { exampleOf, mediaTypeOf, type Operation, SpecModel } from '@payouts/model';
+
+export interface CodeSample {
+  lang: string;
+  label: string;
+  source: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+/** The variable the samples read the bearer token from, in the shell and in Node alike. */
+export const TOKEN_VARIABLE = 'CREGO_TOKEN';
+// Enough optional filters to show how query parameters are passed, few enough not to bury the call.
+const OPTIONAL_QUERY_SHOWN = 2;
+// Longer literals read better one entry per line.
+const INLINE_MAX = 60;
+
+class SampleError extends Error {}
+
+interface Call {
+  method: string;
+  path: string;
+  pathParams: [string, unknown][];
+  queryParams: [string, unknown][];
+  headerParams: [string, unknown][];
+  body?: { mediaType: string; value: unknown };
+  responseMediaType?: string;
+  authenticated: boolean;
+}
+
+function describeCall(operation: Operation): Call {
+  const pathParams: [string, unknown][] = [];
+  const queryParams: [string, unknown][] = [];
+  const headerParams: [string, unknown][] = [];
+  let optionalQueryShown = 0;
+  for (const parameter of operation.parameters) {
+    const example = parameter.example;
+    const required = parameter.in === 'path' || parameter.required;
+    if (example === undefined) {
+      if (required) throw new SampleError(`${parameter.in} parameter "${parameter.name}" has no example`);
+      continue;
+    }
+    if (parameter.in === 'path') pathParams.push([parameter.name, example]);
+    else if (parameter.in === 'header') headerParams.push([parameter.name, example]);
+    else if (parameter.in === 'query') {
+      const showsSomething = parameter.schema.default !== example;
+      if (required) queryParams.push([parameter.name, example]);
+      else if (showsSomething && optionalQueryShown < OPTIONAL_QUERY_SHOWN) {
+        queryParams.push([parameter.name, example]);
+        optionalQueryShown += 1;
+      }
+    }
+  }
+  for (const name of operation.path.match(/\{[^}]+\}/g) ?? []) {
+    if (!pathParams.some(([declared]) => `{${declared}}` === name)) throw new SampleError(`path parameter ${name} is not declared`);
+  }
+
+  let body: Call['body'];
+  if (operation.requestBody) {
+    const { content, required } = operation.requestBody;
+    const media = mediaTypeOf(content, 'application/json') ?? content[0];
+    const example = exampleOf(media);
+    if (media && example !== undefined) body = { mediaType: media.type, value: example };
+    else if (required) throw new SampleError('the request body has no example');
+  }
+
+  const success = operation.responses.filter((response) => /^2\d\d$/.test(response.status)).sort((a, b) => a.status.localeCompare(b.status))[0];
+  return {
+    method: operation.method,
+    path: operation.path,
+    pathParams,
+    queryParams,
+    headerParams,
+    body,
+    responseMediaType: success?.content[0]?.type,
+    authenticated: operation.secured,
+  };
+}
+
+function isJson(mediaType: string): boolean {
+  return /[/+]json\b/.test(mediaType);
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function curlSample(baseUrl: string, call: Call): string {
+  let path = call.path;
+  for (const [name, value] of call.pathParams) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
+  const query = new URLSearchParams(call.queryParams.map(([name, value]) => [name, String(value)])).toString();
+  const lines = [`curl -X ${call.method} ${shellQuote(`${baseUrl}${path}${query ? `?${query}` : ''}`)}`];
+  // Double quotes so the shell expands the token variable.
+  if (call.authenticated) lines.push(`-H "Authorization: Bearer $${TOKEN_VARIABLE}"`);
+  if (call.responseMediaType && !isJson(call.responseMediaType)) {
+    lines.push(`-H ${shellQuote(`Accept: ${call.responseMediaType}`)}`);
+  }
+  for (const [name, value] of call.headerParams) lines.push(`-H ${shellQuote(`${name}: ${String(value)}`)}`);
+  if (call.body) {
+    lines.push(`-H ${shellQuote(`Content-Type: ${call.body.mediaType}`)}`);
+    const text = typeof call.body.value === 'string' ? call.body.value : JSON.stringify(call.body.value, null, 2);
+    lines.push(`-d ${shellQuote(text)}`);
+  }
+  return lines.join(' \\\n  ');
+}
+
+function tsString(text: string): string {
+  return `'${JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+}
+
+function tsKey(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : tsString(key);
+}
+
+/** A TypeScript literal: on one line when short and holding no nested object, else one entry per line. */
+export function tsLiteral(value: unknown, indent = ''): string {
+  if (typeof value === 'string') return tsString(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  const inner = `${indent}  `;
+  const isArray = Array.isArray(value);
+  const entries = isArray
+    ? value.map((item) => tsLiteral(item, inner))
+    : Object.entries(value).map(([key, item]) => `${tsKey(key)}: ${tsLiteral(item, inner)}`);
+  const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+  if (entries.length === 0) return `${open}${close}`;
+  const flat = Object.values(value).every((item) => item === null || typeof item !== 'object');
+  const oneLine = isArray ? `[${entries.join(', ')}]` : `{ ${entries.join(', ')} }`;
+  if (flat && oneLine.length <= INLINE_MAX) return oneLine;
+  return `${open}\n${entries.map((entry) => `${inner}${entry},`).join('\n')}\n${indent}${close}`;
+}
+
+function typeScriptSample(baseUrl: string, call: Call): string {
+  const params: JsonObject = {};
+  if (call.pathParams.length) params.path = Object.fromEntries(call.pathParams);
+  if (call.queryParams.length) params.query = Object.fromEntries(call.queryParams);
+  if (call.headerParams.length) params.header = Object.fromEntries(call.headerParams);
+  const init: JsonObject = {};
+  if (Object.keys(params).length) init.params = params;
+  if (call.body) init.body = call.body.value;
+  // openapi-fetch parses every answer as JSON unless told otherwise.
+  if (call.responseMediaType && !isJson(call.responseMediaType)) init.parseAs = 'text';
+  const args = [tsString(call.path), ...(Object.keys(init).length ? [tsLiteral(init)] : [])];
+  return [
+    `import { createPayoutsClient } from '@payouts/client';`,
+    '',
+    'const client = createPayoutsClient({',
+    `  baseUrl: ${tsString(baseUrl)},`,
+    `  token: process.env.${TOKEN_VARIABLE},`,
+    '});',
+    '',
+    `const { data, error } = await client.${call.method}(${args.join(', ')});`,
+  ].join('\n');
+}
+
+/** The curl and TypeScript samples of one operation. */
+export function codeSamplesFor(model: SpecModel, operation: Operation): CodeSample[] {
+  const servers = Array.isArray(model.document.servers) ? (model.document.servers as JsonObject[]) : [];
+  const baseUrl = typeof servers[0]?.url === 'string' ? servers[0].url.replace(/\/+$/, '') : undefined;
+  try {
+    if (!baseUrl) throw new SampleError('the spec has no servers[0].url to put in the samples');
+    const call = describeCall(operation);
+    return [
+      { lang: 'Shell', label: 'curl', source: curlSample(baseUrl, call) },
+      { lang: 'TypeScript', label: 'TypeScript', source: typeScriptSample(baseUrl, call) },
+    ];
+  } catch (error) {
+    if (!(error instanceof SampleError)) throw error;
+    throw new Error(`cannot write code samples for ${operation.operationId} (${operation.method} ${operation.path}): ${error.message}`);
+  }
+}
+
+/** A copy of the bundled spec with `x-codeSamples` on every operation. */
+export function withCodeSamples(document: JsonObject): JsonObject {
+  const copy = structuredClone(document);
+  const model = new SpecModel(copy);
+  for (const operation of model.operations) model.at(operation.pointer)['x-codeSamples'] = codeSamplesFor(model, operation);
+  return copy;
+}

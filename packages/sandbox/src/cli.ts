@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// pnpm sandbox [--port 4030] [--host 127.0.0.1] [--db FILE] [--token T]... [--seed-demo]
+//              [--no-validate-responses] [--quiet]
+import { parseArgs } from 'node:util';
+import { isUsageError, parsePort, UsageError } from '@payouts/process';
+import { DEFAULT_TOKEN, startSandbox } from './sandbox.js';
+
+const DEFAULT_PORT = '4030';
+
+const USAGE = `Usage: pnpm sandbox [options]
+  The Payouts API with real state, on SQLite.
+  --port N                  port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host H                  address to listen on (default 127.0.0.1)
+  --db FILE                 SQLite file to keep the data in (default: in memory, gone on exit)
+  --token T                 an accepted bearer token; repeat for several (default ${DEFAULT_TOKEN})
+  --seed-demo               demo payouts in every status, into an empty database
+  --no-validate-responses   skip checking each answer against the spec (faster)
+  --quiet                   no line per request`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      token: { type: 'string', multiple: true },
+      'seed-demo': { type: 'boolean' },
+      'no-validate-responses': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const port = parsePort(values.port ?? DEFAULT_PORT);
+  const emptyToken = values.token?.find((t) => !/^\S+$/.test(t));
+  if (emptyToken !== undefined) throw new UsageError(`--token "${emptyToken}" must be one word with no spaces`);
+
+  const sandbox = await startSandbox({
+    port,
+    host: values.host ?? '127.0.0.1',
+    db: values.db,
+    tokens: values.token,
+    seedDemo: values['seed-demo'],
+    validateResponses: !values['no-validate-responses'],
+    logRequests: !values.quiet,
+    log: (line) => console.error(line),
+  });
+  const banner = [
+    `Payouts sandbox listening on ${sandbox.url}`,
+    `  data: ${values.db ? `${values.db} (SQLite, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
+    `  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${t}"`).join(', ')}`,
+  ];
+  if (values['seed-demo']) {
+    banner.push(sandbox.demoPayouts > 0 ? `  demo: ${sandbox.demoPayouts} payouts in every status` : '  demo: skipped, the database already holds payouts');
+  }
+  banner.push(`  try: curl -H "Authorization: Bearer ${sandbox.tokens[0]}" ${sandbox.url}/v1/lms/payouts/`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void sandbox.stop().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // Printed once the handlers are set: a caller that read the banner can stop the sandbox cleanly.
+    console.log(banner.join('\n'));
+  });
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(`sandbox: ${(error as Error).message}${isUsageError(error) ? `\n\n${USAGE}` : ''}`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,113 @@
+// The database file: data survives a restart (of the library and of the CLI process), the schema
+// is created and versioned by the app, and a file from a newer sandbox is refused by name.
+import Database from 'better-sqlite3';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from './db.js';
+import { spawnSandbox } from './test-support/process.js';
+import { DEBIT_BANK, TOKEN, initiatedPayout, newPayout, startTestSandbox, tempDir } from './testing.js';
+import type { Payout, PayoutPage } from './types.js';
+
+const dirs: string[] = [];
+const newDir = async () => {
+  const dir = await tempDir();
+  dirs.push(dir);
+  return dir;
+};
+
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('a database file', () => {
+  it('keeps payouts, their states and idempotency keys across a restart', async () => {
+    const dir = await newDir();
+    const first = await startTestSandbox({}, dir);
+    await first.call('POST', '/v1/lms/payouts/', { body: newPayout(), headers: { 'Idempotency-Key': 'k1' } });
+    const initiated = await initiatedPayout(first);
+    await first.call('PUT', `/v1/lms/payouts/${initiated.id}/mark_processed/`, { body: { utr: 'KEPT1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK } });
+    const before = (await first.call<PayoutPage>('GET', '/v1/lms/payouts/')).body;
+    await first.dispose();
+
+    const second = await startTestSandbox({}, dir);
+    const after = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/')).body;
+    expect(after).toEqual(before);
+    const replay = await second.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout(), headers: { 'Idempotency-Key': 'k1' } });
+    expect(replay.status).toBe(409); // the key is remembered with its first body
+    const unmatched = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/unmatched/')).body;
+    expect(unmatched.results.map((p) => p.utr)).toEqual(['KEPT1']);
+    await second.dispose();
+  });
+
+  it('survives a restart of the CLI process, in WAL mode', async () => {
+    const dir = await newDir();
+    const db = join(dir, 'cli.db');
+    const args = ['--port', '0', '--db', db, '--token', TOKEN, '--quiet'];
+    const first = await spawnSandbox(args);
+    const created = await first.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
+    expect(await first.stop()).toBe(0);
+    const second = await spawnSandbox(args);
+    const listed = await second.call<PayoutPage>('GET', '/v1/lms/payouts/');
+    expect(listed.body.results.map((p) => p.id)).toEqual([created.body.id]);
+    await second.stop();
+    const file = new Database(db, { readonly: true });
+    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+    file.close();
+  });
+
+  it('records the schema version it created, once', async () => {
+    const dir = await newDir();
+    await (await startTestSandbox({}, dir)).dispose();
+    await (await startTestSandbox({}, dir)).dispose();
+    const file = new Database(join(dir, 'sandbox.db'), { readonly: true });
+    const versions = file.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
+    file.close();
+    expect(versions).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
+  });
+
+  it('migrates a file of schema version 1 to the current version, keeping its payouts', async () => {
+    const dir = await newDir();
+    const first = await startTestSandbox({}, dir);
+    const old = await initiatedPayout(first);
+    await first.dispose();
+    // Take the file back to what a version-1 sandbox left.
+    const file = new Database(join(dir, 'sandbox.db'));
+    file.exec(`
+      DROP TRIGGER payouts_version; DROP INDEX payouts_amount; DROP INDEX payouts_processed;
+      ALTER TABLE payouts DROP COLUMN version; DELETE FROM schema_migrations WHERE version > 1;
+    `);
+    file.close();
+    const second = await startTestSandbox({}, dir);
+    const processed = await second.call<Payout>('PUT', `/v1/lms/payouts/${old.id}/mark_processed/`, { body: { utr: 'AFTER-MIGRATION', processed_at: 1700000000, debit_bank_id: DEBIT_BANK } });
+    expect(processed.status).toBe(200);
+    const listed = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/?ordering=-processed_at')).body;
+    expect(listed.results[0]).toMatchObject({ id: old.id, status: 'processed', utr: 'AFTER-MIGRATION' });
+    await second.dispose();
+    const migrated = new Database(join(dir, 'sandbox.db'), { readonly: true });
+    expect(migrated.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(migrated.prepare('SELECT version FROM payouts WHERE id = ?').get(old.id)).toEqual({ version: 1 });
+    migrated.close();
+  });
+
+  it('refuses a file written by a newer sandbox, naming both versions', async () => {
+    const dir = await newDir();
+    await (await startTestSandbox({}, dir)).dispose();
+    const file = new Database(join(dir, 'sandbox.db'));
+    file.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'from the future', 0);
+    file.close();
+    await expect(startTestSandbox({}, dir)).rejects.toThrow(
+      `has schema version ${SCHEMA_VERSION + 1}, newer than this sandbox knows (${SCHEMA_VERSION})`,
+    );
+  });
+
+  it('the database itself refuses a payout that breaks the lifecycle', async () => {
+    const dir = await newDir();
+    const sandbox = await startTestSandbox({}, dir);
+    const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
+    await sandbox.dispose();
+    const file = new Database(join(dir, 'sandbox.db'));
+    expect(() => file.prepare("UPDATE payouts SET status = 'processed' WHERE id = ?").run(created.body.id)).toThrow(/CHECK constraint failed/);
+    file.close();
+  });
+});

@@ -1,0 +1,212 @@
+// The HTTP side: a Fastify route per operation of the bundled spec, bearer-token auth, request
+// validation and (by default) response validation from the spec, and the spec's Error bodies for
+// every refusal.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { openDb } from './db.js';
+import { handlers } from './handlers.js';
+import { Problem } from './problem.js';
+import { seedBanks, seedDemo } from './seed.js';
+import type { Operation, SpecModel } from '@payouts/model';
+import { listenError } from '@payouts/process';
+import { loadSpec } from '@payouts/spec';
+import { PayoutStore } from './store/payout-store.js';
+import { prerenderedJson } from './store/render-cache.js';
+import type { Answer, ErrorBody, Input, OperationId } from './types.js';
+import { jsonBodyOf, type ResponseProblem, Validation } from './validation.js';
+
+export const DEFAULT_TOKEN = 'sandbox-dev-token';
+
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The CLI flag that sets `port`, named in the error when it is taken. Default `--port`. */
+  portFlag?: string;
+  host?: string;
+  /** SQLite file; in memory when absent. */
+  db?: string;
+  /** Accepted bearer tokens; [DEFAULT_TOKEN] when absent or empty. */
+  tokens?: string[];
+  /** Demo payouts in every status, into an empty database. */
+  seedDemo?: boolean;
+  /**
+   * Check every answer against the spec before sending it; an answer that breaks the spec becomes
+   * a 500 naming the problem. On by default.
+   */
+  validateResponses?: boolean;
+  /** The bundled spec by default. */
+  specPath?: string;
+  /** Where the sandbox reports answers that broke the spec and internal errors; console.error by default. */
+  log?: (line: string) => void;
+  /** Also log one line per request (method, path, status, time). */
+  logRequests?: boolean;
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:4030 (no trailing slash; the spec's paths follow it). */
+  url: string;
+  port: number;
+  tokens: string[];
+  /** How many demo payouts --seed-demo made (0 when the database already held payouts). */
+  demoPayouts: number;
+  stop(): Promise<void>;
+}
+
+interface RouteConfig {
+  operation?: Operation;
+}
+
+type ResponseCheck = (status: number, contentType: string, body: unknown, headers: string[]) => ResponseProblem[];
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const spec = loadSpec(options.specPath);
+  const store = new PayoutStore(openDb(options.db));
+  let app: FastifyInstance | undefined;
+  try {
+    seedBanks(store, spec);
+    const demoPayouts = options.seedDemo ? await seedDemo(store) : 0;
+    const tokens = options.tokens?.length ? [...options.tokens] : [DEFAULT_TOKEN];
+    app = buildApp(store, spec, new Validation(spec), { ...options, tokens });
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const server = app;
+    let stopped: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${address.port}`,
+      port: address.port,
+      tokens,
+      demoPayouts,
+      stop: () =>
+        (stopped ??= server.close().then(() => {
+          store.close();
+        })),
+    };
+  } catch (error) {
+    await app?.close();
+    store.close();
+    throw listenError(error, { port: options.port ?? 0, host: options.host ?? '127.0.0.1', flag: options.portFlag });
+  }
+}
+
+function buildApp(
+  store: PayoutStore,
+  spec: SpecModel,
+  validation: Validation,
+  options: SandboxOptions & { tokens: string[] },
+): FastifyInstance {
+  // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', bodyLimit: 1024 * 1024 });
+  const tokens = new Set(options.tokens);
+  const validateResponses = options.validateResponses ?? true;
+  const responseChecks = new Map<string, ResponseCheck>();
+  const log = options.log ?? ((line: string) => console.error(line));
+
+  const send = (reply: FastifyReply, op: Operation | undefined, status: number, body: unknown, contentType = JSON_TYPE, headers: Record<string, string> = {}) => {
+    const check = op && validateResponses ? responseChecks.get(op.operationId) : undefined;
+    const problems = check?.(status, contentType, body, Object.keys(headers).map((h) => h.toLowerCase())) ?? [];
+    if (problems.length > 0) {
+      const where = problems.map((p) => `${p.at || 'body'} ${p.message}`).join('; ');
+      log(`sandbox: ${op!.operationId} ${status} broke the spec: ${where}`);
+      body = { detail: `The sandbox's ${status} answer to ${op!.operationId} broke the spec: ${where}` };
+      status = 500;
+      contentType = JSON_TYPE;
+      headers = {};
+    }
+    return reply
+      .code(status)
+      .headers(headers)
+      .type(contentType)
+      .send(typeof body === 'string' ? body : (prerenderedJson(body as object) ?? JSON.stringify(body)));
+  };
+  const refuse = (reply: FastifyReply, op: Operation | undefined, status: number, body: ErrorBody, headers?: Record<string, string>) =>
+    send(reply, op, status, body, JSON_TYPE, headers);
+
+  // Bodies are JSON, parsed here so that an empty body is no body (a retry sent with a JSON
+  // content type) and a malformed one is the spec's 400, not Fastify's own error shape.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text as string));
+    } catch (error) {
+      done(Problem.request(`JSON parse error - ${(error as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    done(Problem.request(`Unsupported media type "${request.headers['content-type']}" in request; send application/json.`), undefined);
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const op = (request.routeOptions.config as RouteConfig).operation;
+    if (!op?.secured) return done();
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) {
+      const detail = header ? 'Invalid Authorization header: expected "Bearer <token>".' : 'Authentication credentials were not provided.';
+      return refuse(reply, op, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
+    }
+    if (!tokens.has(match[1]!)) return refuse(reply, op, 401, { detail: 'Invalid bearer token.' }, { 'WWW-Authenticate': 'Bearer realm="api"' });
+    done();
+  });
+
+  if (options.logRequests) {
+    app.addHook('onResponse', (request, reply, done) => {
+      log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+      done();
+    });
+  }
+
+  const known = new Set(Object.keys(handlers));
+  for (const op of spec.operations) {
+    if (!known.delete(op.operationId)) throw new Error(`the spec has an operation the sandbox does not implement: ${op.operationId}`);
+    const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => Promise<Answer<OperationId>>;
+    const check = validation.request(op);
+    responseChecks.set(op.operationId, validation.response(op));
+    const config: RouteConfig = { operation: op };
+    app.route({
+      method: op.method as 'GET',
+      url: op.path.replace(/\{([^}]+)\}/g, ':$1'),
+      config,
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const checked = check({
+          params: request.params as Record<string, unknown>,
+          query: request.query as Record<string, unknown>,
+          headers: request.headers,
+          // No body at all reads as an empty object, so each required field is named.
+          body: jsonBodyOf(op) && request.body === undefined ? {} : request.body,
+        });
+        if (!checked.ok) return refuse(reply, op, 400, checked.errors);
+        const answer = await handler(checked.request as Input<OperationId>, store);
+        const contentType = answer.contentType ? `${String(answer.contentType)}; charset=utf-8` : JSON_TYPE;
+        return send(reply, op, Number(answer.status), answer.body, contentType, answer.headers as Record<string, string> | undefined);
+      },
+    });
+  }
+  if (known.size > 0) throw new Error(`the sandbox implements operations the spec no longer has: ${[...known].join(', ')}`);
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = spec.methodsAt(path);
+    if (allowed.length > 0) {
+      return refuse(reply, undefined, 405, { detail: `Method "${request.method}" not allowed.` }, { Allow: allowed.join(', ') });
+    }
+    refuse(reply, undefined, 404, { detail: `Not found: no operation has the path ${path} (paths end in /).` });
+  });
+
+  app.setErrorHandler((caught, request, reply) => {
+    const error = caught as Error & { statusCode?: number };
+    const op = (request.routeOptions.config as RouteConfig | undefined)?.operation;
+    if (error instanceof Problem) return refuse(reply, op, error.status, error.body);
+    const status = error.statusCode ?? 500;
+    // Fastify's own refusals (a body over the size limit, a malformed request) are bad input too.
+    if (status >= 400 && status < 500) return refuse(reply, op, 400, { non_field_errors: [error.message] });
+    log(`sandbox: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
+    refuse(reply, undefined, 500, { detail: `Internal error: ${error.message}` });
+  });
+
+  return app;
+}
+

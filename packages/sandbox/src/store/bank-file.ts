@@ -1,0 +1,64 @@
+// The bank upload file Export Payout for Bank answers: RFC 4180 CSV with CRLF line ends, one line
+// per payout, each with the unique reference the provider will call back with.
+import type { CreditBank, DebitBank, Payout } from '../types.js';
+
+export const BANK_FILE_COLUMNS = [
+  'payout_id',
+  'reference',
+  'amount',
+  'method',
+  'beneficiary_name',
+  'beneficiary_account_no',
+  'beneficiary_ifsc',
+  'debit_account_no',
+] as const;
+
+export interface BankFile {
+  /** The CSV text, RFC 4180 with CRLF line ends. */
+  csv: string;
+  fileName: string;
+  payouts: Payout[];
+}
+
+export interface BankFileLine {
+  payoutId: string;
+  reference: string;
+  amount: number;
+  method: string;
+  beneficiary: CreditBank;
+}
+
+/** The reference of one export line: the bank, the method, the day and the line's number, unique per line. */
+export function exportReference(bank: DebitBank, method: string, exportedAt: number, lineNumber: number): string {
+  return `${bank.ifsc.slice(0, 4)}-${method.toUpperCase()}-${yymmdd(exportedAt)}-${String(lineNumber).padStart(4, '0')}`;
+}
+
+export function bankFileName(bank: DebitBank, exportedAt: number): string {
+  const stamp = new Date(exportedAt * 1000).toISOString();
+  return `payouts-${bank.ifsc.slice(0, 4)}-${stamp.slice(0, 19).replace(/[-:]/g, '')}.csv`;
+}
+
+export function bankFileCsv(bank: DebitBank, lines: BankFileLine[]): string {
+  const rows = lines.map((line) => {
+    const cells: Record<(typeof BANK_FILE_COLUMNS)[number], string> = {
+      payout_id: line.payoutId,
+      reference: line.reference,
+      amount: String(line.amount),
+      method: line.method,
+      beneficiary_name: line.beneficiary.account_holder_name,
+      beneficiary_account_no: line.beneficiary.account_no,
+      beneficiary_ifsc: line.beneficiary.ifsc,
+      debit_account_no: bank.account_no,
+    };
+    return BANK_FILE_COLUMNS.map((column) => csvCell(cells[column])).join(',');
+  });
+  return `${[BANK_FILE_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+function yymmdd(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(2, 10).replace(/-/g, '');
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

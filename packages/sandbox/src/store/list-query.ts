@@ -1,0 +1,49 @@
+// List Payouts' and Unmatched Payouts' query parameters as SQL: the filters, and an order SQLite
+// can serve from an index.
+import type { QueryOf } from '../types.js';
+
+/** The filters of List Payouts and Unmatched Payouts, page and order included. */
+export type ListQuery = QueryOf<'listPayouts'> & QueryOf<'listUnmatchedPayouts'>;
+type Ordering = NonNullable<ListQuery['ordering']>;
+
+const ORDER_COLUMNS: Record<string, string> = { created_at: 'created_at', amount: 'amount', processed_at: 'processed_at' };
+
+/** The WHERE clause (with its arguments, in order) for a list query. */
+export function listFilter(query: ListQuery, options: { unmatched?: boolean }): { whereSql: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const filter = (condition: string, value: unknown) => {
+    if (value === undefined) return;
+    where.push(condition);
+    args.push(value);
+  };
+  if (options.unmatched) where.push("status = 'processed'", 'transaction_id IS NULL');
+  filter('status = ?', query.status);
+  filter('type = ?', query.type);
+  filter('method = ?', query.method);
+  filter('payout_to = ?', query.payout_to);
+  filter('loan = ?', query.loan);
+  filter('account = ?', query.account);
+  filter('topup = ?', query.topup);
+  filter('is_downloaded = ?', query.is_downloaded === undefined ? undefined : Number(query.is_downloaded));
+  filter('created_at >= ?', query.created_at__gte);
+  filter('created_at <= ?', query.created_at__lte);
+  filter('processed_at >= ?', query.processed_at__gte);
+  filter('processed_at <= ?', query.processed_at__lte);
+  if (query.search !== undefined) {
+    const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push("(ref_id LIKE ? ESCAPE '\\' OR utr LIKE ? ESCAPE '\\')");
+    args.push(pattern, pattern);
+  }
+  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+}
+
+/** ORDER BY for an `ordering` value (default newest first). */
+export function orderBy(ordering: Ordering = '-created_at'): string {
+  const column = ordering.replace(/^-/, '');
+  const direction = ordering.startsWith('-') ? 'DESC' : 'ASC';
+  // Payouts with no processed_at (not paid yet) come last either way; seq breaks ties. The plain
+  // form lets SQLite walk an index (created_at, seq) instead of sorting every matching row.
+  const nulls = column === 'processed_at' ? ' NULLS LAST' : '';
+  return `${ORDER_COLUMNS[column]!} ${direction}${nulls}, seq ${direction}`;
+}

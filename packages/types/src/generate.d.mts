@@ -1,0 +1,1 @@
+export declare function generateTypes(specFile: string, outFile: string): Promise<void>;

@@ -1,0 +1,1 @@
+export declare function buildSpec(specDir?: string): Promise<{ ok: boolean; report: string }>;

@@ -1,0 +1,5 @@
+import type { SpecModel } from '@payouts/model';
+
+export declare function bundlePath(format?: 'json' | 'yaml'): string;
+export declare function loadSpec(file?: string): SpecModel;
+export declare const UPSTREAM_PROCESS_PAYOUT_PAGE: string;
