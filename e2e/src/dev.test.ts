@@ -104,7 +104,10 @@ describe('pnpm dev', () => {
     const rootFile = join(workspace.dir, 'spec/openapi/openapi.yaml');
     const spec = await readFile(rootFile, 'utf8');
     await writeFile(join(workspace.dir, NEW_PATH_FILE), GET_PAYOUT);
-    const from = await save('spec/openapi/openapi.yaml', spec.replace('paths:\n', "paths:\n  /v1/lms/payouts/{id}/:\n    $ref: paths/payouts_{id}.yaml\n"));
+    const from = await save(
+      'spec/openapi/openapi.yaml',
+      spec.replace('paths:\n', 'paths:\n  /v1/lms/payouts/{id}/:\n    $ref: paths/payouts_{id}.yaml\n'),
+    );
     await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
     await outputMatching(/✓ mock reloaded with the new spec/, from);
 

@@ -1,7 +1,7 @@
 // The contract verifier against the sandbox, as CI runs it on a provider: every check must pass.
 import { createRequire } from 'node:module';
 import { runNode } from '@payouts/process';
-import { startTestSandbox, TOKEN, type TestSandbox } from '@payouts/sandbox/testing';
+import { startTestSandbox, type TestSandbox, TOKEN } from '@payouts/sandbox/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const VERIFY_CLI = createRequire(import.meta.url).resolve('@payouts/verify/cli');

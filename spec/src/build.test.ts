@@ -58,7 +58,9 @@ describe('spec build', () => {
     await rm(join(specDir, 'openapi/paths/payouts_unmatched.yaml'));
     const { ok, output } = await build();
     expect(ok).toBe(false);
-    expect(output).toContain('openapi/openapi.yaml at #/paths/~1v1~1lms~1payouts~1unmatched~1: missing operation GET /v1/lms/payouts/unmatched/ (listUnmatchedPayouts)');
+    expect(output).toContain(
+      'openapi/openapi.yaml at #/paths/~1v1~1lms~1payouts~1unmatched~1: missing operation GET /v1/lms/payouts/unmatched/ (listUnmatchedPayouts)',
+    );
   });
 
   it('keeps the last good dist when a build fails', async () => {

@@ -28,7 +28,9 @@ function missingOperations(model) {
     const operation = model.operations.find((op) => op.method === method.toUpperCase() && op.path === path);
     if (!operation) return [{ at: ['paths', path], message: `missing operation ${method.toUpperCase()} ${path} (${operationId})` }];
     if (operation.operationId !== operationId) {
-      return [{ at: ['paths', path, method, 'operationId'], message: `operationId is "${operation.operationId}", expected "${operationId}"` }];
+      return [
+        { at: ['paths', path, method, 'operationId'], message: `operationId is "${operation.operationId}", expected "${operationId}"` },
+      ];
     }
     return [];
   });
@@ -88,7 +90,10 @@ function invalidExamples(model) {
     const validate = model.validator(formatPointer(schemaAt));
     if (validate(value)) continue;
     const why = (validate.errors ?? [])
-      .map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`)
+      .map(
+        (e) =>
+          `${e.instancePath || '(root)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`,
+      )
       .join('; ');
     problems.push({ at, message: `example does not match its schema: ${why}` });
   }

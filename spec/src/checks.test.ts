@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { formatPointer as pointer } from '@payouts/model';
+import { describe, expect, it } from 'vitest';
 import { checkBundle, sourceFileOf } from './checks.mjs';
 
 const bundled = readFileSync(new URL('../dist/openapi.json', import.meta.url), 'utf8');
@@ -31,7 +31,9 @@ describe('checkBundle', () => {
   it('rejects a parameter example outside its bounds', () => {
     const bundle = freshBundle();
     bundle.components.parameters.PageSize.example = 500;
-    expect(messages(bundle)).toEqual(['#/components/parameters/PageSize/example: example does not match its schema: (root) must be <= 100']);
+    expect(messages(bundle)).toEqual([
+      '#/components/parameters/PageSize/example: example does not match its schema: (root) must be <= 100',
+    ]);
   });
 
   it('names extra properties in a closed object', () => {

@@ -11,7 +11,8 @@ import { SpecModel } from '@payouts/model';
  */
 export function bundlePath(format = 'json') {
   const file = fileURLToPath(new URL(`../dist/openapi.${format}`, import.meta.url));
-  if (!existsSync(file)) throw new Error(`the bundled spec ${file} is missing: run \`pnpm build\` (or \`pnpm --filter @payouts/spec build\`)`);
+  if (!existsSync(file))
+    throw new Error(`the bundled spec ${file} is missing: run \`pnpm build\` (or \`pnpm --filter @payouts/spec build\`)`);
   return file;
 }
 

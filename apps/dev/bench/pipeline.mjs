@@ -46,7 +46,11 @@ try {
   const noopPnpm = median([0, 1, 2].map(() => timed('pnpm', ['build'], dir)));
   const specOnly = median([0, 1, 2].map(() => timed(process.execPath, ['spec/src/build.mjs'], dir)));
 
-  dev = spawn(process.execPath, ['apps/dev/dist/cli.js', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  dev = spawn(process.execPath, ['apps/dev/dist/cli.js', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   dev.stdout.on('data', (chunk) => (output += chunk));
   await until(() => output.includes('watching spec/'), 'pnpm dev to start', 120_000);
   const mockUrl = /mock\s+(http:\/\/\S+)/.exec(output)[1];
@@ -63,9 +67,12 @@ try {
     const [typesBefore, docsBefore] = await Promise.all([stat(typesFile), stat(docsFile)]);
     const savedAt = performance.now();
     await writeFile(specFile, original.replace('maximum: 100', `maximum: ${maximum}`).replace('Payouts per page, 1 to 100.', marker));
-    const changed = (file, before) => async () => (await stat(file)).mtimeMs > before.mtimeMs && (await readFile(file, 'utf8')).includes(marker);
+    const changed = (file, before) => async () =>
+      (await stat(file)).mtimeMs > before.mtimeMs && (await readFile(file, 'utf8')).includes(marker);
     const mockServes = async () => {
-      const answer = await fetch(`${mockUrl}/v1/lms/payouts/?page_size=${maximum}`, { headers: { authorization: 'Bearer bench' } }).catch(() => undefined);
+      const answer = await fetch(`${mockUrl}/v1/lms/payouts/?page_size=${maximum}`, { headers: { authorization: 'Bearer bench' } }).catch(
+        () => undefined,
+      );
       return answer?.status === 200;
     };
     const [types, docs, mock] = await Promise.all([

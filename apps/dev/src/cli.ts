@@ -14,7 +14,8 @@ one. Ctrl-C stops everything. \`pnpm run docs\` is \`pnpm dev --serve docs\`.`;
 function servers(text: string): ServerName[] {
   const names = text.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(SERVERS as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) throw new UsageError(`--serve takes a comma-separated list of ${SERVERS.join(', ')}; got "${text}"`);
+  if (unknown.length > 0 || names.length === 0)
+    throw new UsageError(`--serve takes a comma-separated list of ${SERVERS.join(', ')}; got "${text}"`);
   return names as ServerName[];
 }
 

@@ -72,7 +72,9 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   try {
     [mock, docs, sandbox] = await Promise.all([
       serve.includes('mock') ? starting(startMock({ port: options.mockPort, host, portFlag: '--mock-port' }), (m) => m.stop()) : undefined,
-      serve.includes('docs') ? starting(serveDocs({ port: options.docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE }), (d) => d.close()) : undefined,
+      serve.includes('docs')
+        ? starting(serveDocs({ port: options.docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE }), (d) => d.close())
+        : undefined,
       serve.includes('sandbox')
         ? starting(startSandbox({ port: options.sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true }), (s) => s.stop())
         : undefined,

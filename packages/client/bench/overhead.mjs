@@ -113,7 +113,9 @@ const server = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'ap
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const loopbackUrl = `http://127.0.0.1:${server.address().port}/v1/lms/payouts/?status=pending`;
 const loopback = new Bench({ time: TIME_MS * 2, warmupTime: 200 });
-loopback.add('plain fetch over loopback HTTP', async () => (await fetch(loopbackUrl, { headers: { Authorization: `Bearer ${TOKEN}` } })).json());
+loopback.add('plain fetch over loopback HTTP', async () =>
+  (await fetch(loopbackUrl, { headers: { Authorization: `Bearer ${TOKEN}` } })).json(),
+);
 await loopback.run();
 server.closeAllConnections();
 server.close();

@@ -1,8 +1,8 @@
 // Every operation through the client against a real Prism process serving the bundled spec:
 // the documented success answers, and every documented error status (forced with `Prefer: code=`).
-import { startMock, type Mock } from '@payouts/mock';
+import { type Mock, startMock } from '@payouts/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createPayoutsClient, isPayoutsApiError, unwrap, type OperationId, type PayoutsClient } from './index.js';
+import { createPayoutsClient, isPayoutsApiError, type OperationId, type PayoutsClient, unwrap } from './index.js';
 import { requestExample, spec } from './test-support/spec-examples.js';
 
 const PAYOUT_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
@@ -72,7 +72,8 @@ describe('success answers', () => {
 const calls: Record<OperationId, (headers: Record<string, string>) => Promise<{ response: Response; error?: unknown }>> = {
   listPayouts: (headers) => client.GET('/v1/lms/payouts/', { headers }),
   createPayout: (headers) => client.POST('/v1/lms/payouts/', { body: NEW_PAYOUT, headers }),
-  processPayout: (headers) => client.PUT('/v1/lms/payouts/{id}/mark_processed/', { params: { path: { id: PAYOUT_ID } }, body: PROCESSED, headers }),
+  processPayout: (headers) =>
+    client.PUT('/v1/lms/payouts/{id}/mark_processed/', { params: { path: { id: PAYOUT_ID } }, body: PROCESSED, headers }),
   retryFailedPayout: (headers) => client.PUT('/v1/lms/payouts/{id}/retry/', { params: { path: { id: PAYOUT_ID } }, headers }),
   receivePayoutCallback: (headers) => client.POST('/v1/lms/payouts/callback/', { body: CALLBACK, headers }),
   listUnmatchedPayouts: (headers) => client.GET('/v1/lms/payouts/unmatched/', { headers }),
@@ -88,33 +89,38 @@ describe('documented error answers', () => {
     expect(new Set(documentedErrors.map(([operationId]) => operationId))).toEqual(new Set(Object.keys(calls)));
   });
 
-  test.each(documentedErrors)('%s answering %i throws a PayoutsApiError with the status, the operation and the body', async (operationId, status) => {
-    const result = await calls[operationId]({ Prefer: `code=${status}` });
-    expect(result.response.status).toBe(status);
-    const error = (() => {
-      try {
-        unwrap(result);
-      } catch (thrown) {
-        return thrown;
+  test.each(documentedErrors)(
+    '%s answering %i throws a PayoutsApiError with the status, the operation and the body',
+    async (operationId, status) => {
+      const result = await calls[operationId]({ Prefer: `code=${status}` });
+      expect(result.response.status).toBe(status);
+      const error = (() => {
+        try {
+          unwrap(result);
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(isPayoutsApiError(error, operationId)).toBe(true);
+      if (!isPayoutsApiError(error, operationId)) return;
+      expect(error.status).toBe(status);
+      expect(error.body).toEqual(result.error);
+      if (status === 400) {
+        // Field messages: every key but non_field_errors names a field with its messages.
+        expect(Object.values(error.body as object).every((messages) => Array.isArray(messages) && messages.length > 0)).toBe(true);
+      } else {
+        expect(error.body).toEqual({ detail: expect.any(String) });
       }
-    })();
-    expect(isPayoutsApiError(error, operationId)).toBe(true);
-    if (!isPayoutsApiError(error, operationId)) return;
-    expect(error.status).toBe(status);
-    expect(error.body).toEqual(result.error);
-    if (status === 400) {
-      // Field messages: every key but non_field_errors names a field with its messages.
-      expect(Object.values(error.body as object).every((messages) => Array.isArray(messages) && messages.length > 0)).toBe(true);
-    } else {
-      expect(error.body).toEqual({ detail: expect.any(String) });
-    }
-    expect(error.message).toMatch(new RegExp(`^${operationId} answered ${status} .+: .+`));
-  });
+      expect(error.message).toMatch(new RegExp(`^${operationId} answered ${status} .+: .+`));
+    },
+  );
 
   test('a shortcut throws the same error', async () => {
     const error = await client.processPayout(PAYOUT_ID, PROCESSED, { headers: { Prefer: 'code=409' } }).catch((e: unknown) => e);
     expect(isPayoutsApiError(error, 'processPayout', 409)).toBe(true);
-    expect((error as Error).message).toBe('processPayout answered 409 Conflict: Payout is pending; only an initiated payout can be marked processed.');
+    expect((error as Error).message).toBe(
+      'processPayout answered 409 Conflict: Payout is pending; only an initiated payout can be marked processed.',
+    );
   });
 });
 

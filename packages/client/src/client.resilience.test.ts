@@ -1,8 +1,8 @@
 // Retries, timeouts, tokens and idempotency keys against a real loopback server that fails on purpose.
 import { afterEach, describe, expect, test } from 'vitest';
-import { createPayoutsClient, PayoutsApiError, PayoutsRequestError, unwrap, type PayoutsClientOptions } from './index.js';
+import { createPayoutsClient, PayoutsApiError, type PayoutsClientOptions, PayoutsRequestError, unwrap } from './index.js';
+import { type ScriptedServer, type Step, startScriptedServer } from './test-support/scripted-server.js';
 import { requestExample } from './test-support/spec-examples.js';
-import { startScriptedServer, type ScriptedServer, type Step } from './test-support/scripted-server.js';
 
 const EMPTY_PAGE = { count: 0, current_page: 1, page_size: 15, results: [] };
 const NEW_PAYOUT = requestExample('createPayout');
@@ -35,19 +35,25 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(PayoutsApiError);
     expect(error).toMatchObject({ status: 503, operationId: 'retryFailedPayout', body: { detail: 'down for maintenance' } });
     expect((error as Error).message).toBe('retryFailedPayout answered 503 Service Unavailable: down for maintenance');
-    expect(server!.received.map((r) => `${r.method} ${r.url}`)).toEqual(Array(4).fill('PUT /v1/lms/payouts/bb572e48-1d50-4a53-b5ae-37b23855f84f/retry/'));
+    expect(server!.received.map((r) => `${r.method} ${r.url}`)).toEqual(
+      Array(4).fill('PUT /v1/lms/payouts/bb572e48-1d50-4a53-b5ae-37b23855f84f/retry/'),
+    );
   });
 
   test('errors that retrying cannot fix are answered at once', async () => {
     const client = await clientFor([{ status: 400, body: { page_size: ['Ensure this value is less than or equal to 100.'] } }, ok()]);
     const result = await client.GET('/v1/lms/payouts/', { params: { query: { page_size: 500 } } });
     expect(result.response.status).toBe(400);
-    expect(() => unwrap(result)).toThrow('listPayouts answered 400 Bad Request: page_size: Ensure this value is less than or equal to 100.');
+    expect(() => unwrap(result)).toThrow(
+      'listPayouts answered 400 Bad Request: page_size: Ensure this value is less than or equal to 100.',
+    );
     expect(server!.received).toHaveLength(1);
   });
 
   test('backoff doubles from baseDelayMs', async () => {
-    const client = await clientFor([{ status: 503 }, { status: 503 }, { status: 503 }, ok()], { retry: { attempts: 4, baseDelayMs: 60, maxDelayMs: 1000 } });
+    const client = await clientFor([{ status: 503 }, { status: 503 }, { status: 503 }, ok()], {
+      retry: { attempts: 4, baseDelayMs: 60, maxDelayMs: 1000 },
+    });
     await client.listPayouts();
     // Retry n waits at least half of baseDelayMs * 2^(n-1) (the jitter is on the upper half; its
     // exact bounds are checked in retry.test.ts). Timers never fire early, but late on a busy machine.
@@ -59,7 +65,9 @@ describe('retries', () => {
 
   test('maxDelayMs caps the backoff', async () => {
     // Uncapped, these retries would wait 5 to 10 s and 10 to 20 s.
-    const client = await clientFor([{ status: 502 }, { status: 502 }, ok()], { retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 40 } });
+    const client = await clientFor([{ status: 502 }, { status: 502 }, ok()], {
+      retry: { attempts: 3, baseDelayMs: 10_000, maxDelayMs: 40 },
+    });
     await client.listPayouts();
     for (const gap of gaps(server!.received)) expect(gap).toBeLessThan(2000);
   });
@@ -97,7 +105,9 @@ describe('retries', () => {
     const error = await client.listUnmatchedPayouts().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayoutsRequestError);
     expect(error).toMatchObject({ reason: 'network', operationId: 'listUnmatchedPayouts', attempts: 3 });
-    expect((error as Error).message).toMatch(/^listUnmatchedPayouts \(GET \/v1\/lms\/payouts\/unmatched\/\) could not reach http:\/\/127\.0\.0\.1:\d+: fetch failed \(.+\); gave up after 3 attempts$/);
+    expect((error as Error).message).toMatch(
+      /^listUnmatchedPayouts \(GET \/v1\/lms\/payouts\/unmatched\/\) could not reach http:\/\/127\.0\.0\.1:\d+: fetch failed \(.+\); gave up after 3 attempts$/,
+    );
     expect(server!.received).toHaveLength(3);
   });
 
@@ -143,7 +153,11 @@ describe('Create Payout and idempotency', () => {
 
   test('Payout Callback is not retried after a network error either', async () => {
     const client = await clientFor(['drop', ok()]);
-    await expect(client.receivePayoutCallback(CALLBACK)).rejects.toMatchObject({ reason: 'network', attempts: 1, operationId: 'receivePayoutCallback' });
+    await expect(client.receivePayoutCallback(CALLBACK)).rejects.toMatchObject({
+      reason: 'network',
+      attempts: 1,
+      operationId: 'receivePayoutCallback',
+    });
     expect(server!.received).toHaveLength(1);
   });
 });
@@ -246,7 +260,9 @@ describe('options', () => {
   test('an empty payout id or idempotency key is refused before anything is sent', async () => {
     const client = await clientFor([ok()]);
     await expect(client.retryFailedPayout(' ')).rejects.toThrow('retryFailedPayout: the payout id must be a non-empty string (got " ")');
-    await expect(client.createPayout(NEW_PAYOUT, { idempotencyKey: '' })).rejects.toThrow('createPayout: the idempotencyKey must be a non-empty string (got "")');
+    await expect(client.createPayout(NEW_PAYOUT, { idempotencyKey: '' })).rejects.toThrow(
+      'createPayout: the idempotencyKey must be a non-empty string (got "")',
+    );
     expect(server!.received).toHaveLength(0);
   });
 
@@ -273,7 +289,11 @@ describe('fetch and middleware', () => {
     expect(input).toBe(`${server!.url}/v1/lms/payouts/`);
     expect(init?.method).toBe('POST');
     expect(init?.headers).toBeInstanceOf(Headers);
-    expect(Object.fromEntries(init?.headers as Headers)).toMatchObject({ authorization: 'Bearer jwt-1', 'idempotency-key': 'key-1', 'content-type': 'application/json' });
+    expect(Object.fromEntries(init?.headers as Headers)).toMatchObject({
+      authorization: 'Bearer jwt-1',
+      'idempotency-key': 'key-1',
+      'content-type': 'application/json',
+    });
     expect(JSON.parse(init?.body as string)).toEqual(NEW_PAYOUT);
     expect(init?.signal).toBeInstanceOf(AbortSignal);
     expect(JSON.parse(server!.received[0]!.body)).toEqual(NEW_PAYOUT);
@@ -300,6 +320,10 @@ describe('fetch and middleware', () => {
   test('a Request a middleware built from the one it got still times out', async () => {
     const client = await clientFor(['hang'], { timeoutMs: 100, retry: false });
     client.use({ onRequest: ({ request }) => new Request(request.url, request) });
-    await expect(client.listPayouts()).rejects.toMatchObject({ name: 'PayoutsRequestError', reason: 'timeout', operationId: 'listPayouts' });
+    await expect(client.listPayouts()).rejects.toMatchObject({
+      name: 'PayoutsRequestError',
+      reason: 'timeout',
+      operationId: 'listPayouts',
+    });
   });
 });

@@ -1,15 +1,15 @@
 // Type tests: what the spec forbids does not compile, and answers are typed as the spec says.
 import { describe, expectTypeOf, test } from 'vitest';
 import {
-  createPayoutsClient,
-  isPayoutsApiError,
-  unwrap,
   type ApiErrorBody,
   type CreatePayoutRequest,
+  createPayoutsClient,
   type ErrorStatus,
+  isPayoutsApiError,
   type Payout,
   type PayoutPage,
   type PayoutStatus,
+  unwrap,
 } from './index.js';
 
 const client = createPayoutsClient({ baseUrl: 'https://preprod.api.crego.io', token: 'jwt' });

@@ -1,9 +1,9 @@
 import createClient, { type Client, type HeadersOptions, type Middleware } from 'openapi-fetch';
-import { PayoutsRequestError, recordFailure, unwrap, type RequestFailure } from './errors.js';
+import { PayoutsRequestError, type RequestFailure, recordFailure, unwrap } from './errors.js';
 import { OPERATIONS } from './generated/operations.js';
 import { PendingRequest } from './pending-request.js';
-import { RETRY_STATUSES, backoffMs, retryAfterMs, retryPolicy, sleep, type RetryOptions } from './retry.js';
-import type { OperationId, QueryParams, RequestBody, ResponseData, paths } from './types.js';
+import { backoffMs, RETRY_STATUSES, type RetryOptions, retryAfterMs, retryPolicy, sleep } from './retry.js';
+import type { OperationId, paths, QueryParams, RequestBody, ResponseData } from './types.js';
 
 export interface PayoutsClientOptions {
   /** Where the API is: an absolute http(s) URL such as `https://preprod.api.crego.io`, or a path on this origin (`/api`). */
@@ -39,7 +39,10 @@ export interface CallOptions {
 export interface PayoutsClient extends Client<paths> {
   listPayouts(query?: QueryParams<'listPayouts'>, options?: CallOptions): Promise<ResponseData<'listPayouts'>>;
   /** Sends an `Idempotency-Key` (a new one unless given), so retries never create a second payout. */
-  createPayout(body: RequestBody<'createPayout'>, options?: CallOptions & { idempotencyKey?: string }): Promise<ResponseData<'createPayout'>>;
+  createPayout(
+    body: RequestBody<'createPayout'>,
+    options?: CallOptions & { idempotencyKey?: string },
+  ): Promise<ResponseData<'createPayout'>>;
   processPayout(id: string, body: RequestBody<'processPayout'>, options?: CallOptions): Promise<ResponseData<'processPayout'>>;
   retryFailedPayout(id: string, options?: CallOptions): Promise<ResponseData<'retryFailedPayout'>>;
   receivePayoutCallback(body: RequestBody<'receivePayoutCallback'>, options?: CallOptions): Promise<ResponseData<'receivePayoutCallback'>>;
@@ -148,15 +151,30 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
         await methods.POST('/v1/lms/payouts/', {
           ...options,
           body,
-          params: { header: idempotencyKey === undefined ? {} : { 'Idempotency-Key': nonEmpty(idempotencyKey, 'the idempotencyKey', 'createPayout') } },
+          params: {
+            header:
+              idempotencyKey === undefined ? {} : { 'Idempotency-Key': nonEmpty(idempotencyKey, 'the idempotencyKey', 'createPayout') },
+          },
         }),
       ),
     processPayout: async (id, body, options) =>
-      unwrap(await methods.PUT('/v1/lms/payouts/{id}/mark_processed/', { ...options, body, params: { path: { id: nonEmpty(id, 'the payout id', 'processPayout') } } })),
+      unwrap(
+        await methods.PUT('/v1/lms/payouts/{id}/mark_processed/', {
+          ...options,
+          body,
+          params: { path: { id: nonEmpty(id, 'the payout id', 'processPayout') } },
+        }),
+      ),
     retryFailedPayout: async (id, options) =>
-      unwrap(await methods.PUT('/v1/lms/payouts/{id}/retry/', { ...options, params: { path: { id: nonEmpty(id, 'the payout id', 'retryFailedPayout') } } })),
+      unwrap(
+        await methods.PUT('/v1/lms/payouts/{id}/retry/', {
+          ...options,
+          params: { path: { id: nonEmpty(id, 'the payout id', 'retryFailedPayout') } },
+        }),
+      ),
     receivePayoutCallback: async (body, options) => unwrap(await methods.POST('/v1/lms/payouts/callback/', { ...options, body })),
-    listUnmatchedPayouts: async (query, options) => unwrap(await methods.GET('/v1/lms/payouts/unmatched/', { ...options, params: { query } })),
+    listUnmatchedPayouts: async (query, options) =>
+      unwrap(await methods.GET('/v1/lms/payouts/unmatched/', { ...options, params: { query } })),
     // The operation table makes openapi-fetch read this answer as text (the spec answers text/csv).
     exportPayoutsForBank: async (body, options) => unwrap(await methods.PUT('/v1/lms/payouts/export/', { ...options, body })),
   };
@@ -174,7 +192,12 @@ function bearerAuth(token: string | undefined, getToken: PayoutsClientOptions['g
     async onRequest({ request, schemaPath }) {
       const operationId = OPERATION_TABLE[request.method]?.[schemaPath]?.operationId;
       const notSent = (why: string, cause?: unknown) =>
-        new PayoutsRequestError('missing-token', operationId as OperationId, `${operationId} (${request.method} ${schemaPath}) was not sent: ${why}`, { cause });
+        new PayoutsRequestError(
+          'missing-token',
+          operationId as OperationId,
+          `${operationId} (${request.method} ${schemaPath}) was not sent: ${why}`,
+          { cause },
+        );
       if (getToken === undefined) throw notSent('no bearer token. Pass `token` or `getToken` to createPayoutsClient.');
       let current: unknown;
       try {
@@ -222,16 +245,20 @@ function withIdempotencyKey(init: Init): Init {
 }
 
 function nonEmpty(value: string, what: string, operationId: OperationId): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${operationId}: ${what} must be a non-empty string (got ${JSON.stringify(value)})`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new TypeError(`${operationId}: ${what} must be a non-empty string (got ${JSON.stringify(value)})`);
   return value;
 }
 
 function validated(options: PayoutsClientOptions) {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createPayoutsClient: pass an options object with at least `baseUrl`');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createPayoutsClient: pass an options object with at least `baseUrl`');
   const { baseUrl, token, getToken, headers, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   const fail = (message: string) => new TypeError(`createPayoutsClient: ${message}`);
   if (typeof baseUrl !== 'string' || !(/^https?:\/\/[^/]/i.test(baseUrl) ? URL.canParse(baseUrl) : baseUrl.startsWith('/'))) {
-    throw fail(`baseUrl must be an absolute http(s) URL such as https://preprod.api.crego.io, or a path on this origin such as /api (got ${JSON.stringify(baseUrl)})`);
+    throw fail(
+      `baseUrl must be an absolute http(s) URL such as https://preprod.api.crego.io, or a path on this origin such as /api (got ${JSON.stringify(baseUrl)})`,
+    );
   }
   if (token !== undefined && getToken !== undefined) throw fail('pass either `token` or `getToken`, not both');
   if (token !== undefined && (typeof token !== 'string' || token === '')) throw fail('token must be a non-empty string');

@@ -26,7 +26,6 @@ export class PayoutsApiError<Op extends OperationId = OperationId, S extends num
     this.body = body;
     this.response = response;
   }
-
 }
 
 /**
@@ -81,7 +80,8 @@ type Result = { data?: unknown; error?: unknown; response: Response };
 export function unwrap<R extends Result>(result: R): Exclude<R['data'], undefined> {
   if (result.response.ok) return result.data as Exclude<R['data'], undefined>;
   const operationId = failedOperations.get(result.response);
-  if (operationId === undefined) throw new TypeError('unwrap() takes the result of a PayoutsClient call; this result came from another client');
+  if (operationId === undefined)
+    throw new TypeError('unwrap() takes the result of a PayoutsClient call; this result came from another client');
   throw new PayoutsApiError(operationId, result.response, result.error as ErrorBody<OperationId> | string | undefined);
 }
 
@@ -93,7 +93,9 @@ function summary(body: unknown): string {
   const parts = [
     ...(typeof detail === 'string' ? [detail] : []),
     ...(Array.isArray(general) ? general.map(String) : []),
-    ...Object.entries(fields).map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(' ') : JSON.stringify(messages)}`),
+    ...Object.entries(fields).map(
+      ([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(' ') : JSON.stringify(messages)}`,
+    ),
   ];
   return parts.length > 0 ? `: ${parts.join('; ')}` : '';
 }

@@ -39,6 +39,8 @@ export class PendingRequest {
 
   // openapi-fetch checks what an onRequest middleware returns with `instanceof` its Request option.
   static [Symbol.hasInstance](value: unknown): value is PendingRequest | Request {
-    return (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === PendingRequest.prototype) || value instanceof Request;
+    return (
+      (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === PendingRequest.prototype) || value instanceof Request
+    );
   }
 }

@@ -59,7 +59,8 @@ function walk(node: unknown, visit: (node: Record<string, unknown>) => void): vo
 
 /** Example payouts hold a string `ref_id`; the schema's own `properties` hold an object there. */
 const isPayoutExample = (node: Record<string, unknown>) => typeof node.ref_id === 'string' && 'numeric_ref_id' in node;
-const isCreatePayoutExample = (node: Record<string, unknown>) => typeof node.credit_bank_id === 'string' && typeof node.payout_to === 'string';
+const isCreatePayoutExample = (node: Record<string, unknown>) =>
+  typeof node.credit_bank_id === 'string' && typeof node.payout_to === 'string';
 const isSchemaFile = (file: string, name: string) => file.endsWith(`${join('components', 'schemas', name)}.yaml`);
 
 /** Type-checks the consumer fixture against the client's declarations with the types of `bundle`. */
@@ -71,7 +72,16 @@ async function typeCheckConsumer(name: string, bundle: string): Promise<{ code: 
   await generateTypes(bundle, join(clientCopy, 'dist', 'generated', 'openapi.d.ts'));
   await symlink(await realpath(dirname(require.resolve('openapi-fetch/package.json'))), join(root, 'node_modules', 'openapi-fetch'), 'dir');
   await cp(FIXTURE, join(root, 'consumer.ts'));
-  const compilerOptions = { strict: true, target: 'ES2022', lib: ['ES2022', 'DOM'], module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, skipLibCheck: true, types: [] };
+  const compilerOptions = {
+    strict: true,
+    target: 'ES2022',
+    lib: ['ES2022', 'DOM'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  };
   await writeFile(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
   const { code, output } = await runNode([TSC, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: root });
   // One error per block: its first line names file and place, the indented lines explain it.
@@ -117,7 +127,9 @@ describe('a consumer fixture type-checked against the types of a changed spec', 
       change: 'a response field is retyped',
       edit: (node, file) => {
         if (isSchemaFile(file, 'Payout') && node.properties) {
-          Object.assign(node.properties, { amount: { type: 'string', pattern: '^[0-9]+$', description: 'Amount to pay, as decimal digits.' } });
+          Object.assign(node.properties, {
+            amount: { type: 'string', pattern: '^[0-9]+$', description: 'Amount to pay, as decimal digits.' },
+          });
         }
         if (isPayoutExample(node)) node.amount = String(node.amount);
       },
@@ -146,7 +158,9 @@ describe('a consumer fixture type-checked against the types of a changed spec', 
     expect(refused.report).toContain(`missing operation PUT ${RETRY_PATH} (retryFailedPayout)`);
 
     // ...and if such a bundle were published anyway, its consumers would not compile.
-    const bundle = JSON.parse(await readFile(await buildSpec(await copySpec('operation-removed-base')), 'utf8')) as { paths: Record<string, unknown> };
+    const bundle = JSON.parse(await readFile(await buildSpec(await copySpec('operation-removed-base')), 'utf8')) as {
+      paths: Record<string, unknown>;
+    };
     delete bundle.paths[RETRY_PATH];
     const changed = join(scratch, 'operation-removed', 'openapi.json');
     await mkdir(dirname(changed), { recursive: true });

@@ -63,7 +63,12 @@ try {
     ['', 'build (median)', 'page', 'page gzipped'],
     ['redocly build-docs --inlineBundle (baseline)', `${Math.round(baseline.ms)} ms`, mb(baseline.bytes), mb(baseline.gzipped)],
     ['@payouts/docs build (samples, checks)', `${Math.round(ours.ms)} ms`, mb(ours.bytes), mb(ours.gzipped)],
-    ['ratio ours / baseline', (ours.ms / baseline.ms).toFixed(2), (ours.bytes / baseline.bytes).toFixed(3), (ours.gzipped / baseline.gzipped).toFixed(3)],
+    [
+      'ratio ours / baseline',
+      (ours.ms / baseline.ms).toFixed(2),
+      (ours.bytes / baseline.bytes).toFixed(3),
+      (ours.gzipped / baseline.gzipped).toFixed(3),
+    ],
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   console.log(`docs build, ${ROUNDS} rounds each, Node ${process.version}`);

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePath } from '@payouts/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs } from './build.js';
 
 describe('buildDocs', () => {
@@ -21,7 +21,9 @@ describe('buildDocs', () => {
     );
     const notOpenApi = join(workDir, 'list.yaml');
     await writeFile(notOpenApi, '- just\n- a list\n');
-    await expect(buildDocs({ specFile: notOpenApi, outDir: workDir })).rejects.toThrow(`${notOpenApi} is not an OpenAPI document (no paths)`);
+    await expect(buildDocs({ specFile: notOpenApi, outDir: workDir })).rejects.toThrow(
+      `${notOpenApi} is not an OpenAPI document (no paths)`,
+    );
   });
 
   it('keeps the last good page when a build fails', async () => {

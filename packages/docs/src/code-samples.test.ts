@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
 import { SpecModel } from '@payouts/model';
 import { bundlePath } from '@payouts/spec';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR, PACKAGE_DIR } from './build.js';
 import { codeSamplesFor, tsLiteral, withCodeSamples } from './code-samples.js';
 
@@ -25,7 +25,9 @@ function tinySpec(operation: JsonObject, pathItem: JsonObject = {}): JsonObject 
     openapi: '3.1.0',
     servers: [{ url: 'https://api.test/' }],
     security: [{ bearerAuth: [] }],
-    paths: { '/v1/things/{id}/': { ...pathItem, post: { operationId: 'doThing', responses: { '200': { description: 'ok' } }, ...operation } } },
+    paths: {
+      '/v1/things/{id}/': { ...pathItem, post: { operationId: 'doThing', responses: { '200': { description: 'ok' } }, ...operation } },
+    },
   };
 }
 
@@ -85,10 +87,13 @@ describe('code samples from the spec', () => {
   });
 
   it('quotes what the shell and TypeScript would otherwise misread', () => {
-    const document = tinySpec({
-      parameters: [{ name: 'X-Note', in: 'header', required: true, example: "it's" }],
-      requestBody: { required: true, content: { 'application/json': { example: { remark: "bank's \"reply\"" } } } },
-    }, { parameters: [{ name: 'id', in: 'path', required: true, example: 'a b/c' }] });
+    const document = tinySpec(
+      {
+        parameters: [{ name: 'X-Note', in: 'header', required: true, example: "it's" }],
+        requestBody: { required: true, content: { 'application/json': { example: { remark: 'bank\'s "reply"' } } } },
+      },
+      { parameters: [{ name: 'id', in: 'path', required: true, example: 'a b/c' }] },
+    );
     const { curl, typeScript } = samples(document, '/v1/things/{id}/', 'post');
     expect(curl).toContain(`curl -X POST 'https://api.test/v1/things/a%20b%2Fc/'`);
     expect(curl).toContain(`-H 'X-Note: it'\\''s'`);

@@ -68,7 +68,9 @@ function describeCall(operation: Operation): Call {
     else if (required) throw new SampleError('the request body has no example');
   }
 
-  const success = operation.responses.filter((response) => /^2\d\d$/.test(response.status)).sort((a, b) => a.status.localeCompare(b.status))[0];
+  const success = operation.responses
+    .filter((response) => /^2\d\d$/.test(response.status))
+    .sort((a, b) => a.status.localeCompare(b.status))[0];
   return {
     method: operation.method,
     path: operation.path,

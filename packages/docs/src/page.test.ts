@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mediaTypeOf } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR } from './build.js';
 import { codeSamplesFor } from './code-samples.js';
-import { serveDocs, type DocsServer } from './serve.js';
+import { type DocsServer, serveDocs } from './serve.js';
 
 // Debian's chromium package, as CI installs it.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -122,7 +122,10 @@ function headingText(text: string): RegExp {
 }
 
 function heading(text: string) {
-  return page.locator('main').locator('h1, h2').filter({ hasText: headingText(text) });
+  return page
+    .locator('main')
+    .locator('h1, h2')
+    .filter({ hasText: headingText(text) });
 }
 
 function operationSection(summary: string) {
@@ -139,7 +142,6 @@ async function openFromMenu(operation: ExpectedOperation): Promise<string> {
   await section.waitFor();
   return section.innerText();
 }
-
 
 /**
  * Waits until `target` has stayed put in the upper half of the screen for a few frames: after a
@@ -191,9 +193,9 @@ describe('the docs page in Chromium', () => {
     const table = page.locator('main table').first();
     expect(await table.isVisible()).toBe(true);
     expect((await table.boundingBox())!.y).toBeLessThan(VIEWPORT.height); // no scrolling needed
-    const rendered = await table.locator('tr').evaluateAll((rows) =>
-      rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())),
-    );
+    const rendered = await table
+      .locator('tr')
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
     const markdownRows = (model.document.info.description as string)
       .split('\n')
       .filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line))
@@ -254,7 +256,10 @@ describe('the docs page in Chromium', () => {
     // Load, search, open an operation and switch its sample; then check every request this file's
     // tests made, which covers everything they clicked through when the whole file runs.
     await open();
-    await page.getByText(/^Search/).first().click();
+    await page
+      .getByText(/^Search/)
+      .first()
+      .click();
     await page.getByPlaceholder('Search docs...').fill('retry');
     await page.locator('[data-component-name="Search/SearchItem"]').filter({ hasText: '/v1/lms/payouts/{id}/retry/' }).click();
     await operationSection('Retry Failed Payout').waitFor();

@@ -46,7 +46,11 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
       (error: unknown) => {
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
         response.writeHead(missing ? 503 : 500, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(missing ? `The docs page is not built yet (${pageFile}): run pnpm build.\n` : `Cannot read the docs page ${pageFile}: ${String(error)}\n`);
+        response.end(
+          missing
+            ? `The docs page is not built yet (${pageFile}): run pnpm build.\n`
+            : `Cannot read the docs page ${pageFile}: ${String(error)}\n`,
+        );
       },
     );
   });

@@ -7,10 +7,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { bundlePath } from '@payouts/spec';
 import autocannon from 'autocannon';
 import { startMock } from '../dist/index.js';
 import { startPrism } from '../dist/prism.js';
-import { bundlePath } from '@payouts/spec';
 import { prepareSpec } from '../dist/spec.js';
 
 const { values } = parseArgs({
@@ -51,7 +51,9 @@ async function startPlainServer(body) {
 
 /** `pnpm mock` as users run it: the CLI in a process of its own. @returns {Promise<Server>} */
 async function startCli() {
-  const child = spawn(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   for await (const chunk of child.stdout) {
     output += chunk;
@@ -83,10 +85,12 @@ async function load(url) {
   return result;
 }
 
-const median = (/** @type {number[]} */ numbers) => /** @type {number} */ ([...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]);
+const median = (/** @type {number[]} */ numbers) =>
+  /** @type {number} */ ([...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)]);
 
 const spec = await prepareSpec(bundlePath('json'));
-const prism = (/** @type {import('../dist/prism.js').PrismLogLevel} */ logLevel) => () => startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic: false, errors: false, logLevel });
+const prism = (/** @type {import('../dist/prism.js').PrismLogLevel} */ logLevel) => () =>
+  startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic: false, errors: false, logLevel });
 /** @type {{ name: string, server: Server, startMs: number, results: autocannon.Result[] }[]} */
 const running = [];
 try {

@@ -3,7 +3,7 @@
 // handles the mock's 400 gracefully. (This is written with openapi-fetch and @payouts/types:
 // @payouts/client already depends on this package, so this one cannot depend on it back.
 // Its createPayoutsClient({ baseUrl: mock.url, token }) is used the same way.)
-import { startMock, type Mock } from '@payouts/mock';
+import { type Mock, startMock } from '@payouts/mock';
 import type { paths } from '@payouts/types';
 import createClient, { type Client } from 'openapi-fetch';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';

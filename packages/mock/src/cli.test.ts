@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
 import { childProcesses, isAlive, isPortFree } from '@payouts/process';
+import { describe, expect, it } from 'vitest';
 import { operations } from './test-support/spec.js';
 
 // The built CLI, as `pnpm mock` runs it.

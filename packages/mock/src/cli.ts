@@ -44,7 +44,9 @@ function banner(mock: Mock, options: CliOptions): string {
   const mode = options.dynamic ? `dynamic bodies${options.seed === undefined ? '' : `, seed ${options.seed}`}` : 'static examples';
   const methodWidth = Math.max(...mock.operations.map((operation) => operation.method.length));
   const pathWidth = Math.max(...mock.operations.map((operation) => operation.path.length));
-  const rows = mock.operations.map(({ method, path, operationId }) => `  ${method.padEnd(methodWidth)}  ${path.padEnd(pathWidth)}  ${operationId}`);
+  const rows = mock.operations.map(
+    ({ method, path, operationId }) => `  ${method.padEnd(methodWidth)}  ${path.padEnd(pathWidth)}  ${operationId}`,
+  );
   return [
     `Payouts API mock listening on ${mock.url} (${mode}${options.errors ? ', strict' : ''})`,
     `Serves ${mock.operations.length} operations:`,

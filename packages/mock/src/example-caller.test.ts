@@ -18,7 +18,9 @@ it('the example caller suite: the typed request passes, the wrong body fails nam
   const folder = await mkdtemp(join(tmpdir(), 'payouts-mock-example-'));
   try {
     const report = join(folder, 'report.json');
-    const { code } = await runNode([VITEST, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile=${report}`], { cwd: PACKAGE_DIR });
+    const { code } = await runNode([VITEST, 'run', '--config', 'examples/vitest.config.ts', '--reporter=json', `--outputFile=${report}`], {
+      cwd: PACKAGE_DIR,
+    });
     expect(code).toBe(1);
     const results = (JSON.parse(await readFile(report, 'utf8')) as JsonReport).testResults.flatMap((file) => file.assertionResults);
     expect(results.map(({ title, status }) => [title, status])).toEqual([

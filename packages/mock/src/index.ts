@@ -1,3 +1,3 @@
-export { startMock, type Mock, type MockOptions } from './mock.js';
-export { startPrism, type PrismLogLevel, type PrismOptions, type PrismProcess } from './prism.js';
-export { ContractViolationError, formatViolation, type ContractViolation } from './violations.js';
+export { type Mock, type MockOptions, startMock } from './mock.js';
+export { type PrismLogLevel, type PrismOptions, type PrismProcess, startPrism } from './prism.js';
+export { type ContractViolation, ContractViolationError, formatViolation } from './violations.js';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
 import { childProcesses, isAlive, isPortFree, listeningPorts, PortInUseError, waitFor } from '@payouts/process';
+import { describe, expect, it } from 'vitest';
 import { startMock } from './index.js';
 
 const prismChildren = () => childProcesses(process.pid, 'prism-cli');
@@ -54,7 +54,9 @@ describe('startMock and stop()', () => {
   });
 
   it('rejects a spec it cannot read with an error naming the file', async () => {
-    await expect(startMock({ port: 0, spec: '/nonexistent/openapi.yaml' })).rejects.toThrow('cannot read the spec /nonexistent/openapi.yaml');
+    await expect(startMock({ port: 0, spec: '/nonexistent/openapi.yaml' })).rejects.toThrow(
+      'cannot read the spec /nonexistent/openapi.yaml',
+    );
   });
 
   it('ends Prism when the process that started it is killed before calling stop()', async () => {

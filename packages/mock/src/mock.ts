@@ -5,13 +5,13 @@ import { bundlePath } from '@payouts/spec';
 import { type PrismProcess, startPrism } from './prism.js';
 import { prepareSpec } from './spec.js';
 import {
+  type ContractViolation,
   ContractViolationError,
   errorBodyFor,
   isMalformedJsonAnswer,
   malformedBodyViolation,
   parseViolationHeader,
   routeViolation,
-  type ContractViolation,
 } from './violations.js';
 
 export interface MockOptions {
@@ -119,7 +119,6 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   };
 }
 
-
 interface RelayContext {
   prismPort: number;
   agent: Agent;
@@ -132,39 +131,44 @@ function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext)
   const path = new URL(req.url ?? '/', 'http://mock').pathname;
   const operation = context.model.route(method, path);
   const headers = withoutHopByHop(req.headers);
-  const upstream = forward({ host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent }, async (answer) => {
-    const status = answer.statusCode ?? 502;
-    const line = { method, path, status };
-    const header = answer.headers['sl-violations'];
-    const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
-    if (!operation) violations.push(routeViolation(line, context.model.methodsAt(path).length > 0));
-    const answerHeaders = withoutHopByHop(answer.headers);
+  const upstream = forward(
+    { host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent },
+    async (answer) => {
+      const status = answer.statusCode ?? 502;
+      const line = { method, path, status };
+      const header = answer.headers['sl-violations'];
+      const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
+      if (!operation) violations.push(routeViolation(line, context.model.methodsAt(path).length > 0));
+      const answerHeaders = withoutHopByHop(answer.headers);
 
-    // Only an invalid request's 400/422 is read here; every other answer streams through untouched.
-    const invalidRequestAnswer = (status === 400 || status === 422) && /json/.test(answer.headers['content-type'] ?? '');
-    if (!invalidRequestAnswer || (header === undefined && !operation)) {
+      // Only an invalid request's 400/422 is read here; every other answer streams through untouched.
+      const invalidRequestAnswer = (status === 400 || status === 422) && /json/.test(answer.headers['content-type'] ?? '');
+      if (!invalidRequestAnswer || (header === undefined && !operation)) {
+        context.record(violations);
+        res.writeHead(status, answerHeaders);
+        answer.pipe(res);
+        return;
+      }
+      let body: string;
+      try {
+        body = await readText(answer);
+      } catch {
+        return void res.destroy();
+      }
+      // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
+      if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
+      const requestViolations = violations.filter((violation) => violation.side === 'request');
+      if (requestViolations.length > 0) body = JSON.stringify(errorBodyFor(requestViolations));
       context.record(violations);
-      res.writeHead(status, answerHeaders);
-      answer.pipe(res);
-      return;
-    }
-    let body: string;
-    try {
-      body = await readText(answer);
-    } catch {
-      return void res.destroy();
-    }
-    // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
-    if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
-    const requestViolations = violations.filter((violation) => violation.side === 'request');
-    if (requestViolations.length > 0) body = JSON.stringify(errorBodyFor(requestViolations));
-    context.record(violations);
-    answerHeaders['content-length'] = String(Buffer.byteLength(body));
-    res.writeHead(status, answerHeaders).end(body);
-  });
+      answerHeaders['content-length'] = String(Buffer.byteLength(body));
+      res.writeHead(status, answerHeaders).end(body);
+    },
+  );
   upstream.on('error', (error) => {
     if (res.headersSent || res.destroyed) return void res.destroy();
-    res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `the mock's Prism process is not answering: ${error.message}` }));
+    res
+      .writeHead(502, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ detail: `the mock's Prism process is not answering: ${error.message}` }));
   });
   // A caller that hangs up mid-request must not leave Prism waiting for the rest of it.
   res.on('close', () => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContractViolationError, startMock, type Mock } from './index.js';
+import { ContractViolationError, type Mock, startMock } from './index.js';
 import { namedExample, responseErrors } from './test-support/spec.js';
 
 // A spec whose only example breaks its own schema: the mock's answer breaks the contract.
@@ -26,7 +26,9 @@ describe('an answer that breaks the spec', () => {
     const answer = await fetch(`${lenient.url}/things/`);
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ count: 'many' });
-    expect(lenient.violations()).toMatchObject([{ operationId: 'listThings', side: 'response', field: 'count', message: 'Response body property count must be integer' }]);
+    expect(lenient.violations()).toMatchObject([
+      { operationId: 'listThings', side: 'response', field: 'count', message: 'Response body property count must be integer' },
+    ]);
     lenient.clearViolations();
   });
 
@@ -47,7 +49,9 @@ describe('strict mode', () => {
     await (await fetch(`${mock.url}/v1/lms/payouts/?page=0`, { headers: { authorization: 'Bearer t' } })).arrayBuffer();
     const stopped = mock.stop();
     await expect(stopped).rejects.toThrow(ContractViolationError);
-    await expect(stopped).rejects.toThrow('listPayouts (GET /v1/lms/payouts/ -> 400): query page: Request query parameter page must be >= 1');
+    await expect(stopped).rejects.toThrow(
+      'listPayouts (GET /v1/lms/payouts/ -> 400): query page: Request query parameter page must be >= 1',
+    );
   });
 
   it('lets stop() succeed once the violations were checked', async () => {

@@ -115,17 +115,14 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
   return { url, port, stop };
 }
 
-
-
-
 /** The line of a crash's stderr that says what went wrong (Node prints the stack around it). */
 function reasonIn(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /^\w*Error\b|^Error:/.test(line)) ?? lines.at(-1) ?? '';
 }
-
-
-
 
 /**
  * Polls until Prism answers `GET /` with its own "no path matched" problem (any other answer on

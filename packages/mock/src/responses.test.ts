@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { run as runCommand } from '@payouts/process';
 import { UPSTREAM_PROCESS_PAYOUT_PAGE } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type Mock } from './index.js';
+import { type Mock, startMock } from './index.js';
 import { namedExample, operationById, operations, responseErrors, validRequest } from './test-support/spec.js';
 
 const AUTH = { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoidGVzdCJ9.c2lnbmF0dXJl' };
@@ -74,7 +74,9 @@ describe('static examples', () => {
     const answer = await send(validRequest(operationById('exportPayoutsForBank')));
     expect(answer.headers.get('content-type')).toContain('text/csv');
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
-    expect(answer.text.split('\r\n')[0]).toBe('payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no');
+    expect(answer.text.split('\r\n')[0]).toBe(
+      'payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no',
+    );
   });
 });
 

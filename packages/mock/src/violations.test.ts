@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ContractViolationError, startMock, type Mock } from './index.js';
+import { ContractViolationError, type Mock, startMock } from './index.js';
 import { operationById, responseErrors, validRequest } from './test-support/spec.js';
 import { parseViolationHeader } from './violations.js';
 
@@ -21,7 +21,11 @@ async function send(method: string, path: string, { body, headers = {} }: { body
     headers: { ...AUTH, 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, violationHeader: response.headers.get('sl-violations'), body: (await response.json()) as Record<string, any> };
+  return {
+    status: response.status,
+    violationHeader: response.headers.get('sl-violations'),
+    body: (await response.json()) as Record<string, any>,
+  };
 }
 
 /** The answer is the spec's documented 400 for the operation, and its body names exactly these fields. */
@@ -55,7 +59,12 @@ describe('a request that breaks the contract', () => {
     const { credit_bank_id: _, ...withoutBank } = NEW_PAYOUT;
     const answer = await send('POST', '/v1/lms/payouts/', { body: { ...withoutBank, colour: 'blue' } });
     expectDocumented400(answer, '/v1/lms/payouts/', 'POST', ['credit_bank_id', 'colour']);
-    expect(mock.violations().map(({ field }) => field).sort()).toEqual(['colour', 'credit_bank_id']);
+    expect(
+      mock
+        .violations()
+        .map(({ field }) => field)
+        .sort(),
+    ).toEqual(['colour', 'credit_bank_id']);
   });
 
   it('with a body that is not JSON is told so', async () => {
@@ -97,7 +106,10 @@ describe('a request that breaks the contract', () => {
   it('while a valid request records nothing, even when it asks for an error with Prefer', async () => {
     const answer = await send('POST', '/v1/lms/payouts/', { body: NEW_PAYOUT, headers: { prefer: 'code=400' } });
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ amount: ['Ensure this value is greater than or equal to 1.'], credit_bank_id: ['This field is required.'] });
+    expect(answer.body).toEqual({
+      amount: ['Ensure this value is greater than or equal to 1.'],
+      credit_bank_id: ['This field is required.'],
+    });
     expect(mock.violations()).toEqual([]);
   });
 });
@@ -109,7 +121,9 @@ describe('expectNoViolations', () => {
   });
 
   it('fails with one readable line per violation (operation, field, what was wrong), then starts afresh', async () => {
-    await send('PUT', `${PAYOUT}/mark_processed/`, { body: { utr: '', processed_at: 1693161000.5, debit_bank_id: 'f808a4b5-d281-4988-8261-8c7ac0a8abbc' } });
+    await send('PUT', `${PAYOUT}/mark_processed/`, {
+      body: { utr: '', processed_at: 1693161000.5, debit_bank_id: 'f808a4b5-d281-4988-8261-8c7ac0a8abbc' },
+    });
     let thrown: unknown;
     try {
       mock.expectNoViolations();
@@ -138,11 +152,15 @@ describe("Prism's sl-violations header", () => {
       { location: ['request', 'query', 'page'], severity: 'Error', code: 'minimum', message: 'page must be >= 1' },
       { location: ['request', 'query', 'page'], severity: 'Warning', code: 'deprecated', message: 'deprecated' },
     ]);
-    expect(parseViolationHeader(header, operation, request)).toMatchObject([{ location: 'query', field: 'page', message: 'page must be >= 1' }]);
+    expect(parseViolationHeader(header, operation, request)).toMatchObject([
+      { location: 'query', field: 'page', message: 'page must be >= 1' },
+    ]);
   });
 
   it('cut by Prism at 8 KiB still says that violations were lost', () => {
     const header = `Too many violations! [{"location":["request","body"],"severity":"Error","code":"req`;
-    expect(parseViolationHeader(header, operation, request)).toMatchObject([{ operationId: 'listPayouts', message: expect.stringContaining('cut') }]);
+    expect(parseViolationHeader(header, operation, request)).toMatchObject([
+      { operationId: 'listPayouts', message: expect.stringContaining('cut') },
+    ]);
   });
 });

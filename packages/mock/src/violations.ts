@@ -33,7 +33,11 @@ export interface RequestLine {
 }
 
 /** Reads the `sl-violations` header. Prism cuts it at 8 KiB: whatever can still be read is kept. */
-export function parseViolationHeader(header: string | undefined, operation: Operation | undefined, request: RequestLine): ContractViolation[] {
+export function parseViolationHeader(
+  header: string | undefined,
+  operation: Operation | undefined,
+  request: RequestLine,
+): ContractViolation[] {
   if (!header) return [];
   const truncated = header.startsWith('Too many violations! ');
   let raw: PrismViolation[] = [];
@@ -44,7 +48,13 @@ export function parseViolationHeader(header: string | undefined, operation: Oper
   }
   const violations = raw.filter((violation) => violation.severity === 'Error').map((violation) => fromPrism(violation, operation, request));
   if (truncated) {
-    violations.push({ ...at(operation, request), side: 'request', location: 'request', field: '', message: 'more violations than Prism could report (its sl-violations header was cut)' });
+    violations.push({
+      ...at(operation, request),
+      side: 'request',
+      location: 'request',
+      field: '',
+      message: 'more violations than Prism could report (its sl-violations header was cut)',
+    });
   }
   return violations;
 }
@@ -82,7 +92,13 @@ function fromPrism(violation: PrismViolation, operation: Operation | undefined, 
   const [side, location = '', ...fieldPath] = violation.location;
   // The security and content-type checks report `["request"]` with an HTTP status as their code.
   if (location === '' && String(violation.code) === '401') {
-    return { ...at(operation, request), side: 'request', location: 'header', field: 'Authorization', message: `a bearer token is required (${violation.message})` };
+    return {
+      ...at(operation, request),
+      side: 'request',
+      location: 'header',
+      field: 'Authorization',
+      message: `a bearer token is required (${violation.message})`,
+    };
   }
   if (location === '' && String(violation.code) === '415') {
     return { ...at(operation, request), side: 'request', location: 'header', field: 'Content-Type', message: violation.message };

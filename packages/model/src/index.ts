@@ -1,18 +1,18 @@
-export { createAjv, DOC_ID, Ajv2020, type AjvOptions, type ErrorObject, type ValidateFunction } from './ajv.js';
+export { Ajv2020, type AjvOptions, createAjv, DOC_ID, type ErrorObject, type ValidateFunction } from './ajv.js';
 export {
+  type Example,
   exampleOf,
   HTTP_METHODS,
-  mediaTypeOf,
-  pathPattern,
-  SpecModel,
-  type Example,
   type HttpMethod,
   type Json,
   type MediaType,
+  mediaTypeOf,
   type Node,
   type Operation,
   type Parameter,
+  pathPattern,
   type RequestBody,
   type Response,
+  SpecModel,
 } from './model.js';
 export { escapeSegment, fieldName, formatPointer, parsePointer, unescapeSegment, valueAt } from './pointer.js';

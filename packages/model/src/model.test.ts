@@ -18,7 +18,10 @@ const document = {
       ],
       put: {
         operationId: 'updateThing',
-        parameters: [{ $ref: '#/components/parameters/ThingId' }, { name: 'dry_run', in: 'query', schema: { type: 'boolean', example: true } }],
+        parameters: [
+          { $ref: '#/components/parameters/ThingId' },
+          { name: 'dry_run', in: 'query', schema: { type: 'boolean', example: true } },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -36,13 +39,23 @@ const document = {
   components: {
     parameters: {
       ThingId: { $ref: '#/components/parameters/RealThingId' },
-      RealThingId: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, examples: { one: { value: 'op-level' } } },
+      RealThingId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', format: 'uuid' },
+        examples: { one: { value: 'op-level' } },
+      },
     },
     schemas: { 'a/b': { type: 'object', properties: { amount: { type: 'integer', minimum: 1 } }, required: ['amount'] } },
     examples: { First: { value: { amount: 1 } } },
     responses: {
       Alias: { $ref: '#/components/responses/Thing' },
-      Thing: { description: 'ok', headers: { 'X-Request-Id': { schema: { type: 'string' } } }, content: { 'text/csv': { schema: { type: 'string' } } } },
+      Thing: {
+        description: 'ok',
+        headers: { 'X-Request-Id': { schema: { type: 'string' } } },
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      },
     },
   },
 };

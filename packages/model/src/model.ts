@@ -4,7 +4,7 @@
 // lives (after any chain of `$ref`s), and validators compiled from it.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { createAjv, DOC_ID, type Ajv2020, type ValidateFunction } from './ajv.js';
+import { type Ajv2020, createAjv, DOC_ID, type ValidateFunction } from './ajv.js';
 import { escapeSegment, formatPointer, valueAt } from './pointer.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -116,7 +116,8 @@ export class SpecModel {
   /** The operation with this operationId; throws naming the known ones. */
   operation(operationId: string): Operation {
     const found = this.operations.find((op) => op.operationId === operationId);
-    if (!found) throw new Error(`no operation "${operationId}" in the spec; known: ${this.operations.map((op) => op.operationId).join(', ')}`);
+    if (!found)
+      throw new Error(`no operation "${operationId}" in the spec; known: ${this.operations.map((op) => op.operationId).join(', ')}`);
     return found;
   }
 
@@ -274,7 +275,8 @@ function readContent(model: SpecModel, content: Node | undefined, pointer: strin
   return Object.entries<Node>(content ?? {}).map(([type, media]) => {
     const examples: Example[] = [];
     if (media.example !== undefined) examples.push({ name: 'example', value: media.example });
-    for (const [name, example] of Object.entries<Node>(media.examples ?? {})) examples.push({ name, value: model.resolve<Node>(example).value });
+    for (const [name, example] of Object.entries<Node>(media.examples ?? {}))
+      examples.push({ name, value: model.resolve<Node>(example).value });
     const schemaPointer = `${pointer}/content/${escapeSegment(type)}/schema`;
     return { type, schema: media.schema ? model.resolve<Node>(media.schema) : undefined, schemaPointer, examples };
   });

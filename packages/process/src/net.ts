@@ -24,7 +24,8 @@ export interface ListenOptions {
 export function listenError(error: unknown, { port, host, flag = '--port' }: ListenOptions): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return new PortInUseError(host, port, flag);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new Error(`cannot listen on ${host}:${port}: ${host} is not an address of this machine (--host)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new Error(`cannot listen on ${host}:${port}: ${host} is not an address of this machine (--host)`);
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -10,8 +10,8 @@ import {
   isPortFree,
   isUsageError,
   listen,
-  parsePort,
   PortInUseError,
+  parsePort,
   run,
   runNode,
   runRedocly,
@@ -34,9 +34,12 @@ describe('run', () => {
 
   it('kills what runs past its timeout, children included, and says so', async () => {
     const started = Date.now();
-    const result = await runNode(['-e', 'require("child_process").spawn("sleep", ["30"], {stdio: "inherit"}); setTimeout(() => {}, 30000)'], {
-      timeoutMs: 300,
-    });
+    const result = await runNode(
+      ['-e', 'require("child_process").spawn("sleep", ["30"], {stdio: "inherit"}); setTimeout(() => {}, 30000)'],
+      {
+        timeoutMs: 300,
+      },
+    );
     expect(result).toMatchObject({ ok: false, timedOut: true, signal: 'SIGKILL' });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -99,7 +102,10 @@ describe('parsePort', () => {
 
 describe('process tree', () => {
   it('finds descendants and tells live from dead', async () => {
-    const parent = spawn(process.execPath, ['-e', 'require("child_process").spawn("sleep", ["30"], {stdio: "ignore"}); setTimeout(() => {}, 30000)']);
+    const parent = spawn(process.execPath, [
+      '-e',
+      'require("child_process").spawn("sleep", ["30"], {stdio: "ignore"}); setTimeout(() => {}, 30000)',
+    ]);
     expect(await waitFor(() => descendantsOf(parent.pid!).length === 1)).toBe(true);
     const [sleeper] = descendantsOf(parent.pid!);
     expect(isAlive(sleeper!)).toBe(true);
@@ -113,25 +119,35 @@ describe('process tree', () => {
 
 describe('startProcess', () => {
   it('resolves with what `ready` found once it is printed, and stops the program', async () => {
-    const started = await startProcess(process.execPath, ['-e', 'setTimeout(() => console.log("listening on http://x:1"), 50); setInterval(() => {}, 1000)'], /listening on (\S+)/);
+    const started = await startProcess(
+      process.execPath,
+      ['-e', 'setTimeout(() => console.log("listening on http://x:1"), 50); setInterval(() => {}, 1000)'],
+      /listening on (\S+)/,
+    );
     expect(started.found).toBe('http://x:1');
     expect(started.output()).toContain('listening on');
     expect(await started.stop()).toEqual({ code: null, signal: 'SIGTERM' });
   });
 
   it('rejects with the output when the program exits before it is ready', async () => {
-    await expect(startProcess(process.execPath, ['-e', 'console.error("no config"); process.exit(4)'], /ready/)).rejects.toThrow(/exited \(4\) before it was ready:\nno config/);
+    await expect(startProcess(process.execPath, ['-e', 'console.error("no config"); process.exit(4)'], /ready/)).rejects.toThrow(
+      /exited \(4\) before it was ready:\nno config/,
+    );
   });
 
   it('rejects when the program is not ready in time', async () => {
-    await expect(startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], /ready/, { timeoutMs: 200 })).rejects.toThrow('was not ready within 200 ms');
+    await expect(startProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], /ready/, { timeoutMs: 200 })).rejects.toThrow(
+      'was not ready within 200 ms',
+    );
   });
 });
 
 describe('run with an abort signal', () => {
   it('ends the program and what it started when aborted', async () => {
     const controller = new AbortController();
-    const running = runNode(['-e', 'require("child_process").spawn("sleep", ["30"], {stdio: "inherit"}); setTimeout(() => {}, 30000)'], { signal: controller.signal });
+    const running = runNode(['-e', 'require("child_process").spawn("sleep", ["30"], {stdio: "inherit"}); setTimeout(() => {}, 30000)'], {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 200);
     expect(await running).toMatchObject({ ok: false, signal: 'SIGTERM', timedOut: false });
   });

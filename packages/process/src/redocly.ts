@@ -15,5 +15,10 @@ export function withoutRedoclyNotice(text: string): string {
 /** `redocly <args>`; `output` has the notice taken out. */
 export async function runRedocly(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const result = await runNode([REDOCLY_CLI, ...args], { ...options, env: { ...options.env, ...REDOCLY_ENV } });
-  return { ...result, output: withoutRedoclyNotice(result.output), stdout: withoutRedoclyNotice(result.stdout), stderr: withoutRedoclyNotice(result.stderr) };
+  return {
+    ...result,
+    output: withoutRedoclyNotice(result.output),
+    stdout: withoutRedoclyNotice(result.stdout),
+    stderr: withoutRedoclyNotice(result.stderr),
+  };
 }

@@ -27,6 +27,8 @@ describe('hook types', () => {
     process.mutate({ params: { path: { id } }, body: { utr: '1', processed_at: '2023-08-27', debit_bank_id: id } });
     expectTypeOf(hooks.useExportPayoutsForBank().data).toEqualTypeOf<string | undefined>();
     // @ts-expect-error `swift` is not a method
-    hooks.useCreatePayout().mutate({ body: { loan: id, account: id, type: 'disbursement', amount: 1, method: 'swift', payout_to: 'borrower', credit_bank_id: id } });
+    hooks.useCreatePayout().mutate({
+      body: { loan: id, account: id, type: 'disbursement', amount: 1, method: 'swift', payout_to: 'borrower', credit_bank_id: id },
+    });
   });
 });

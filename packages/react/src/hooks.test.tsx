@@ -52,7 +52,9 @@ describe('queries', () => {
   });
 
   test('useListUnmatchedPayouts loads processed payouts with no statement line, through `select`', async () => {
-    const { result } = renderWithQueryClient(() => hooks.useListUnmatchedPayouts({ ordering: '-processed_at' }, { select: (page) => page.results.map((p) => p.transaction) }));
+    const { result } = renderWithQueryClient(() =>
+      hooks.useListUnmatchedPayouts({ ordering: '-processed_at' }, { select: (page) => page.results.map((p) => p.transaction) }),
+    );
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(result.current.data?.every((transaction) => transaction === null)).toBe(true);
   });
@@ -80,7 +82,9 @@ describe('mutations', () => {
     const { create, process, retry, callback, exportFile } = result.current;
     await act(async () => {
       await expect(create.mutateAsync({ body: NEW_PAYOUT })).resolves.toMatchObject({ status: 'pending' });
-      await expect(process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED })).resolves.toMatchObject({ status: 'processed' });
+      await expect(process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED })).resolves.toMatchObject({
+        status: 'processed',
+      });
       await expect(retry.mutateAsync({ params: { path: { id: PAYOUT_ID } } })).resolves.toMatchObject({ status: 'pending' });
       await expect(callback.mutateAsync({ body: examples.receivePayoutCallback! })).resolves.toMatchObject({ status: 'processed' });
       const csv = await exportFile.mutateAsync({ body: examples.exportPayoutsForBank! });
@@ -90,7 +94,10 @@ describe('mutations', () => {
   });
 
   test('a successful mutation refetches the lists on screen', async () => {
-    const { result } = renderWithQueryClient(() => ({ list: hooks.useListPayouts({ status: 'initiated' }), process: hooks.useProcessPayout() }));
+    const { result } = renderWithQueryClient(() => ({
+      list: hooks.useListPayouts({ status: 'initiated' }),
+      process: hooks.useProcessPayout(),
+    }));
     await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
     await act(() => result.current.process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED }));
     expect(sent).toEqual([
@@ -106,6 +113,10 @@ describe('mutations', () => {
       await result.current.mutateAsync({ params: { path: { id: PAYOUT_ID } }, headers: { Prefer: 'code=409' } }).catch(() => undefined);
     });
     await waitFor(() => expect(result.current.isError).toBe(true));
-    expect(result.current.error).toMatchObject({ status: 409, operationId: 'retryFailedPayout', body: { detail: 'Payout is processed; only a failed payout can be retried.' } });
+    expect(result.current.error).toMatchObject({
+      status: 409,
+      operationId: 'retryFailedPayout',
+      body: { detail: 'Payout is processed; only a failed payout can be retried.' },
+    });
   });
 });

@@ -1,14 +1,20 @@
 import {
-  PayoutsApiError,
-  PayoutsRequestError,
-  unwrap,
   type OperationId,
+  PayoutsApiError,
   type PayoutsClient,
+  PayoutsRequestError,
+  type paths,
   type QueryParams,
   type ResponseData,
-  type paths,
+  unwrap,
 } from '@payouts/client';
-import { useQueryClient, type UseMutationOptions, type UseMutationResult, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
+import {
+  type UseMutationOptions,
+  type UseMutationResult,
+  type UseQueryOptions,
+  type UseQueryResult,
+  useQueryClient,
+} from '@tanstack/react-query';
 import type { Client, MaybeOptionalInit } from 'openapi-fetch';
 import createQueryClient from 'openapi-react-query';
 
@@ -83,13 +89,17 @@ export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
   ): Mutation<Op, Path, Method> {
     return (options = {}) => {
       const queryClient = useQueryClient();
-      const mutation = api.useMutation(method, path as never, {
-        ...options,
-        onSuccess: async (...args: Parameters<NonNullable<typeof options.onSuccess>>) => {
-          await Promise.all(LIST_PATHS.map((listPath) => queryClient.invalidateQueries({ queryKey: ['get', listPath] })));
-          return options.onSuccess?.(...args);
-        },
-      } as never);
+      const mutation = api.useMutation(
+        method,
+        path as never,
+        {
+          ...options,
+          onSuccess: async (...args: Parameters<NonNullable<typeof options.onSuccess>>) => {
+            await Promise.all(LIST_PATHS.map((listPath) => queryClient.invalidateQueries({ queryKey: ['get', listPath] })));
+            return options.onSuccess?.(...args);
+          },
+        } as never,
+      );
       // openapi-react-query types a failure as the error body; the view above throws PayoutsErrors.
       return mutation as unknown as ReturnType<Mutation<Op, Path, Method>>;
     };

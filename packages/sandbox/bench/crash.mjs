@@ -66,9 +66,18 @@ async function caller(url, mine, run, counts) {
       } else if (roll < 0.5 && pending.length > 0) {
         const chosen = pending.slice(0, 5);
         for (const t of chosen) t.inFlight = { status: 'initiated' };
-        const answer = await request(`${url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK, payout_ids: chosen.map((t) => t.id) });
+        const answer = await request(`${url}/v1/lms/payouts/export/`, 'PUT', {
+          debit_bank_id: DEBIT_BANK,
+          payout_ids: chosen.map((t) => t.id),
+        });
         if (answer.status !== 200) throw new Error(`export answered ${answer.status}: ${answer.text}`);
-        const references = new Map(answer.text.trim().split('\r\n').slice(1).map((line) => line.split(',').slice(0, 2)));
+        const references = new Map(
+          answer.text
+            .trim()
+            .split('\r\n')
+            .slice(1)
+            .map((line) => line.split(',').slice(0, 2)),
+        );
         for (const t of chosen) {
           t.acked = { status: 'initiated', payout_service_id: references.get(t.id) };
           t.inFlight = undefined;
@@ -79,7 +88,11 @@ async function caller(url, mine, run, counts) {
         if (Math.random() < 0.5) {
           const utr = `CRASH${++utrCounter}`;
           t.inFlight = { status: 'processed', utr };
-          const answer = await request(`${url}/v1/lms/payouts/${t.id}/mark_processed/`, 'PUT', { utr, processed_at: 1700000000, debit_bank_id: DEBIT_BANK });
+          const answer = await request(`${url}/v1/lms/payouts/${t.id}/mark_processed/`, 'PUT', {
+            utr,
+            processed_at: 1700000000,
+            debit_bank_id: DEBIT_BANK,
+          });
           if (answer.status !== 200) throw new Error(`mark_processed answered ${answer.status}: ${answer.text}`);
           counts.process++;
         } else {
@@ -129,7 +142,10 @@ function lifecycleViolations(p) {
   need(['pending', 'initiated', 'processed', 'failed'].includes(p.status), 'unknown status');
   need((p.status === 'pending') === (p.payout_service_id === null), 'payout_service_id is set exactly when not pending');
   need((p.status === 'pending') === (p.is_downloaded === false), 'is_downloaded is false exactly when pending');
-  need((p.status === 'processed') === (p.utr !== null && p.processed_at !== null && p.debit_bank !== null), 'utr, processed_at, debit_bank set exactly when processed');
+  need(
+    (p.status === 'processed') === (p.utr !== null && p.processed_at !== null && p.debit_bank !== null),
+    'utr, processed_at, debit_bank set exactly when processed',
+  );
   need((p.status === 'failed') === (p.failed_remark !== null), 'failed_remark set exactly when failed');
   need(p.status === 'processed' ? typeof p.record === 'string' : p.record === null, 'a ledger record exactly when processed');
   return problems;
@@ -178,7 +194,8 @@ try {
     findings.push(...violations.map((v) => `round ${round}: ${v}`));
     const unique = (key) => new Set([...stored.values()].map((p) => p[key]).filter((v) => v !== null)).size;
     const serviceIds = [...stored.values()].filter((p) => p.payout_service_id !== null).length;
-    if (unique('ref_id') !== stored.size || unique('payout_service_id') !== serviceIds) findings.push(`round ${round}: duplicate ref_id or payout_service_id`);
+    if (unique('ref_id') !== stored.size || unique('payout_service_id') !== serviceIds)
+      findings.push(`round ${round}: duplicate ref_id or payout_service_id`);
 
     // Creates that were never answered: retried with their key, each must give exactly one payout.
     let duplicates = 0;
@@ -206,9 +223,22 @@ try {
     const sample = [...payouts.values()].filter((t) => t.key).slice(-20);
     for (const t of sample) {
       const replay = await request(`${sandbox.url}/v1/lms/payouts/`, 'POST', t.body, { 'Idempotency-Key': t.key });
-      if (replay.status !== 201 || replay.json().id !== t.id) findings.push(`round ${round}: replay of ${t.key} answered ${replay.status} ${replay.text.slice(0, 80)}`);
+      if (replay.status !== 201 || replay.json().id !== t.id)
+        findings.push(`round ${round}: replay of ${t.key} answered ${replay.status} ${replay.text.slice(0, 80)}`);
     }
-    rows.push([round, acknowledged, Math.round(acknowledged / SECONDS), inFlightAtKill, acknowledgedPayouts, stored.size, moved, lost, violations.length, retriedCreates, duplicates]);
+    rows.push([
+      round,
+      acknowledged,
+      Math.round(acknowledged / SECONDS),
+      inFlightAtKill,
+      acknowledgedPayouts,
+      stored.size,
+      moved,
+      lost,
+      violations.length,
+      retriedCreates,
+      duplicates,
+    ]);
   }
 } finally {
   await sandbox.stop();
@@ -222,7 +252,19 @@ function pickState(p) {
 console.log(`${CALLERS} callers, ${SECONDS} s of load per round, then kill -9 and a restart on the same file (WAL, synchronous=FULL)`);
 console.log(
   table(
-    ['round', 'acked writes', 'acked/s', 'unanswered at kill', 'acked payouts', 'stored after restart', 'unanswered but kept', 'lost', 'invariant breaks', 'creates retried', 'duplicates'],
+    [
+      'round',
+      'acked writes',
+      'acked/s',
+      'unanswered at kill',
+      'acked payouts',
+      'stored after restart',
+      'unanswered but kept',
+      'lost',
+      'invariant breaks',
+      'creates retried',
+      'duplicates',
+    ],
     rows,
   ),
 );

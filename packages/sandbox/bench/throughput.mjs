@@ -5,13 +5,14 @@
 // process, so none shares the load generator's thread. List is measured on pages of the same size
 // as each baseline's answer too, so that some ratios compare equal work; the table says which.
 //   pnpm --filter @payouts/sandbox bench [-- --seconds 3 --rounds 3 --connections 10 --writes 10000]
-import autocannon from 'autocannon';
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AUTH, DEBIT_BANK, cpuSeconds, freePort, newPayoutBody, request, startProcess, startSandboxProcess, table } from './support.mjs';
+import autocannon from 'autocannon';
+import { AUTH, cpuSeconds, DEBIT_BANK, freePort, newPayoutBody, request, startProcess, startSandboxProcess, table } from './support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +51,12 @@ async function load(server, options) {
   const cpuBefore = cpuSeconds(server.child.pid);
   const started = process.hrtime.bigint();
   let lastAnswer = started;
-  const run = autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options, headers: { ...AUTH, 'content-type': 'application/json', ...options.headers } });
+  const run = autocannon({
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    ...options,
+    headers: { ...AUTH, 'content-type': 'application/json', ...options.headers },
+  });
   run.on('response', () => (lastAnswer = process.hrtime.bigint()));
   const guard = setTimeout(() => run.stop(), Math.max(SECONDS, 30) * 2000);
   const result = await run;
@@ -61,7 +67,15 @@ async function load(server, options) {
   const cpuMicros = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / result.requests.total;
   // Bytes an answer takes on the wire, headers included: the same figure for every server.
   const bytes = result.throughput.total / result.requests.total;
-  return { rps: result.requests.total / seconds, p99: result.latency.p99, cpuMicros, bytes, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total };
+  return {
+    rps: result.requests.total / seconds,
+    p99: result.latency.p99,
+    cpuMicros,
+    bytes,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
 }
 
 function prismBinary() {
@@ -71,7 +85,11 @@ function prismBinary() {
 }
 
 async function startMockProcess() {
-  const mock = await startProcess(process.execPath, [new URL('./mock-server.mjs', import.meta.url).pathname], /listening on (http:\/\/\S+)/);
+  const mock = await startProcess(
+    process.execPath,
+    [new URL('./mock-server.mjs', import.meta.url).pathname],
+    /listening on (http:\/\/\S+)/,
+  );
   return { ...mock, url: mock.found };
 }
 
@@ -101,7 +119,11 @@ async function initiatedIds(server, count) {
     requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(newPayoutBody()) }) }],
   });
   const file = await request(`${url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK });
-  const ids = file.text.trim().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+  const ids = file.text
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]);
   if (ids.length !== count) throw new Error(`expected ${count} exported payouts, got ${ids.length}`);
   return { ids, created };
 }
@@ -160,7 +182,9 @@ try {
   for (const id of ids) await request(`${first.url}/v1/lms/payouts/${id}/mark_processed/`, 'PUT', JSON.parse(PROCESS_BODY));
   const mockPage = (await request(`${servers.find((s) => s.name === MOCK).url}${LIST_PATH}`, 'GET')).json();
   if (mockPage.results.length !== MOCK_PAGE_SIZE) {
-    throw new Error(`the mock's List answer holds ${mockPage.results.length} payouts, the bench compares it with a sandbox page of ${MOCK_PAGE_SIZE}: update MOCK_PAGE_SIZE`);
+    throw new Error(
+      `the mock's List answer holds ${mockPage.results.length} payouts, the bench compares it with a sandbox page of ${MOCK_PAGE_SIZE}: update MOCK_PAGE_SIZE`,
+    );
   }
   const SMALL_PATH = `${LIST_PATH}?page_size=${MOCK_PAGE_SIZE}`;
   const listJson = (await request(`${first.url}${LIST_PATH}`, 'GET')).text;
@@ -170,7 +194,11 @@ try {
     PUT: JSON.stringify(JSON.parse(listJson).results[0]),
   };
   await writeFile(join(folder, 'answers.json'), JSON.stringify(answers));
-  const plain = await startProcess(process.execPath, [new URL('./plain-server.mjs', import.meta.url).pathname, join(folder, 'answers.json')], /listening on (\d+)/);
+  const plain = await startProcess(
+    process.execPath,
+    [new URL('./plain-server.mjs', import.meta.url).pathname, join(folder, 'answers.json')],
+    /listening on (\d+)/,
+  );
   servers.push({ name: PLAIN, label: 'plain', kind: 'fixed', page: PAGE.full, ...plain, url: `http://127.0.0.1:${plain.found}` });
 
   // Prism and every JIT start cold: a second of each request, not recorded, so round 1 is not an outlier.
@@ -189,15 +217,25 @@ try {
         record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), { page: PAGE.full });
       } else {
         record('process', server.name, await load(server, fixedProcess(server)), { label: server.label, baseline: true });
-        record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), { label: server.label, page: server.page, baseline: true });
+        record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), {
+          label: server.label,
+          page: server.page,
+          baseline: true,
+        });
       }
       if (server === first || server.name === PLAIN) {
         // The page the mock answers, same size: the like-for-like comparison with the mock.
-        record('list', `${server.name}, page_size=${MOCK_PAGE_SIZE}`, await load(server, { url: `${server.url}${SMALL_PATH}` }), { label: server.label, page: PAGE.mock, baseline: server.name === PLAIN });
+        record('list', `${server.name}, page_size=${MOCK_PAGE_SIZE}`, await load(server, { url: `${server.url}${SMALL_PATH}` }), {
+          label: server.label,
+          page: PAGE.mock,
+          baseline: server.name === PLAIN,
+        });
       }
       if (server === first) {
         // Raw Prism's answer, an empty page (a loan with no payouts; the query still runs).
-        record('list', `${server.name}, empty page`, await load(server, { url: `${server.url}${LIST_PATH}?loan=${EMPTY_LOAN}` }), { page: PAGE.empty });
+        record('list', `${server.name}, empty page`, await load(server, { url: `${server.url}${LIST_PATH}?loan=${EMPTY_LOAN}` }), {
+          page: PAGE.empty,
+        });
       }
     }
   }
@@ -224,7 +262,23 @@ const report = (title, rows) => {
   console.log(`\n${title}`);
   console.log(
     table(
-      ['server', 'answer', 'bytes', 'req/s', 'p99 ms', 'CPU us/req', 'req/s per core', 'requests', 'non-2xx', 'errors', 'like-for-like with', 'vs mock', 'vs mock per core', 'vs raw Prism', 'vs plain (same answer)'],
+      [
+        'server',
+        'answer',
+        'bytes',
+        'req/s',
+        'p99 ms',
+        'CPU us/req',
+        'req/s per core',
+        'requests',
+        'non-2xx',
+        'errors',
+        'like-for-like with',
+        'vs mock',
+        'vs mock per core',
+        'vs raw Prism',
+        'vs plain (same answer)',
+      ],
       rows.map((r) => [
         r.name,
         r.page ?? '1 payout',
@@ -236,7 +290,9 @@ const report = (title, rows) => {
         r.total,
         r.non2xx,
         r.errors,
-        sameAnswer(r).map((b) => b.label).join(', ') || '-',
+        sameAnswer(r)
+          .map((b) => b.label)
+          .join(', ') || '-',
         ratio(r.rps, mock?.rps),
         ratio(mock?.cpuMicros, r.cpuMicros),
         ratio(r.rps, prism?.rps),
@@ -246,12 +302,17 @@ const report = (title, rows) => {
   );
 };
 
-console.log(`autocannon, ${CONNECTIONS} connections, loopback, median of ${ROUNDS} rounds; fixed-time runs last ${SECONDS} s; bytes per answer include headers`);
+console.log(
+  `autocannon, ${CONNECTIONS} connections, loopback, median of ${ROUNDS} rounds; fixed-time runs last ${SECONDS} s; bytes per answer include headers`,
+);
 report(
   `List Payouts (GET ${LIST_PATH}): the sandbox's first page is ${PAGE.full}; the mock answers the spec's named example, ${PAGE.mock}; raw Prism the schema's example, an ${PAGE.empty}`,
   results.list,
 );
-report(`Process Payout (PUT .../{id}/mark_processed/; each sandbox request moves another initiated payout: ${WRITES} a round in memory, ${Math.ceil(WRITES / 5)} on a file)`, results.process);
+report(
+  `Process Payout (PUT .../{id}/mark_processed/; each sandbox request moves another initiated payout: ${WRITES} a round in memory, ${Math.ceil(WRITES / 5)} on a file)`,
+  results.process,
+);
 report('Create Payout on the sandbox (POST; the payouts that Process Payout then moved)', results.create);
 const find = (kind, name) => results[kind].find((r) => r.name === name);
 const on = find('list', SANDBOX);

@@ -56,7 +56,11 @@ async function main(argv: string[]): Promise<number> {
     `  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${t}"`).join(', ')}`,
   ];
   if (values['seed-demo']) {
-    banner.push(sandbox.demoPayouts > 0 ? `  demo: ${sandbox.demoPayouts} payouts in every status` : '  demo: skipped, the database already holds payouts');
+    banner.push(
+      sandbox.demoPayouts > 0
+        ? `  demo: ${sandbox.demoPayouts} payouts in every status`
+        : '  demo: skipped, the database already holds payouts',
+    );
   }
   banner.push(`  try: curl -H "Authorization: Bearer ${sandbox.tokens[0]}" ${sandbox.url}/v1/lms/payouts/`);
   await new Promise<void>((resolve) => {

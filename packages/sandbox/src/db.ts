@@ -133,7 +133,9 @@ function migrate(db: Db, name: string): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)');
   const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`${name} has schema version ${current}, newer than this sandbox knows (${SCHEMA_VERSION}): use a newer sandbox or another --db file`);
+    throw new Error(
+      `${name} has schema version ${current}, newer than this sandbox knows (${SCHEMA_VERSION}): use a newer sandbox or another --db file`,
+    );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const migration of MIGRATIONS.filter((m) => m.version > current)) {

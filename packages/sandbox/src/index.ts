@@ -1,1 +1,1 @@
-export { startSandbox, DEFAULT_TOKEN, type Sandbox, type SandboxOptions } from './sandbox.js';
+export { DEFAULT_TOKEN, type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';

@@ -2,7 +2,6 @@
 // Response validation is on (the default): an answer that broke the spec would be a 500, and the
 // sandbox's report of it fails the test in dispose().
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Payout, PayoutPage } from './types.js';
 import {
   CREDIT_BANK,
   DEBIT_BANK,
@@ -13,6 +12,7 @@ import {
   startTestSandbox,
   type TestSandbox,
 } from './testing.js';
+import type { Payout, PayoutPage } from './types.js';
 
 const PAYOUTS = '/v1/lms/payouts/';
 const EXPORT = '/v1/lms/payouts/export/';
@@ -154,7 +154,9 @@ describe('List Payouts', () => {
       (await initiatedPayout(sandbox, { loan, amount: 100, type: 'refund', topup: null })) as Payout,
       (await failedPayout(sandbox, { loan, amount: 900, method: 'imps' })) as Payout,
     ];
-    const processed = await sandbox.call<Payout>('PUT', processPath(made[3]!.id), { body: { ...UPSTREAM_PROCESS_BODY, utr: 'UTRLIST0001' } });
+    const processed = await sandbox.call<Payout>('PUT', processPath(made[3]!.id), {
+      body: { ...UPSTREAM_PROCESS_BODY, utr: 'UTRLIST0001' },
+    });
     made[3] = processed.body;
   });
 
@@ -228,7 +230,10 @@ describe('List Payouts', () => {
   });
 
   it('names each invalid parameter (400)', async () => {
-    const answer = await sandbox.call('GET', `${PAYOUTS}?page=0&page_size=101&status=paid&loan=12&created_at__gte=yesterday&is_downloaded=maybe&ordering=utr&expand=loan`);
+    const answer = await sandbox.call(
+      'GET',
+      `${PAYOUTS}?page=0&page_size=101&status=paid&loan=12&created_at__gte=yesterday&is_downloaded=maybe&ordering=utr&expand=loan`,
+    );
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
       page: ['Ensure this value is greater than or equal to 1.'],
@@ -279,7 +284,9 @@ describe('Export Payout for Bank', () => {
 
   it('quotes cells that hold commas (RFC 4180)', async () => {
     // The seeded dealer account's holder name has a comma in it.
-    const created = (await sandbox.call<Payout>('POST', PAYOUTS, { body: newPayout({ credit_bank_id: '4a1c9e7b-3d5f-4e2a-b8c6-0d9e8f7a6b51' }) })).body;
+    const created = (
+      await sandbox.call<Payout>('POST', PAYOUTS, { body: newPayout({ credit_bank_id: '4a1c9e7b-3d5f-4e2a-b8c6-0d9e8f7a6b51' }) })
+    ).body;
     const file = await sandbox.call<string>('PUT', EXPORT, { body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.id] } });
     expect(file.body).toContain(',"Sharma Auto Parts, Dealer",');
   });
@@ -333,7 +340,9 @@ describe('Process Payout', () => {
     const wrong = await sandbox.call('PUT', processPath(initiated.id), { body: { ...UPSTREAM_PROCESS_BODY, debit_bank_account_no: '1' } });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toEqual({ debit_bank_account_no: [`Does not match the account number of debit bank ${DEBIT_BANK}.`] });
-    const right = await sandbox.call('PUT', processPath(initiated.id), { body: { ...UPSTREAM_PROCESS_BODY, debit_bank_account_no: '50200012345678' } });
+    const right = await sandbox.call('PUT', processPath(initiated.id), {
+      body: { ...UPSTREAM_PROCESS_BODY, debit_bank_account_no: '50200012345678' },
+    });
     expect(right.status).toBe(200);
   });
 
@@ -354,7 +363,9 @@ describe('Process Payout', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({ id: ['Must be a valid UUID.'] });
     const initiated = await initiatedPayout(sandbox);
-    const fields = await sandbox.call('PUT', processPath(initiated.id), { body: { processed_at: 1.5, utr: '', debit_bank_id: DEBIT_BANK } });
+    const fields = await sandbox.call('PUT', processPath(initiated.id), {
+      body: { processed_at: 1.5, utr: '', debit_bank_id: DEBIT_BANK },
+    });
     expect(fields.body).toEqual({ processed_at: ['A valid integer is required.'], utr: ['This field may not be blank.'] });
     const noBank = await sandbox.call('PUT', processPath(initiated.id), { body: { ...UPSTREAM_PROCESS_BODY, debit_bank_id: UNKNOWN_ID } });
     expect(noBank.status).toBe(400);
@@ -383,15 +394,21 @@ describe('Payout Callback', () => {
     const again = await sandbox.call<Payout>('POST', CALLBACK, { body: failure });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    const contradiction = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'X1' } });
+    const contradiction = await sandbox.call('POST', CALLBACK, {
+      body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'X1' },
+    });
     expect(contradiction.status).toBe(409);
     expect(contradiction.body).toEqual({ detail: 'Payout is failed; a processed callback cannot change it.' });
   });
 
   it('409 for a success with another utr than the recorded one', async () => {
     const initiated = await initiatedPayout(sandbox);
-    await sandbox.call('POST', CALLBACK, { body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'U1', processed_at: 1700000000 } });
-    const other = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'U2' } });
+    await sandbox.call('POST', CALLBACK, {
+      body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'U1', processed_at: 1700000000 },
+    });
+    const other = await sandbox.call('POST', CALLBACK, {
+      body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'U2' },
+    });
     expect(other.status).toBe(409);
     expect(other.body.detail).toBe('Payout is processed with utr U1; a callback with utr U2 cannot change it.');
   });
@@ -405,7 +422,10 @@ describe('Payout Callback', () => {
   it("names the fields the outcome's body needs (400)", async () => {
     const noUtr = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: 'P', status: 'processed', failed_remark: 'x' } });
     expect(noUtr.status).toBe(400);
-    expect(noUtr.body).toEqual({ utr: ['This field is required.'], failed_remark: ['Unknown field. Allowed fields: payout_service_id, status, utr, processed_at.'] });
+    expect(noUtr.body).toEqual({
+      utr: ['This field is required.'],
+      failed_remark: ['Unknown field. Allowed fields: payout_service_id, status, utr, processed_at.'],
+    });
     const badStatus = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: 'P', status: 'paid' } });
     expect(badStatus.body).toEqual({ status: ['"paid" is not a valid choice. Choices: processed, failed.'] });
     const noStatus = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: 'P' } });
@@ -428,7 +448,9 @@ describe('Retry Failed Payout', () => {
     const again = await payout(sandbox, failed.id);
     expect(again.status).toBe('initiated');
     expect(again.payout_service_id).not.toBe(failed.payout_service_id);
-    const stale = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: failed.payout_service_id, status: 'failed', failed_remark: 'x' } });
+    const stale = await sandbox.call('POST', CALLBACK, {
+      body: { payout_service_id: failed.payout_service_id, status: 'failed', failed_remark: 'x' },
+    });
     expect(stale.status).toBe(404);
   });
 
@@ -457,14 +479,18 @@ describe('Unmatched Payouts', () => {
     expect(page.results.every((p) => p.status === 'processed' && p.transaction === null)).toBe(true);
     const range = (await sandbox.call<PayoutPage>('GET', `${UNMATCHED}?loan=${loan}&processed_at__gte=1700050000`)).body;
     expect(range.results.map((p) => p.id)).toEqual([b.id]);
-    const upTo = (await sandbox.call<PayoutPage>('GET', `${UNMATCHED}?loan=${loan}&processed_at__lte=1700050000&ordering=processed_at`)).body;
+    const upTo = (await sandbox.call<PayoutPage>('GET', `${UNMATCHED}?loan=${loan}&processed_at__lte=1700050000&ordering=processed_at`))
+      .body;
     expect(upTo.results.map((p) => p.id)).toEqual([a.id]);
   });
 
   it('names invalid parameters (400)', async () => {
     const answer = await sandbox.call('GET', `${UNMATCHED}?page=0&processed_at__gte=1.5`);
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ page: ['Ensure this value is greater than or equal to 1.'], processed_at__gte: ['A valid integer is required.'] });
+    expect(answer.body).toEqual({
+      page: ['Ensure this value is greater than or equal to 1.'],
+      processed_at__gte: ['A valid integer is required.'],
+    });
   });
 });
 

@@ -1,12 +1,13 @@
 // The database file: data survives a restart (of the library and of the CLI process), the schema
 // is created and versioned by the app, and a file from a newer sandbox is refused by name.
-import Database from 'better-sqlite3';
+
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from './db.js';
 import { spawnSandbox } from './test-support/process.js';
-import { DEBIT_BANK, TOKEN, initiatedPayout, newPayout, startTestSandbox, tempDir } from './testing.js';
+import { DEBIT_BANK, initiatedPayout, newPayout, startTestSandbox, TOKEN, tempDir } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
 
 const dirs: string[] = [];
@@ -26,7 +27,9 @@ describe('a database file', () => {
     const first = await startTestSandbox({}, dir);
     await first.call('POST', '/v1/lms/payouts/', { body: newPayout(), headers: { 'Idempotency-Key': 'k1' } });
     const initiated = await initiatedPayout(first);
-    await first.call('PUT', `/v1/lms/payouts/${initiated.id}/mark_processed/`, { body: { utr: 'KEPT1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK } });
+    await first.call('PUT', `/v1/lms/payouts/${initiated.id}/mark_processed/`, {
+      body: { utr: 'KEPT1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK },
+    });
     const before = (await first.call<PayoutPage>('GET', '/v1/lms/payouts/')).body;
     await first.dispose();
 
@@ -79,7 +82,9 @@ describe('a database file', () => {
     `);
     file.close();
     const second = await startTestSandbox({}, dir);
-    const processed = await second.call<Payout>('PUT', `/v1/lms/payouts/${old.id}/mark_processed/`, { body: { utr: 'AFTER-MIGRATION', processed_at: 1700000000, debit_bank_id: DEBIT_BANK } });
+    const processed = await second.call<Payout>('PUT', `/v1/lms/payouts/${old.id}/mark_processed/`, {
+      body: { utr: 'AFTER-MIGRATION', processed_at: 1700000000, debit_bank_id: DEBIT_BANK },
+    });
     expect(processed.status).toBe(200);
     const listed = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/?ordering=-processed_at')).body;
     expect(listed.results[0]).toMatchObject({ id: old.id, status: 'processed', utr: 'AFTER-MIGRATION' });
@@ -94,7 +99,9 @@ describe('a database file', () => {
     const dir = await newDir();
     await (await startTestSandbox({}, dir)).dispose();
     const file = new Database(join(dir, 'sandbox.db'));
-    file.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'from the future', 0);
+    file
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(SCHEMA_VERSION + 1, 'from the future', 0);
     file.close();
     await expect(startTestSandbox({}, dir)).rejects.toThrow(
       `has schema version ${SCHEMA_VERSION + 1}, newer than this sandbox knows (${SCHEMA_VERSION})`,
@@ -107,7 +114,9 @@ describe('a database file', () => {
     const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
     await sandbox.dispose();
     const file = new Database(join(dir, 'sandbox.db'));
-    expect(() => file.prepare("UPDATE payouts SET status = 'processed' WHERE id = ?").run(created.body.id)).toThrow(/CHECK constraint failed/);
+    expect(() => file.prepare("UPDATE payouts SET status = 'processed' WHERE id = ?").run(created.body.id)).toThrow(
+      /CHECK constraint failed/,
+    );
     file.close();
   });
 });

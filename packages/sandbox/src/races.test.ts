@@ -2,9 +2,19 @@
 // 409; one payout per Idempotency-Key. Also with a second sandbox process on the same database
 // file, where only SQLite's locking (IMMEDIATE transactions) keeps the lifecycle straight.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SandboxProcess, spawnSandbox } from './test-support/process.js';
+import {
+  call,
+  DEBIT_BANK,
+  failedPayout,
+  initiatedPayout,
+  newPayout,
+  payout,
+  startTestSandbox,
+  type TestSandbox,
+  TOKEN,
+} from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
-import { spawnSandbox, type SandboxProcess } from './test-support/process.js';
-import { DEBIT_BANK, TOKEN, failedPayout, initiatedPayout, newPayout, payout, startTestSandbox, call, type TestSandbox } from './testing.js';
 
 const ROUNDS = 10;
 const PROCESS_BODY = { utr: 'RACE0001', processed_at: 1700000000, debit_bank_id: DEBIT_BANK };
@@ -76,7 +86,9 @@ describe.each([
       const failed = await failedPayout(a);
       const answers = await Promise.all([
         a.call('PUT', `/v1/lms/payouts/${failed.id}/retry/`),
-        b.call('POST', '/v1/lms/payouts/callback/', { body: { payout_service_id: failed.payout_service_id, status: 'processed', utr: 'LATE' } }),
+        b.call('POST', '/v1/lms/payouts/callback/', {
+          body: { payout_service_id: failed.payout_service_id, status: 'processed', utr: 'LATE' },
+        }),
       ]);
       // The retry wins; the contradicting callback is a 409 (or a 404 once the retry cleared the reference).
       expect(answers[0]!.status).toBe(200);
@@ -90,7 +102,10 @@ describe.each([
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(((await a.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() })).body as Payout).id);
     const body = { debit_bank_id: DEBIT_BANK, payout_ids: ids };
-    const answers = await Promise.all([a.call('PUT', '/v1/lms/payouts/export/', { body }), b.call('PUT', '/v1/lms/payouts/export/', { body })]);
+    const answers = await Promise.all([
+      a.call('PUT', '/v1/lms/payouts/export/', { body }),
+      b.call('PUT', '/v1/lms/payouts/export/', { body }),
+    ]);
     expect(statuses(answers)).toEqual([200, 409]);
   });
 
@@ -99,7 +114,9 @@ describe.each([
     const body = newPayout();
     const key = `race-${Math.random()}`;
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).call<Payout>('POST', '/v1/lms/payouts/', { body, headers: { 'Idempotency-Key': key } })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? a : b).call<Payout>('POST', '/v1/lms/payouts/', { body, headers: { 'Idempotency-Key': key } }),
+      ),
     );
     expect(new Set(answers.map((x) => x.status))).toEqual(new Set([201]));
     expect(new Set(answers.map((x) => x.body.id)).size).toBe(1);
@@ -109,7 +126,9 @@ describe.each([
 });
 
 it('many concurrent creates without a key all land, with distinct references', async () => {
-  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => call<Payout>((i % 2 ? sandbox : twin).url, 'POST', '/v1/lms/payouts/', { body: newPayout() })));
+  const answers = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => call<Payout>((i % 2 ? sandbox : twin).url, 'POST', '/v1/lms/payouts/', { body: newPayout() })),
+  );
   expect(answers.every((x) => x.status === 201)).toBe(true);
   expect(new Set(answers.map((x) => x.body.ref_id)).size).toBe(40);
 });

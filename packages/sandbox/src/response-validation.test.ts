@@ -2,9 +2,9 @@
 // that name what broke, and the sandbox reports them. Off, the same answers go out as they are.
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadSpec } from '@payouts/spec';
-import { newPayout, startTestSandbox, tempDir, type TestSandbox } from './testing.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { newPayout, startTestSandbox, type TestSandbox, tempDir } from './testing.js';
 
 let specPath: string;
 const opened: TestSandbox[] = [];

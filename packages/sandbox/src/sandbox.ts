@@ -1,14 +1,15 @@
 // The HTTP side: a Fastify route per operation of the bundled spec, bearer-token auth, request
 // validation and (by default) response validation from the spec, and the spec's Error bodies for
 // every refusal.
+
+import type { Operation, SpecModel } from '@payouts/model';
+import { listenError } from '@payouts/process';
+import { loadSpec } from '@payouts/spec';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { openDb } from './db.js';
 import { handlers } from './handlers.js';
 import { Problem } from './problem.js';
 import { seedBanks, seedDemo } from './seed.js';
-import type { Operation, SpecModel } from '@payouts/model';
-import { listenError } from '@payouts/process';
-import { loadSpec } from '@payouts/spec';
 import { PayoutStore } from './store/payout-store.js';
 import { prerenderedJson } from './store/render-cache.js';
 import type { Answer, ErrorBody, Input, OperationId } from './types.js';
@@ -104,9 +105,22 @@ function buildApp(
   const responseChecks = new Map<string, ResponseCheck>();
   const log = options.log ?? ((line: string) => console.error(line));
 
-  const send = (reply: FastifyReply, op: Operation | undefined, status: number, body: unknown, contentType = JSON_TYPE, headers: Record<string, string> = {}) => {
+  const send = (
+    reply: FastifyReply,
+    op: Operation | undefined,
+    status: number,
+    body: unknown,
+    contentType = JSON_TYPE,
+    headers: Record<string, string> = {},
+  ) => {
     const check = op && validateResponses ? responseChecks.get(op.operationId) : undefined;
-    const problems = check?.(status, contentType, body, Object.keys(headers).map((h) => h.toLowerCase())) ?? [];
+    const problems =
+      check?.(
+        status,
+        contentType,
+        body,
+        Object.keys(headers).map((h) => h.toLowerCase()),
+      ) ?? [];
     if (problems.length > 0) {
       const where = problems.map((p) => `${p.at || 'body'} ${p.message}`).join('; ');
       log(`sandbox: ${op!.operationId} ${status} broke the spec: ${where}`);
@@ -148,7 +162,8 @@ function buildApp(
       const detail = header ? 'Invalid Authorization header: expected "Bearer <token>".' : 'Authentication credentials were not provided.';
       return refuse(reply, op, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
     }
-    if (!tokens.has(match[1]!)) return refuse(reply, op, 401, { detail: 'Invalid bearer token.' }, { 'WWW-Authenticate': 'Bearer realm="api"' });
+    if (!tokens.has(match[1]!))
+      return refuse(reply, op, 401, { detail: 'Invalid bearer token.' }, { 'WWW-Authenticate': 'Bearer realm="api"' });
     done();
   });
 
@@ -162,7 +177,10 @@ function buildApp(
   const known = new Set(Object.keys(handlers));
   for (const op of spec.operations) {
     if (!known.delete(op.operationId)) throw new Error(`the spec has an operation the sandbox does not implement: ${op.operationId}`);
-    const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => Promise<Answer<OperationId>>;
+    const handler = handlers[op.operationId as OperationId] as unknown as (
+      input: Input<OperationId>,
+      store: PayoutStore,
+    ) => Promise<Answer<OperationId>>;
     const check = validation.request(op);
     responseChecks.set(op.operationId, validation.response(op));
     const config: RouteConfig = { operation: op };
@@ -209,4 +227,3 @@ function buildApp(
 
   return app;
 }
-

@@ -95,13 +95,7 @@ export async function seedDemo(store: PayoutStore): Promise<number> {
   const reconciled = await make(75000, 'topup', 'imps', 2);
   const refused = await make(42000, 'refund', 'imps', 0);
   const inFlight = await make(98000, 'tranche', 'neft', 1);
-  const toExport = [
-    paidByStatement.id,
-    paidByCallback.id,
-    reconciled.id,
-    refused.id,
-    inFlight.id,
-  ];
+  const toExport = [paidByStatement.id, paidByCallback.id, reconciled.id, refused.id, inFlight.id];
   const file = await store.exportForBank({ debit_bank_id: debitBank!.id, payout_ids: toExport });
   const reference = (id: string) => file.payouts.find((p) => p.id === id)!.payout_service_id!;
   const day = Math.floor(Date.now() / 1000);

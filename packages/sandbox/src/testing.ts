@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
 import type { Payout } from './types.js';
 
 export const TOKEN = 'test-token';
@@ -20,7 +20,11 @@ export interface Answer<T = any> {
 export interface TestSandbox extends Sandbox {
   dir: string;
   dbFile: string;
-  call<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> }): Promise<Answer<T>>;
+  call<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> },
+  ): Promise<Answer<T>>;
   /** Stops the sandbox and removes its folder. */
   dispose(): Promise<void>;
 }
@@ -90,7 +94,9 @@ export function newPayout(overrides: Record<string, unknown> = {}): Record<strin
 export async function initiatedPayout(sandbox: TestSandbox, overrides: Record<string, unknown> = {}): Promise<Payout> {
   const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout(overrides) });
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.text}`);
-  const exported = await sandbox.call('PUT', '/v1/lms/payouts/export/', { body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.body.id] } });
+  const exported = await sandbox.call('PUT', '/v1/lms/payouts/export/', {
+    body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.body.id] },
+  });
   if (exported.status !== 200) throw new Error(`export answered ${exported.status}: ${exported.text}`);
   return payout(sandbox, created.body.id);
 }

@@ -28,7 +28,11 @@ export type ErrorBody = { detail: string } | { [field: string]: string[] };
 type Responses<O extends OperationId> = operations[O]['responses'];
 type BodyOf<R> = R extends { content: infer C } ? C[keyof C] : never;
 // `Record<never, never> extends H` holds when every documented header is optional.
-type HeadersField<R> = R extends { headers: infer H } ? (Record<never, never> extends H ? { headers?: H } : { headers: H }) : { headers?: never };
+type HeadersField<R> = R extends { headers: infer H }
+  ? Record<never, never> extends H
+    ? { headers?: H }
+    : { headers: H }
+  : { headers?: never };
 
 /** What a handler answers: one documented status with its body (and its documented headers). */
 export type Answer<O extends OperationId> = {

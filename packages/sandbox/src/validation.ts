@@ -94,7 +94,8 @@ export class Validation {
     const validators = new Map<string, ValidateFunction>();
     for (const response of op.responses) {
       for (const media of response.content) {
-        if (media.schema) validators.set(`${response.status} ${media.type}`, this.bodyAjv.compile({ $ref: `${DOC_ID}${media.schemaPointer}` }));
+        if (media.schema)
+          validators.set(`${response.status} ${media.type}`, this.bodyAjv.compile({ $ref: `${DOC_ID}${media.schemaPointer}` }));
       }
     }
     return (status, contentType, body, headers) => {
@@ -224,7 +225,8 @@ function describe(error: ErrorObject): string {
     case 'type': {
       if (error.data === null) return 'This field may not be null.';
       const types = ([] as string[]).concat(p.type.split(',')).filter((t) => t !== 'null');
-      if (error.instancePath === '' && types.includes('object')) return `Invalid data. Expected a dictionary, but got ${jsonType(error.data)}.`;
+      if (error.instancePath === '' && types.includes('object'))
+        return `Invalid data. Expected a dictionary, but got ${jsonType(error.data)}.`;
       if (Array.isArray(error.data) && !types.includes('array')) return `Expected a single value, got ${error.data.length}.`;
       return TYPE_MESSAGES[types[0]!] ?? `Must be of type ${types.join(' or ')}.`;
     }

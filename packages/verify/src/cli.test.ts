@@ -2,7 +2,7 @@
 // prints, and the JUnit/JSON files it writes.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +58,9 @@ describe('pnpm verify', () => {
     const report = JSON.parse(await readFile(json, 'utf8')) as Report;
     expect(report).toMatchObject({ baseUrl: sandbox.url, failed: 0 });
     const xml = await readFile(junit, 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="payouts contract verification" tests="(\d+)" failures="0"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="payouts contract verification" tests="(\d+)" failures="0"/,
+    );
     expect(xml.match(/<testsuite /g)).toHaveLength(7);
     expect(xml).not.toContain('<failure');
   });
@@ -70,19 +72,28 @@ describe('pnpm verify', () => {
       const { code, stdout } = await runCli(['--base-url', proxy.url, '--token', TOKEN, '--only', 'createPayout', '--junit', junit]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/^✗ createPayout: \d+\/\d+ checks passed$/m);
-      expect(stdout).toMatch(/✗ amount: answer matches the spec\n\s+expected: documented status, content type and response schema\n\s+got:\s+201 application\/json\n\s+- amount must be integer \(got "120000"\)/);
-      expect(stdout).toMatch(/request: curl -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/v1\/lms\/payouts\/' .*-H "authorization: Bearer \$TOKEN"/);
+      expect(stdout).toMatch(
+        /✗ amount: answer matches the spec\n\s+expected: documented status, content type and response schema\n\s+got:\s+201 application\/json\n\s+- amount must be integer \(got "120000"\)/,
+      );
+      expect(stdout).toMatch(
+        /request: curl -i -X POST 'http:\/\/127\.0\.0\.1:\d+\/v1\/lms\/payouts\/' .*-H "authorization: Bearer \$TOKEN"/,
+      );
       expect(stdout).not.toContain(TOKEN);
       expect(stdout).toMatch(/^FAIL: \d+ passed, [1-9]\d* failed/m);
       const xml = await readFile(junit, 'utf8');
-      expect(xml).toMatch(/<testcase classname="createPayout" name="create: answer matches the spec \[amount\]">\n\s+<failure message="expected documented status, content type and response schema, got 201 application\/json">/);
+      expect(xml).toMatch(
+        /<testcase classname="createPayout" name="create: answer matches the spec \[amount\]">\n\s+<failure message="expected documented status, content type and response schema, got 201 application\/json">/,
+      );
     } finally {
       await proxy.stop();
     }
   });
 
   it('exits 2 with a clear message when it cannot run as asked', async () => {
-    expect(await runCli(['--token', TOKEN])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^verify: --base-url is required\n\nUsage:/) });
+    expect(await runCli(['--token', TOKEN])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^verify: --base-url is required\n\nUsage:/),
+    });
     expect(await runCli(['--base-url', 'localhost:4020', '--token', TOKEN])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--base-url "localhost:4020" is not a URL: it must start with http:// or https://'),

@@ -34,7 +34,9 @@ export function conformance(spec: SpecModel, op: Operation, answer: Answer): Con
   const documentedTypes = contentTypesOf(op, statusKey);
   if (documentedTypes.length === 0) return { statusKey, problems };
   if (!documentedTypes.includes(answer.contentType)) {
-    problems.push({ message: `content type "${answer.contentType || '(none)'}" is not documented for ${statusKey} (documented: ${documentedTypes.join(', ')})` });
+    problems.push({
+      message: `content type "${answer.contentType || '(none)'}" is not documented for ${statusKey} (documented: ${documentedTypes.join(', ')})`,
+    });
     return { statusKey, problems };
   }
   if (answer.contentType.includes('json') && typeof answer.body === 'string') {

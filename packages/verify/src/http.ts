@@ -71,6 +71,7 @@ export function httpUrl(raw: string, option: string): string {
   } catch {
     throw new Error(`${option} "${raw}" is not a URL (example: http://127.0.0.1:4020)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${option} "${raw}" is not a URL: it must start with http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`${option} "${raw}" is not a URL: it must start with http:// or https://`);
   return url.toString().replace(/\/+$/, '');
 }

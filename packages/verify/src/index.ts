@@ -1,3 +1,3 @@
-export { verifyProvider, type VerifyOptions } from './verify.js';
-export { renderText, renderJunit, renderJson, type Report, type Check } from './report.js';
 export { startValidatingProxy, type ValidatingProxy } from './proxy.js';
+export { type Check, type Report, renderJson, renderJunit, renderText } from './report.js';
+export { type VerifyOptions, verifyProvider } from './verify.js';

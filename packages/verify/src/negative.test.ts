@@ -1,7 +1,8 @@
 // The invalid inputs are derived from the real bundled spec, not written per operation.
+
+import { loadSpec } from '@payouts/spec';
 import { describe, expect, it } from 'vitest';
 import { invalidCases } from './negative.js';
-import { loadSpec } from '@payouts/spec';
 
 const spec = loadSpec();
 const casesOf = (operationId: string, ids: Record<string, string> = {}) =>

@@ -2,7 +2,7 @@
 // body field removed, each body field of the wrong type, an unknown enum value, a malformed UUID in
 // the path, and integer query parameters just outside their bounds. Every case must be rejected
 // with a documented 4xx that is not an auth failure, in the documented error shape.
-import type { Json, Node as Schema, Operation, Parameter, SpecModel as Spec } from '@payouts/model';
+import type { Json, Operation, Parameter, Node as Schema, SpecModel as Spec } from '@payouts/model';
 import { jsonRequest } from './spec.js';
 
 export interface InvalidCase {
@@ -32,7 +32,12 @@ export function invalidCases(spec: Spec, op: Operation, pathParams: Record<strin
   for (const param of op.parameters) {
     const schema = spec.resolve<Schema>(param.schema ?? {});
     if (param.in === 'path' && schema.format === 'uuid') {
-      cases.push({ ...base, field: `path.${param.name}`, fault: 'malformed UUID', pathParams: { ...pathParams, [param.name]: 'not-a-uuid' } });
+      cases.push({
+        ...base,
+        field: `path.${param.name}`,
+        fault: 'malformed UUID',
+        pathParams: { ...pathParams, [param.name]: 'not-a-uuid' },
+      });
     }
     if (param.in !== 'query') continue;
     cases.push(...queryCases(base, param, schema));
@@ -49,9 +54,15 @@ export function invalidCases(spec: Spec, op: Operation, pathParams: Record<strin
     for (const [name, raw] of Object.entries<Schema>(schema.properties ?? {})) {
       if (!(name in example)) continue;
       const property = spec.resolve<Schema>(raw);
-      cases.push({ ...base, field: `body.${name}`, fault: `wrong type (${describeWrong(property)})`, body: { ...example, [name]: wrongTypeValue(property) } });
+      cases.push({
+        ...base,
+        field: `body.${name}`,
+        fault: `wrong type (${describeWrong(property)})`,
+        body: { ...example, [name]: wrongTypeValue(property) },
+      });
       const unknown = unknownEnumValue(property, name);
-      if (unknown !== undefined) cases.push({ ...base, field: `body.${name}`, fault: `unknown enum value "${unknown}"`, body: { ...example, [name]: unknown } });
+      if (unknown !== undefined)
+        cases.push({ ...base, field: `body.${name}`, fault: `unknown enum value "${unknown}"`, body: { ...example, [name]: unknown } });
     }
   }
   return cases;

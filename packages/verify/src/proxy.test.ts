@@ -1,10 +1,10 @@
 // Passive mode for real: `pnpm verify proxy` (the built CLI, which runs Prism's proxy) in front of
 // the sandbox, then in front of a broken one; the client sees every answer that breaks the spec.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@payouts/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec } from '@payouts/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonRequest } from './spec.js';
 import { startBugProxy } from './test-support/bug-proxy.js';
 

@@ -5,13 +5,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fieldName, type SpecModel, valueAt as valueAtPointer } from '@payouts/model';
 import { runRedocly } from '@payouts/process';
 import { parse } from 'yaml';
 import { conformance, describeAnswer, fieldsOf } from './conformance.js';
+import { SOURCE_NAME } from './generate-arazzo.js';
 import { curlLine } from './http.js';
 import type { Check } from './report.js';
-import { fieldName, type SpecModel, valueAt as valueAtPointer } from '@payouts/model';
-import { SOURCE_NAME } from './generate-arazzo.js';
 
 // The status, content-type and schema checks are ours to report (with field names), so Respect
 // only warns on them and goes on; a failed success criterion still ends its workflow, because
@@ -71,7 +71,13 @@ export async function workflowsOf(file: string): Promise<Map<string, Map<string,
  * Runs each Arazzo file in its own Respect process, side by side (each creates its own payouts),
  * limited to the workflows that call `only` when it is given.
  */
-export async function runRespect(options: { spec: SpecModel; files: string[]; baseUrl: string; token: string; only?: string }): Promise<RespectRun> {
+export async function runRespect(options: {
+  spec: SpecModel;
+  files: string[];
+  baseUrl: string;
+  token: string;
+  only?: string;
+}): Promise<RespectRun> {
   const runs = await Promise.all(options.files.map((file) => runFile(options, file)));
   return { checks: runs.flatMap((r) => r.checks), requests: runs.reduce((sum, r) => sum + r.requests, 0) };
 }
@@ -119,7 +125,6 @@ async function runFile(options: { spec: SpecModel; baseUrl: string; token: strin
   }
 }
 
-
 function stepChecks(spec: SpecModel, file: string, { operationId, field }: StepInfo, step: RespectStep, token: string): Check[] {
   const source = { kind: 'respect' as const, file, workflow: step.workflowId, step: step.stepId };
   const request = step.request;
@@ -137,9 +142,14 @@ function stepChecks(spec: SpecModel, file: string, { operationId, field }: StepI
   const response = step.response;
   if (!response) {
     const why = step.checks.find((c) => !c.passed)?.message ?? 'no response';
-    return [{ operationId, name: `${step.stepId}: request sent`, source, passed: false, expected: 'an HTTP answer', got: stripAnsi(why), curl }];
+    return [
+      { operationId, name: `${step.stepId}: request sent`, source, passed: false, expected: 'an HTTP answer', got: stripAnsi(why), curl },
+    ];
   }
-  const contentType = String(headerOf(response.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = String(headerOf(response.headers, 'content-type') ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   const answer = { status: response.statusCode, contentType, body: response.body };
 
   const checks: Check[] = step.checks
@@ -154,7 +164,9 @@ function stepChecks(spec: SpecModel, file: string, { operationId, field }: StepI
         source,
         passed: c.passed,
         expected: condition,
-        got: pointer ? `${fieldName(pointer)} = ${shown(response.body, pointer)} (${describeAnswer(answer)})` : `${describeAnswer(answer)}${fieldValue(response.body, field)}`,
+        got: pointer
+          ? `${fieldName(pointer)} = ${shown(response.body, pointer)} (${describeAnswer(answer)})`
+          : `${describeAnswer(answer)}${fieldValue(response.body, field)}`,
         curl,
       };
     });
@@ -162,7 +174,16 @@ function stepChecks(spec: SpecModel, file: string, { operationId, field }: StepI
   const respectFailures = step.checks.filter((c) => c.name !== 'success criteria check' && !c.passed);
   const { problems } = conformance(spec, spec.operation(operationId), answer);
   // Our ajv names every field; Respect's own message is only shown when ours found nothing.
-  const details = problems.length ? problems.map((p) => p.message) : respectFailures.map((c) => `${c.name}: ${stripAnsi(c.message ?? '').split('\n').find((l) => l.trim()) ?? ''}`);
+  const details = problems.length
+    ? problems.map((p) => p.message)
+    : respectFailures.map(
+        (c) =>
+          `${c.name}: ${
+            stripAnsi(c.message ?? '')
+              .split('\n')
+              .find((l) => l.trim()) ?? ''
+          }`,
+      );
   checks.push({
     operationId,
     name: `${step.stepId}: answer matches the spec`,

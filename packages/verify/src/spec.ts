@@ -1,6 +1,15 @@
 // The contract as the checks see it: the bundled spec read through @payouts/model, and its
 // answers' validation worded as findings (one line per field, naming it).
-import { type ErrorObject, escapeSegment, exampleOf, type Json, mediaTypeOf, type Node, type Operation, type SpecModel } from '@payouts/model';
+import {
+  type ErrorObject,
+  escapeSegment,
+  exampleOf,
+  type Json,
+  mediaTypeOf,
+  type Node,
+  type Operation,
+  type SpecModel,
+} from '@payouts/model';
 
 export interface SchemaProblem {
   /** JSON pointer into the body, '' for the root. */
@@ -26,7 +35,13 @@ export function contentTypesOf(op: Operation, statusKey: string): string[] {
  * Validates a response body against the documented schema for (status key, content type).
  * Returns undefined when the spec documents no schema there.
  */
-export function validateResponse(spec: SpecModel, op: Operation, statusKey: string, contentType: string, body: unknown): SchemaProblem[] | undefined {
+export function validateResponse(
+  spec: SpecModel,
+  op: Operation,
+  statusKey: string,
+  contentType: string,
+  body: unknown,
+): SchemaProblem[] | undefined {
   const media = mediaTypeOf(op.responses.find((response) => response.status === statusKey)?.content ?? [], contentType);
   if (!media?.schema) return undefined;
   const validate = spec.validator(media.schemaPointer);

@@ -2,8 +2,8 @@
 // sandbox behind a proxy that injects one realistic bug) is caught, naming operation and field.
 import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUGS, startBugProxy, type Bug } from './test-support/bug-proxy.js';
-import { renderText, type Check } from './report.js';
+import { type Check, renderText } from './report.js';
+import { BUGS, type Bug, startBugProxy } from './test-support/bug-proxy.js';
 import { verifyProvider } from './verify.js';
 
 const TOKEN = 'verify-test-token';
@@ -24,9 +24,15 @@ describe('against the sandbox (a conforming provider)', () => {
     expect(failuresOf(report.checks), renderText(report)).toEqual([]);
     expect(report.failed).toBe(0);
     const operations = new Set(report.checks.map((c) => c.operationId));
-    expect([...operations].sort()).toEqual(
-      ['createPayout', 'exportPayoutsForBank', 'listPayouts', 'listUnmatchedPayouts', 'processPayout', 'receivePayoutCallback', 'retryFailedPayout'],
-    );
+    expect([...operations].sort()).toEqual([
+      'createPayout',
+      'exportPayoutsForBank',
+      'listPayouts',
+      'listUnmatchedPayouts',
+      'processPayout',
+      'receivePayoutCallback',
+      'retryFailedPayout',
+    ]);
     const names = report.checks.map((c) => `${c.operationId} ${c.name}`);
     // one of each kind: auth, example request, lifecycle, invalid input of each sort
     for (const expected of [
@@ -55,7 +61,9 @@ describe('against the sandbox (a conforming provider)', () => {
   });
 
   it('rejects an operation the spec does not have, naming the known ones', async () => {
-    await expect(verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'deletePayout' })).rejects.toThrow(/no operation "deletePayout".*listPayouts/);
+    await expect(verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'deletePayout' })).rejects.toThrow(
+      /no operation "deletePayout".*listPayouts/,
+    );
   });
 
   it('stops with one clear error when the provider rejects the token', async () => {
@@ -71,9 +79,21 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
   'wrong-type': { operationId: 'createPayout', field: /\bamount\b/, shows: /amount must be integer \(got "120000"\)/ },
   'missing-field': { operationId: 'createPayout', field: /\bis_imported\b/, shows: /is_imported is required but missing/ },
   'nullable-made-non-null': { operationId: 'createPayout', field: /^utr$/, shows: /utr = "" \(201 application\/json\)/ },
-  'server-error-on-bad-input': { operationId: 'createPayout', field: /^body\.credit_bank_id$/, shows: /^500 application\/json[\s\S]*server error 500/ },
-  'text-plain-error': { operationId: 'createPayout', field: /^body\.amount$/, shows: /content type "text\/plain" is not documented for 400/ },
-  'bad-input-accepted': { operationId: 'listPayouts', field: /^query\.page_size$/, shows: /^200 application\/json\nthe invalid input was accepted/ },
+  'server-error-on-bad-input': {
+    operationId: 'createPayout',
+    field: /^body\.credit_bank_id$/,
+    shows: /^500 application\/json[\s\S]*server error 500/,
+  },
+  'text-plain-error': {
+    operationId: 'createPayout',
+    field: /^body\.amount$/,
+    shows: /content type "text\/plain" is not documented for 400/,
+  },
+  'bad-input-accepted': {
+    operationId: 'listPayouts',
+    field: /^query\.page_size$/,
+    shows: /^200 application\/json\nthe invalid input was accepted/,
+  },
   'auth-ignored': { operationId: 'receivePayoutCallback', field: /^header Authorization$/, shows: /^404 application\/json/ },
   'wrong-transition-accepted': { operationId: 'processPayout', field: /^status$/, shows: /^200 application\/json, status = "processed"/ },
 };

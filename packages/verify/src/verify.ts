@@ -1,14 +1,15 @@
 // verifyProvider: every check against one running provider. Respect runs the Arazzo workflows
 // (generated per operation, and the hand-written lifecycle) while our own code sends the invalid
 // inputs derived from the schemas; both end up as checks in one report.
-import { conformance, describeAnswer } from './conformance.js';
-import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
-import { curlLine, httpUrl, send, type Exchange, type SentRequest } from './http.js';
-import { invalidCases, type InvalidCase } from './negative.js';
-import { summarise, type Check, type Report } from './report.js';
-import { runRespect } from './respect.js';
+
 import type { Json, Operation, SpecModel } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
+import { conformance, describeAnswer } from './conformance.js';
+import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
+import { curlLine, type Exchange, httpUrl, type SentRequest, send } from './http.js';
+import { type InvalidCase, invalidCases } from './negative.js';
+import { type Check, type Report, summarise } from './report.js';
+import { runRespect } from './respect.js';
 import { jsonRequest, statusesOf } from './spec.js';
 
 export interface VerifyOptions {
@@ -51,12 +52,24 @@ async function preflight(baseUrl: string, token: string, spec: SpecModel): Promi
   if (status === 401) throw new Error(`the provider rejects the token: ${probe.method} ${probe.path} answered 401 (check --token)`);
 }
 
-function buildRequest(baseUrl: string, token: string, op: Operation, pathParams: Record<string, string>, query: Record<string, string>, body?: Json): SentRequest {
+function buildRequest(
+  baseUrl: string,
+  token: string,
+  op: Operation,
+  pathParams: Record<string, string>,
+  query: Record<string, string>,
+  body?: Json,
+): SentRequest {
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
   const search = new URLSearchParams(query).toString();
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return { method: op.method, url: `${baseUrl}${path}${search ? `?${search}` : ''}`, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+  return {
+    method: op.method,
+    url: `${baseUrl}${path}${search ? `?${search}` : ''}`,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  };
 }
 
 /**
@@ -76,13 +89,20 @@ async function initiatedPayoutId(spec: SpecModel, baseUrl: string, token: string
   return { id, requests: 2 };
 }
 
-async function checkInvalidInputs(spec: SpecModel, baseUrl: string, token: string, only?: string): Promise<{ checks: Check[]; requests: number }> {
+async function checkInvalidInputs(
+  spec: SpecModel,
+  baseUrl: string,
+  token: string,
+  only?: string,
+): Promise<{ checks: Check[]; requests: number }> {
   const operations = spec.operations.filter((op) => !only || op.operationId === only);
   const needsPayout = operations.some((op) => op.parameters.some((p) => p.in === 'path') && op.requestBody);
   const payout = needsPayout ? await initiatedPayoutId(spec, baseUrl, token) : { id: '', requests: 0 };
   const checks: Check[] = [];
   for (const op of operations) {
-    const pathParams = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, payout.id || String(p.example)]));
+    const pathParams = Object.fromEntries(
+      op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, payout.id || String(p.example)]),
+    );
     for (const invalid of invalidCases(spec, op, pathParams)) {
       const request = buildRequest(baseUrl, token, op, invalid.pathParams, invalid.query, invalid.body);
       checks.push(judgeInvalid(spec, op, invalid, await send(request), token));
@@ -97,7 +117,9 @@ function judgeInvalid(spec: SpecModel, op: Operation, invalid: InvalidCase, exch
   const rejected = exchange.status >= 400 && exchange.status < 500 && exchange.status !== 401 && exchange.status !== 403;
   const why = problems.map((p) => p.message);
   if (!rejected && exchange.status < 500) {
-    why.unshift(exchange.status < 400 ? `the invalid input was accepted` : `${exchange.status} is an auth failure, not a rejection of the input`);
+    why.unshift(
+      exchange.status < 400 ? `the invalid input was accepted` : `${exchange.status} is an auth failure, not a rejection of the input`,
+    );
   }
   return {
     operationId: op.operationId,

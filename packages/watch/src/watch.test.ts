@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { watchFiles, watchPath, type FileWatcher } from './watch.js';
+import { type FileWatcher, watchFiles, watchPath } from './watch.js';
 
 let dir: string;
 let watcher: FileWatcher | undefined;
@@ -28,7 +28,12 @@ async function callsReach(count: number) {
 
 describe('watchFiles', () => {
   it('calls once per burst of saves, with the files that changed', async () => {
-    watcher = watchFiles(dir, dir, (file) => file.startsWith('dist'), async (changed) => void calls.push(changed));
+    watcher = watchFiles(
+      dir,
+      dir,
+      (file) => file.startsWith('dist'),
+      async (changed) => void calls.push(changed),
+    );
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
     await writeFile(join(dir, 'src/b.yaml'), 'b: 1');
     await writeFile(join(dir, 'dist/out.json'), '{}'); // ignored
@@ -37,7 +42,12 @@ describe('watchFiles', () => {
   });
 
   it('skips a save that leaves the content as it was', async () => {
-    watcher = watchFiles(dir, dir, () => false, async (changed) => void calls.push(changed));
+    watcher = watchFiles(
+      dir,
+      dir,
+      () => false,
+      async (changed) => void calls.push(changed),
+    );
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
     await callsReach(1);
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
@@ -50,12 +60,17 @@ describe('watchFiles', () => {
   it('never runs two calls at once: saves made during one become one more call', async () => {
     let running = 0;
     let most = 0;
-    watcher = watchFiles(dir, dir, () => false, async (changed) => {
-      most = Math.max(most, ++running);
-      calls.push(changed);
-      await settle(300);
-      running--;
-    });
+    watcher = watchFiles(
+      dir,
+      dir,
+      () => false,
+      async (changed) => {
+        most = Math.max(most, ++running);
+        calls.push(changed);
+        await settle(300);
+        running--;
+      },
+    );
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
     await settle(150); // the first call is under way
     await writeFile(join(dir, 'src/a.yaml'), 'a: 2');
@@ -68,10 +83,15 @@ describe('watchFiles', () => {
 
   it('close() waits for the call under way', async () => {
     let finished = false;
-    watcher = watchFiles(dir, dir, () => false, async () => {
-      await settle(300);
-      finished = true;
-    });
+    watcher = watchFiles(
+      dir,
+      dir,
+      () => false,
+      async () => {
+        await settle(300);
+        finished = true;
+      },
+    );
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
     await settle(150);
     await watcher.close();

@@ -31,7 +31,10 @@ function fieldList(start: number, end: number): { name: string; type: string; re
 function jsonAfter(from: number): unknown {
   const open = lineIndex('{', from);
   const close = lines.findIndex((line, i) => i > open && (line === '}' || line === "}'") && !line.startsWith(' '));
-  const text = lines.slice(open, close + 1).join('\n').replace(/'$/, '');
+  const text = lines
+    .slice(open, close + 1)
+    .join('\n')
+    .replace(/'$/, '');
   return JSON.parse(text);
 }
 
@@ -63,4 +66,6 @@ export const requestFields: UpstreamField[] = fieldList(requestStart + 1, reques
 export const responseExample = jsonAfter(responseExampleAt);
 export const responseFields = withPaths(fieldList(responseBodyAt + 1, responseExampleAt), responseExample);
 // The curl's body, as real clients copy it: the text between --data-raw '...'.
-export const curlBody = JSON.parse(page.slice(page.indexOf("--data-raw '") + "--data-raw '".length, page.indexOf("}'", page.indexOf('--data-raw')) + 1));
+export const curlBody = JSON.parse(
+  page.slice(page.indexOf("--data-raw '") + "--data-raw '".length, page.indexOf("}'", page.indexOf('--data-raw')) + 1),
+);

@@ -10,7 +10,9 @@ export const namedExample = (name: string): unknown => model.document.components
 
 /** A request the spec calls valid: its path parameters' and body's first examples. */
 export function validRequest(operation: Operation): { method: string; path: string; body?: string } {
-  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => String(operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example));
+  const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    String(operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example),
+  );
   const body = exampleOf(mediaTypeOf(operation.requestBody?.content ?? [], 'application/json'));
   return { method: operation.method, path, body: body === undefined ? undefined : JSON.stringify(body) };
 }

@@ -2,13 +2,13 @@
 // rendered payouts never answers a payout another connection has changed since.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { openDb, type Db } from '../db.js';
-import { seedBanks, seedDemo } from '../seed.js';
 import { loadSpec } from '@payouts/spec';
+import { afterEach, expect, it } from 'vitest';
+import { type Db, openDb } from '../db.js';
+import { seedBanks, seedDemo } from '../seed.js';
+import { CREDIT_BANK, DEBIT_BANK, newPayout, tempDir } from '../testing.js';
 import { PayoutStore } from './payout-store.js';
 import { prerenderedJson } from './render-cache.js';
-import { CREDIT_BANK, DEBIT_BANK, newPayout, tempDir } from '../testing.js';
 
 const spec = loadSpec();
 const opened: Db[] = [];

@@ -18,7 +18,6 @@ type ProcessPayoutRequest = RequestBody<'processPayout'>;
 type PayoutCallback = RequestBody<'receivePayoutCallback'>;
 type ExportPayoutsRequest = RequestBody<'exportPayoutsForBank'>;
 
-
 interface PayoutRow {
   seq: number;
   id: string;
@@ -83,7 +82,8 @@ export class PayoutStore {
             JSON.stringify(bank),
           );
         }
-        for (const bank of credit) this.sql('INSERT OR IGNORE INTO credit_banks (id, document) VALUES (?, ?)').run(bank.id, JSON.stringify(bank));
+        for (const bank of credit)
+          this.sql('INSERT OR IGNORE INTO credit_banks (id, document) VALUES (?, ?)').run(bank.id, JSON.stringify(bank));
       })
       .immediate();
   }
@@ -143,7 +143,12 @@ export class PayoutStore {
         request.loan,
       );
       if (idempotencyKey !== undefined) {
-        this.sql('INSERT INTO idempotency_keys (key, request_hash, payout_id, created_at) VALUES (?, ?, ?, ?)').run(idempotencyKey, hash, id, now);
+        this.sql('INSERT INTO idempotency_keys (key, request_hash, payout_id, created_at) VALUES (?, ?, ?, ?)').run(
+          idempotencyKey,
+          hash,
+          id,
+          now,
+        );
       }
       return this.payout(this.row(id)!);
     });
@@ -211,9 +216,19 @@ export class PayoutStore {
           `UPDATE payouts SET status = 'initiated', is_downloaded = 1, payout_service_id = ?, export_debit_bank_id = ?, updated_at = ?
            WHERE id = ?`,
         ).run(reference, bank.id, now, row.id);
-        lines.push({ payoutId: row.id, reference, amount: row.amount, method: row.method, beneficiary: this.creditBank(row.credit_bank_id)! });
+        lines.push({
+          payoutId: row.id,
+          reference,
+          amount: row.amount,
+          method: row.method,
+          beneficiary: this.creditBank(row.credit_bank_id)!,
+        });
       }
-      return { csv: bankFileCsv(bank, lines), fileName: bankFileName(bank, now), payouts: rows.map((row) => this.payout(this.row(row.id)!)) };
+      return {
+        csv: bankFileCsv(bank, lines),
+        fileName: bankFileName(bank, now),
+        payouts: rows.map((row) => this.payout(this.row(row.id)!)),
+      };
     });
   }
 
@@ -242,7 +257,11 @@ export class PayoutStore {
         if (request.status === 'processed') {
           this.applyProcessed(row, request.utr, request.processed_at ?? Math.floor(now), row.export_debit_bank_id!);
         } else {
-          this.sql("UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ? WHERE id = ?").run(request.failed_remark, now, row.id);
+          this.sql("UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ? WHERE id = ?").run(
+            request.failed_remark,
+            now,
+            row.id,
+          );
         }
         return this.payout(this.row(row.id)!);
       }
@@ -387,7 +406,6 @@ export class PayoutStore {
   }
 }
 
-
 function cached<T>(cache: Map<string, T>, id: string, read: () => unknown): T | undefined {
   let value = cache.get(id);
   if (value === undefined) {
@@ -398,5 +416,3 @@ function cached<T>(cache: Map<string, T>, id: string, read: () => unknown): T | 
   }
   return value;
 }
-
-

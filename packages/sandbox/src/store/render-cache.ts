@@ -24,7 +24,10 @@ export function prerenderedJson(answer: object): string | undefined {
 /** A page whose JSON is joined from its payouts' cached JSON. */
 export function renderedPage(count: number, page: number, pageSize: number, payouts: Rendered[]): PayoutPage {
   const answer: PayoutPage = { count, current_page: page, page_size: pageSize, results: payouts.map((r) => r.payout) };
-  prerendered.set(answer, `{"count":${count},"current_page":${page},"page_size":${pageSize},"results":[${payouts.map((r) => r.json).join(',')}]}`);
+  prerendered.set(
+    answer,
+    `{"count":${count},"current_page":${page},"page_size":${pageSize},"results":[${payouts.map((r) => r.json).join(',')}]}`,
+  );
   return answer;
 }
 

@@ -60,12 +60,15 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', target);
     const headers = Object.fromEntries(
-      Object.entries(request.headers).flatMap(([name, value]) => (typeof value === 'string' && name !== 'host' && name !== 'content-length' ? [[name, value]] : [])),
+      Object.entries(request.headers).flatMap(([name, value]) =>
+        typeof value === 'string' && name !== 'host' && name !== 'content-length' ? [[name, value]] : [],
+      ),
     );
     if (bug === 'auth-ignored' && !headers.authorization) headers.authorization = `Bearer ${validToken}`;
     if (bug === 'bad-input-accepted' && url.pathname === '/v1/lms/payouts/' && request.method === 'GET') {
       const size = Number(url.searchParams.get('page_size'));
-      if (url.searchParams.has('page_size') && !(size >= 1 && size <= 100)) url.searchParams.set('page_size', String(Math.min(100, Math.max(1, size || 1))));
+      if (url.searchParams.has('page_size') && !(size >= 1 && size <= 100))
+        url.searchParams.set('page_size', String(Math.min(100, Math.max(1, size || 1))));
     }
     const requestBody = await readBody(request);
     const upstream = await fetch(url, {
@@ -75,7 +78,9 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
     });
     let answer: Answer = {
       status: upstream.status,
-      headers: Object.fromEntries([...upstream.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name))),
+      headers: Object.fromEntries(
+        [...upstream.headers].filter(([name]) => !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)),
+      ),
       body: await upstream.text(),
     };
     answer = inject(request.method ?? 'GET', url, requestBody, answer);
@@ -104,7 +109,12 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
         }
         return answer;
       case 'text-plain-error':
-        if (answer.status === 400) return { ...answer, headers: { ...answer.headers, 'content-type': 'text/plain; charset=utf-8' }, body: `Bad Request: ${answer.body}` };
+        if (answer.status === 400)
+          return {
+            ...answer,
+            headers: { ...answer.headers, 'content-type': 'text/plain; charset=utf-8' },
+            body: `Bad Request: ${answer.body}`,
+          };
         return answer;
       case 'wrong-transition-accepted': {
         const id = /^\/v1\/lms\/payouts\/([^/]+)\/mark_processed\/$/.exec(url.pathname)?.[1];
