@@ -26,8 +26,8 @@ describe('hook types', () => {
     // @ts-expect-error processed_at is an integer
     process.mutate({ params: { path: { id } }, body: { utr: '1', processed_at: '2023-08-27', debit_bank_id: id } });
     expectTypeOf(hooks.useExportPayoutsForBank().data).toEqualTypeOf<string | undefined>();
-    // @ts-expect-error `swift` is not a method
     hooks.useCreatePayout().mutate({
+      // @ts-expect-error `swift` is not a method
       body: { loan: id, account: id, type: 'disbursement', amount: 1, method: 'swift', payout_to: 'borrower', credit_bank_id: id },
     });
   });
