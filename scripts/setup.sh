@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PNPM_VERSION=12.21.0 # pnpm 11 needs Node 22; corepack fails on this registry (TOOLCHAIN.md)
+PNPM_VERSION=12.21.0 # pnpm 11 needs Node 22.13+; corepack fails here (the registry serves no signatures)
 
 if [[ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]]; then
   echo "setup: installing pnpm $PNPM_VERSION"

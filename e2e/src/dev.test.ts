@@ -1,11 +1,10 @@
 // Drives `pnpm dev` for real on a copy of the workspace: add an operation to the spec, break it,
 // fix it, and check the types, the docs and the mock follow each save, then that Ctrl-C leaves
 // nothing running.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyWorkspace, descendantsOf, describeProcess, isAlive } from '@payouts/process';
+import { copyWorkspace, descendantsOf, describeProcess, isAlive, killGroup, type StartedProcess, startProcess } from '@payouts/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,24 +37,23 @@ get:
 `;
 
 let workspace: Awaited<ReturnType<typeof copyWorkspace>>;
-let dev: ChildProcess;
-let output = '';
+let dev: StartedProcess;
 let urls: { docs: string; mock: string; sandbox: string };
 
 /** Resolves with the output once `pattern` appears in it after `from`; fails with the output after `ms`. */
 async function outputMatching(pattern: RegExp, from: number, ms = 40_000): Promise<string> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const match = pattern.exec(output.slice(from));
-    if (match) return output.slice(from);
-    if (dev.exitCode !== null) throw new Error(`pnpm dev exited (${dev.exitCode}):\n${output}`);
+    const match = pattern.exec(dev.output().slice(from));
+    if (match) return dev.output().slice(from);
+    if (dev.child.exitCode !== null) throw new Error(`pnpm dev exited (${dev.child.exitCode}):\n${dev.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`no ${pattern} in pnpm dev's output within ${ms} ms:\n${output.slice(from)}`);
+  throw new Error(`no ${pattern} in pnpm dev's output within ${ms} ms:\n${dev.output().slice(from)}`);
 }
 
 async function save(file: string, text: string): Promise<number> {
-  const from = output.length;
+  const from = dev.output().length;
   await writeFile(join(workspace.dir, file), text);
   return from;
 }
@@ -70,23 +68,21 @@ const getNewOperation = () => fetch(`${urls.mock}/v1/lms/payouts/${PAYOUT_ID}/`,
 
 beforeAll(async () => {
   workspace = await copyWorkspace(root);
-  dev = spawn('pnpm', ['dev', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], {
+  dev = await startProcess('pnpm', ['dev', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], /watching spec\//, {
     cwd: workspace.dir,
     // A process group of its own, as in a terminal: Ctrl-C reaches the whole group.
     detached: true,
     // The copy's build reuses this workspace's turbo cache: the same sources are cache hits.
-    env: { ...process.env, TURBO_CACHE_DIR: join(root, '.turbo', 'cache') },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { TURBO_CACHE_DIR: join(root, '.turbo', 'cache') },
+    timeoutMs: 120_000,
   });
-  dev.stdout!.on('data', (chunk) => (output += chunk));
-  dev.stderr!.on('data', (chunk) => (output += chunk));
-  const started = await outputMatching(/watching spec\//, 0, 120_000);
+  const started = dev.output();
   const url = (name: string) => new RegExp(`${name}\\s+(http://\\S+)`).exec(started)![1]!.replace(/\/$/, '');
   urls = { docs: url('docs'), mock: url('mock'), sandbox: url('sandbox') };
 });
 
 afterAll(async () => {
-  if (dev?.exitCode === null) process.kill(-dev.pid!, 'SIGKILL');
+  if (dev?.child.exitCode === null) killGroup(dev.child, 'SIGKILL');
   await workspace?.remove();
 });
 
@@ -138,11 +134,10 @@ describe('pnpm dev', () => {
   });
 
   it('stops everything on Ctrl-C, leaving no process and no open port', async () => {
-    const children = descendantsOf(dev.pid!);
+    const children = descendantsOf(dev.child.pid!);
     expect(children.length).toBeGreaterThan(0); // Prism, at least
-    const exited = new Promise((resolve) => dev.once('exit', resolve));
-    process.kill(-dev.pid!, 'SIGINT'); // Ctrl-C
-    await exited;
+    killGroup(dev.child, 'SIGINT'); // Ctrl-C
+    await dev.exited;
     const survivors = children.filter(isAlive).map(describeProcess);
     expect(survivors).toEqual([]);
     for (const url of Object.values(urls)) await expect(fetch(url)).rejects.toThrow();

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // there than the 5 s default allows in the worst case.
 export default defineConfig({
   test: {
+    include: ['src/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 60_000,
     hookTimeout: 30_000,
   },

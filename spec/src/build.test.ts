@@ -1,10 +1,11 @@
 // The build is the gate every consumer relies on: a broken spec must fail it loudly, naming the
 // file and the place, and must never replace the last good artifact.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '@payouts/process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { copySources } from './index.mjs';
 
 const packageDir = new URL('..', import.meta.url).pathname;
 let specDir: string;
@@ -23,8 +24,7 @@ async function edit(file: string, from: string | RegExp, to: string) {
 
 beforeEach(async () => {
   specDir = await mkdtemp(join(tmpdir(), 'payouts-spec-'));
-  await cp(join(packageDir, 'openapi'), join(specDir, 'openapi'), { recursive: true });
-  await cp(join(packageDir, 'redocly.yaml'), join(specDir, 'redocly.yaml'));
+  await copySources(specDir);
 });
 afterEach(() => rm(specDir, { recursive: true, force: true }));
 

@@ -3,3 +3,4 @@ import type { SpecModel } from '@payouts/model';
 export declare function bundlePath(format?: 'json' | 'yaml'): string;
 export declare function loadSpec(file?: string): SpecModel;
 export declare const UPSTREAM_PROCESS_PAYOUT_PAGE: string;
+export declare function copySources(dir: string): Promise<void>;

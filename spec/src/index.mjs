@@ -2,6 +2,8 @@
 // The built contract: where the bundle is, and the bundle read through @payouts/model. Every
 // package that needs "the spec" asks here, so a missing build is reported one way.
 import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpecModel } from '@payouts/model';
 
@@ -23,3 +25,10 @@ export function loadSpec(file) {
 
 /** The upstream Process Payout page (api-docs.crego.io, as text): the one page upstream publishes in full. */
 export const UPSTREAM_PROCESS_PAYOUT_PAGE = fileURLToPath(new URL('../upstream/process-payout.txt', import.meta.url));
+
+/** The spec's sources (`openapi/` and `redocly.yaml`), copied into `dir`: a throwaway spec to edit and build. @param {string} dir */
+export async function copySources(dir) {
+  const from = fileURLToPath(new URL('..', import.meta.url));
+  await cp(join(from, 'openapi'), join(dir, 'openapi'), { recursive: true });
+  await cp(join(from, 'redocly.yaml'), join(dir, 'redocly.yaml'));
+}

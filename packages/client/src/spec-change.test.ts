@@ -5,9 +5,10 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode } from '@payouts/process';
+import { copySources } from '@payouts/spec';
 import { buildSpec as buildSpecIn } from '@payouts/spec/build';
 import { generateTypes } from '@payouts/types/generate';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -15,7 +16,6 @@ import { parse, stringify } from 'yaml';
 
 const require = createRequire(import.meta.url);
 const CLIENT_DIR = fileURLToPath(new URL('..', import.meta.url));
-const SPEC_DIR = resolve(dirname(require.resolve('@payouts/spec/openapi.json')), '..');
 const TSC = require.resolve('typescript/bin/tsc');
 const FIXTURE = join(CLIENT_DIR, 'src', 'test-support', 'consumer.ts');
 const RETRY_PATH = '/v1/lms/payouts/{id}/retry/';
@@ -26,8 +26,7 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 /** A copy of the spec sources (openapi/ and redocly.yaml) in a fresh folder. */
 async function copySpec(name: string): Promise<string> {
   const specDir = join(scratch, name, 'spec');
-  await cp(join(SPEC_DIR, 'openapi'), join(specDir, 'openapi'), { recursive: true });
-  await cp(join(SPEC_DIR, 'redocly.yaml'), join(specDir, 'redocly.yaml'));
+  await copySources(specDir);
   return specDir;
 }
 

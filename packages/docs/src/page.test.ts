@@ -13,7 +13,7 @@ import { type DocsServer, serveDocs } from './serve.js';
 
 // Debian's chromium package, as CI installs it.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The flags TOOLCHAIN.md gives for Chromium as root in a container, plus no QUIC.
+// What Debian's chromium needs to run headless as root in a container with no network, plus no QUIC.
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -139,7 +139,8 @@ export async function startProcess(
   const exited = exitOf(child);
   const found = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      if (options.detached) killGroup(child, 'SIGKILL');
+      else child.kill('SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} was not ready within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     const look = () => {

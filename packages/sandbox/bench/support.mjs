@@ -7,9 +7,7 @@ import { findFreePort, startProcess } from '@payouts/process';
 export const SANDBOX_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 export const TOKEN = 'bench-token';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
-export const DEBIT_BANK = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
-export const CREDIT_BANK = '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d';
-
+export { DEBIT_BANK, newPayout as newPayoutBody } from '../dist/testing.js';
 export { findFreePort as freePort, startProcess };
 
 /** Starts the sandbox CLI; the banner's last line means it is ready. */
@@ -30,22 +28,6 @@ export async function request(url, method, body, headers = {}) {
   });
   const text = await response.text();
   return { status: response.status, text, json: () => JSON.parse(text) };
-}
-
-let made = 0;
-
-export function newPayoutBody() {
-  made += 1;
-  const suffix = String(made).padStart(12, '0');
-  return {
-    loan: `0f1e2d3c-4b5a-4697-8877-${suffix}`,
-    account: `5e4d3c2b-1a09-4f8e-8d7c-${suffix}`,
-    type: 'disbursement',
-    amount: 1000 + made,
-    method: 'neft',
-    payout_to: 'borrower',
-    credit_bank_id: CREDIT_BANK,
-  };
 }
 
 /** Fixed-width table rows for the console. */

