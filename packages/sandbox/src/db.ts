@@ -1,9 +1,107 @@
 // The sandbox's SQLite database: opened durable (a file) or in memory, its schema created and
 // migrated by the app, one migration per schema version, recorded in schema_migrations.
-import Database from 'better-sqlite3';
+//
+// Two drivers, one behaviour: Node's built-in node:sqlite where the running Node has it (22.13+,
+// 24), else better-sqlite3 (Node 20). better-sqlite3 12 is loaded only when needed: on Node 24 its
+// object finalizers abort the process (a known upstream bug), and the fix, 13.x, needs Node 22.
+import { createRequire } from 'node:module';
 
-export type Db = Database.Database;
-export type Statement = Database.Statement<unknown[]>;
+const require = createRequire(import.meta.url);
+
+export interface Statement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/** What both drivers' connections offer, as this code uses it. */
+interface Connection {
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  close(): void;
+  readonly inTransaction?: boolean;
+  readonly isTransaction?: boolean;
+}
+
+type Driver = { name: string; open(file: string, readonly: boolean): Connection };
+
+function driver(): Driver {
+  try {
+    const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (file: string, options?: { readOnly?: boolean }) => Connection };
+    return { name: 'node:sqlite', open: (file, readonly) => new DatabaseSync(file, { readOnly: readonly }) };
+  } catch {
+    const Database = require('better-sqlite3') as new (file: string, options?: { readonly?: boolean }) => Connection;
+    return { name: 'better-sqlite3', open: (file, readonly) => new Database(file, { readonly }) };
+  }
+}
+
+let chosen: Driver | undefined;
+
+/** A SQLite connection, whichever driver holds it. */
+export class Db {
+  private savepoints = 0;
+
+  private constructor(private readonly connection: Connection) {}
+
+  /** Opens a file (or `:memory:`) as it is: no pragmas, no migrations (`openDb` does those). */
+  static open(file: string, options: { readonly?: boolean } = {}): Db {
+    chosen ??= driver();
+    return new Db(chosen.open(file, options.readonly ?? false));
+  }
+
+  prepare(sql: string): Statement {
+    return this.connection.prepare(sql);
+  }
+
+  exec(sql: string): void {
+    this.connection.exec(sql);
+  }
+
+  get inTransaction(): boolean {
+    return Boolean(this.connection.inTransaction ?? this.connection.isTransaction);
+  }
+
+  /** A pragma's value (`journal_mode` -> `wal`). */
+  pragma(name: string): unknown {
+    const row = this.prepare(`PRAGMA ${name}`).get() as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : Object.values(row)[0];
+  }
+
+  /**
+   * Runs `change` in a transaction, or in a savepoint of the one already open, and rolls back what
+   * it wrote if it throws. `immediate` takes the write lock before anything is read.
+   */
+  transaction<T>(change: () => T, mode: 'deferred' | 'immediate' = 'deferred'): T {
+    if (this.inTransaction) {
+      const savepoint = `change_${++this.savepoints}`;
+      this.exec(`SAVEPOINT ${savepoint}`);
+      try {
+        const result = change();
+        this.exec(`RELEASE ${savepoint}`);
+        return result;
+      } catch (error) {
+        this.exec(`ROLLBACK TO ${savepoint}`);
+        this.exec(`RELEASE ${savepoint}`);
+        throw error;
+      } finally {
+        this.savepoints -= 1;
+      }
+    }
+    this.exec(mode === 'immediate' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+    try {
+      const result = change();
+      this.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.inTransaction) this.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
 
 interface Migration {
   version: number;
@@ -102,6 +200,26 @@ const MIGRATIONS: Migration[] = [
       END;
     `,
   },
+  {
+    version: 3,
+    name: 'the first answer of every state-changing call made with an Idempotency-Key',
+    sql: `
+      CREATE TABLE idempotent_answers (
+        key TEXT PRIMARY KEY,
+        request_hash TEXT NOT NULL, -- the operation, its path parameters and its body
+        status INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        headers TEXT NOT NULL, -- JSON object
+        body TEXT NOT NULL, -- as sent
+        created_at REAL NOT NULL
+      );
+      CREATE INDEX idempotent_answers_created ON idempotent_answers (created_at);
+      -- Create Payout's keys from schema 1 and 2 answer the payout they made, as they did.
+      INSERT INTO idempotent_answers (key, request_hash, status, content_type, headers, body, created_at)
+        SELECT key, 'createPayout:' || request_hash, 201, 'legacy-payout', '{}', payout_id, created_at FROM idempotency_keys;
+      DROP TABLE idempotency_keys;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -114,17 +232,17 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export function openDb(file?: string): Db {
   let db: Db;
   try {
-    db = new Database(file ?? ':memory:');
+    db = Db.open(file ?? ':memory:');
+    if (file) {
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = FULL');
+      // Another sandbox on the same file holds the write lock for one short transaction at most.
+      db.exec('PRAGMA busy_timeout = 5000');
+    }
   } catch (error) {
     throw new Error(`cannot open the database ${file}: ${(error as Error).message}`);
   }
-  if (file) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    // Another sandbox on the same file holds the write lock for one short transaction at most.
-    db.pragma('busy_timeout = 5000');
-  }
-  db.pragma('foreign_keys = ON');
+  db.exec('PRAGMA foreign_keys = ON');
   migrate(db, file ?? 'the in-memory database');
   return db;
 }
@@ -142,6 +260,6 @@ function migrate(db: Db, name: string): void {
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now() / 1000);
-    }).immediate();
+    }, 'immediate');
   }
 }

@@ -22,7 +22,7 @@ export class GroupCommit {
     const settleAfterCommit = this.joinBatch<T>();
     let outcome: Outcome<T>;
     try {
-      outcome = { ok: true, value: this.db.transaction(change)() };
+      outcome = { ok: true, value: this.db.transaction(change) };
     } catch (error) {
       outcome = { ok: false, error };
     }
