@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 it('passes the contract verifier with zero failures', async () => {
-  const { code, output } = await runNode([VERIFY_CLI, '--base-url', sandbox.url, '--token', TOKEN]);
+  const { code, output } = await runNode([VERIFY_CLI, '--base-url', sandbox.url], { env: { PAYOUTS_TOKEN: TOKEN } });
   expect(output).toMatch(/PASS: \d+ passed, 0 failed/);
   expect(code, output).toBe(0);
 });

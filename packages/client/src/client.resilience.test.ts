@@ -1,6 +1,13 @@
 // Retries, timeouts, tokens and idempotency keys against a real loopback server that fails on purpose.
 import { afterEach, describe, expect, test } from 'vitest';
-import { createPayoutsClient, PayoutsApiError, type PayoutsClientOptions, PayoutsRequestError, unwrap } from './index.js';
+import {
+  createPayoutsClient,
+  PayoutsApiError,
+  type PayoutsClient,
+  type PayoutsClientOptions,
+  PayoutsRequestError,
+  unwrap,
+} from './index.js';
 import { type ScriptedServer, type Step, startScriptedServer } from './test-support/scripted-server.js';
 import { requestExample } from './test-support/spec-examples.js';
 
@@ -29,7 +36,7 @@ describe('retries', () => {
     expect(server!.received).toHaveLength(3);
   });
 
-  test('a PUT is retried; gives up after `attempts` and answers the last error', async () => {
+  test('a change is retried with its Idempotency-Key; gives up after `attempts` and answers the last error', async () => {
     const client = await clientFor([{ status: 503, body: { detail: 'down for maintenance' } }], { retry: { attempts: 4, baseDelayMs: 5 } });
     const error = await client.retryFailedPayout('bb572e48-1d50-4a53-b5ae-37b23855f84f').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayoutsApiError);
@@ -38,6 +45,9 @@ describe('retries', () => {
     expect(server!.received.map((r) => `${r.method} ${r.url}`)).toEqual(
       Array(4).fill('PUT /v1/lms/payouts/bb572e48-1d50-4a53-b5ae-37b23855f84f/retry/'),
     );
+    const keys = server!.received.map((r) => r.headers['idempotency-key']);
+    expect(keys[0]).toMatch(UUID);
+    expect(new Set(keys).size).toBe(1);
   });
 
   test('errors that retrying cannot fix are answered at once', async () => {
@@ -144,21 +154,26 @@ describe('Create Payout and idempotency', () => {
     expect(server!.received.map((r) => r.headers['idempotency-key'])).toEqual(['order-4711', 'order-4711', 'order-4712']);
   });
 
-  test('Payout Callback, a POST without an Idempotency-Key, is never retried', async () => {
-    const client = await clientFor([{ status: 503, body: { detail: 'busy' } }, ok()]);
-    expect((await client.POST('/v1/lms/payouts/callback/', { body: CALLBACK })).response.status).toBe(503);
-    expect(server!.received).toHaveLength(1);
-    expect(server!.received[0]!.headers['idempotency-key']).toBeUndefined();
+  const ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
+  const changes: [string, (client: PayoutsClient) => Promise<unknown>][] = [
+    ['processPayout', (client) => client.processPayout(ID, requestExample('processPayout'))],
+    ['retryFailedPayout', (client) => client.retryFailedPayout(ID)],
+    ['receivePayoutCallback', (client) => client.receivePayoutCallback(CALLBACK)],
+    ['exportPayoutsForBank', (client) => client.exportPayoutsForBank(requestExample('exportPayoutsForBank'))],
+  ];
+  test.each(changes)('%s, like every change, is retried with one Idempotency-Key through 503s and dropped connections', async (_, call) => {
+    const client = await clientFor([{ status: 503 }, 'drop', ok()]);
+    await call(client);
+    const keys = server!.received.map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(UUID);
+    expect(new Set(keys).size).toBe(1);
   });
 
-  test('Payout Callback is not retried after a network error either', async () => {
-    const client = await clientFor(['drop', ok()]);
-    await expect(client.receivePayoutCallback(CALLBACK)).rejects.toMatchObject({
-      reason: 'network',
-      attempts: 1,
-      operationId: 'receivePayoutCallback',
-    });
-    expect(server!.received).toHaveLength(1);
+  test('a change given its own key sends it on every attempt', async () => {
+    const client = await clientFor([{ status: 502 }, ok()]);
+    await client.exportPayoutsForBank(requestExample('exportPayoutsForBank'), { idempotencyKey: 'bank-file-2026-11-29' });
+    expect(server!.received.map((r) => r.headers['idempotency-key'])).toEqual(['bank-file-2026-11-29', 'bank-file-2026-11-29']);
   });
 });
 

@@ -2,7 +2,7 @@ import createClient, { type Client, type HeadersOptions, type Middleware } from 
 import { PayoutsRequestError, type RequestFailure, recordFailure, unwrap } from './errors.js';
 import { OPERATIONS } from './generated/operations.js';
 import { PendingRequest } from './pending-request.js';
-import { backoffMs, RETRY_STATUSES, type RetryOptions, retryAfterMs, retryPolicy, sleep } from './retry.js';
+import { backoffMs, mayRetry, RETRY_STATUSES, type RetryOptions, retryAfterMs, retryPolicy, sleep } from './retry.js';
 import type { OperationId, paths, QueryParams, RequestBody, ResponseData } from './types.js';
 
 export interface PayoutsClientOptions {
@@ -33,22 +33,30 @@ export interface CallOptions {
 }
 
 /**
+ * Options of the calls that change state. Each sends an `Idempotency-Key`, the same on every
+ * attempt, so a retry after a lost answer gets the first answer and changes nothing; a new key per
+ * call unless you give one (give your own to stay safe across restarts of your process too).
+ */
+export interface ChangeOptions extends CallOptions {
+  idempotencyKey?: string;
+}
+
+/**
  * openapi-fetch's typed `GET`/`POST`/`PUT` over the spec's paths, plus one shortcut per operation
  * that returns the data or throws a `PayoutsApiError`.
  */
 export interface PayoutsClient extends Client<paths> {
   listPayouts(query?: QueryParams<'listPayouts'>, options?: CallOptions): Promise<ResponseData<'listPayouts'>>;
-  /** Sends an `Idempotency-Key` (a new one unless given), so retries never create a second payout. */
-  createPayout(
-    body: RequestBody<'createPayout'>,
-    options?: CallOptions & { idempotencyKey?: string },
-  ): Promise<ResponseData<'createPayout'>>;
-  processPayout(id: string, body: RequestBody<'processPayout'>, options?: CallOptions): Promise<ResponseData<'processPayout'>>;
-  retryFailedPayout(id: string, options?: CallOptions): Promise<ResponseData<'retryFailedPayout'>>;
-  receivePayoutCallback(body: RequestBody<'receivePayoutCallback'>, options?: CallOptions): Promise<ResponseData<'receivePayoutCallback'>>;
+  createPayout(body: RequestBody<'createPayout'>, options?: ChangeOptions): Promise<ResponseData<'createPayout'>>;
+  processPayout(id: string, body: RequestBody<'processPayout'>, options?: ChangeOptions): Promise<ResponseData<'processPayout'>>;
+  retryFailedPayout(id: string, options?: ChangeOptions): Promise<ResponseData<'retryFailedPayout'>>;
+  receivePayoutCallback(
+    body: RequestBody<'receivePayoutCallback'>,
+    options?: ChangeOptions,
+  ): Promise<ResponseData<'receivePayoutCallback'>>;
   listUnmatchedPayouts(query?: QueryParams<'listUnmatchedPayouts'>, options?: CallOptions): Promise<ResponseData<'listUnmatchedPayouts'>>;
-  /** The bank upload file, as CSV text. */
-  exportPayoutsForBank(body: RequestBody<'exportPayoutsForBank'>, options?: CallOptions): Promise<ResponseData<'exportPayoutsForBank'>>;
+  /** The bank upload file, as CSV text. A retry with the same key gets the same file, byte for byte. */
+  exportPayoutsForBank(body: RequestBody<'exportPayoutsForBank'>, options?: ChangeOptions): Promise<ResponseData<'exportPayoutsForBank'>>;
 }
 
 interface OperationInfo {
@@ -94,7 +102,7 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
     let request = init;
     if (operation.parseAs !== 'json' && init.parseAs === undefined) request = { ...request, parseAs: operation.parseAs };
     if (operation.idempotencyKey && !hasIdempotencyKey(request)) request = withIdempotencyKey(request);
-    const attempts = method === 'GET' || method === 'PUT' || operation.idempotencyKey ? policy.attempts : 1;
+    const attempts = mayRetry(method, hasIdempotencyKey(request)) ? policy.attempts : 1;
     const userSignal = init.signal ?? undefined;
 
     for (let attempt = 1; ; attempt++) {
@@ -147,36 +155,44 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
   const shortcuts: Omit<PayoutsClient, keyof Client<paths>> = {
     listPayouts: async (query, options) => unwrap(await methods.GET('/v1/lms/payouts/', { ...options, params: { query } })),
     createPayout: async (body, { idempotencyKey, ...options } = {}) =>
-      unwrap(
-        await methods.POST('/v1/lms/payouts/', {
-          ...options,
-          body,
-          params: {
-            header:
-              idempotencyKey === undefined ? {} : { 'Idempotency-Key': nonEmpty(idempotencyKey, 'the idempotencyKey', 'createPayout') },
-          },
-        }),
-      ),
-    processPayout: async (id, body, options) =>
+      unwrap(await methods.POST('/v1/lms/payouts/', { ...options, body, params: { header: keyHeader(idempotencyKey, 'createPayout') } })),
+    processPayout: async (id, body, { idempotencyKey, ...options } = {}) =>
       unwrap(
         await methods.PUT('/v1/lms/payouts/{id}/mark_processed/', {
           ...options,
           body,
-          params: { path: { id: nonEmpty(id, 'the payout id', 'processPayout') } },
+          params: { path: { id: nonEmpty(id, 'the payout id', 'processPayout') }, header: keyHeader(idempotencyKey, 'processPayout') },
         }),
       ),
-    retryFailedPayout: async (id, options) =>
+    retryFailedPayout: async (id, { idempotencyKey, ...options } = {}) =>
       unwrap(
         await methods.PUT('/v1/lms/payouts/{id}/retry/', {
           ...options,
-          params: { path: { id: nonEmpty(id, 'the payout id', 'retryFailedPayout') } },
+          params: {
+            path: { id: nonEmpty(id, 'the payout id', 'retryFailedPayout') },
+            header: keyHeader(idempotencyKey, 'retryFailedPayout'),
+          },
         }),
       ),
-    receivePayoutCallback: async (body, options) => unwrap(await methods.POST('/v1/lms/payouts/callback/', { ...options, body })),
+    receivePayoutCallback: async (body, { idempotencyKey, ...options } = {}) =>
+      unwrap(
+        await methods.POST('/v1/lms/payouts/callback/', {
+          ...options,
+          body,
+          params: { header: keyHeader(idempotencyKey, 'receivePayoutCallback') },
+        }),
+      ),
     listUnmatchedPayouts: async (query, options) =>
       unwrap(await methods.GET('/v1/lms/payouts/unmatched/', { ...options, params: { query } })),
     // The operation table makes openapi-fetch read this answer as text (the spec answers text/csv).
-    exportPayoutsForBank: async (body, options) => unwrap(await methods.PUT('/v1/lms/payouts/export/', { ...options, body })),
+    exportPayoutsForBank: async (body, { idempotencyKey, ...options } = {}) =>
+      unwrap(
+        await methods.PUT('/v1/lms/payouts/export/', {
+          ...options,
+          body,
+          params: { header: keyHeader(idempotencyKey, 'exportPayoutsForBank') },
+        }),
+      ),
   };
   return Object.assign(methods, shortcuts);
 }
@@ -228,6 +244,11 @@ function causeOf(error: unknown): string {
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   const detail = cause instanceof Error ? ` (${cause.message})` : '';
   return `${error instanceof Error ? error.message : String(error)}${detail}`;
+}
+
+/** The Idempotency-Key header a caller gave, checked; none lets the client make one. */
+function keyHeader(idempotencyKey: string | undefined, operationId: OperationId): { 'Idempotency-Key'?: string } {
+  return idempotencyKey === undefined ? {} : { 'Idempotency-Key': nonEmpty(idempotencyKey, 'the idempotencyKey', operationId) };
 }
 
 function hasIdempotencyKey(init: Init): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { backoffMs, retryAfterMs, retryPolicy } from './retry.js';
+import { backoffMs, mayRetry, retryAfterMs, retryPolicy } from './retry.js';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('Sun, 24 Nov 2024 10:00:00 GMT');
@@ -18,5 +18,15 @@ describe('backoffMs', () => {
   test('doubles per retry, between half and all of the doubled delay, and stops growing at maxDelayMs', () => {
     expect([1, 2, 3, 4, 5].map((retry) => backoffMs(retry, policy, () => 0))).toEqual([50, 100, 200, 400, 500]);
     expect([1, 2, 3, 4, 5].map((retry) => backoffMs(retry, policy, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+  });
+});
+
+describe('mayRetry', () => {
+  test('retries reads, and changes only when they carry an Idempotency-Key', () => {
+    expect(mayRetry('GET', false)).toBe(true);
+    expect(mayRetry('PUT', false)).toBe(false);
+    expect(mayRetry('POST', false)).toBe(false);
+    expect(mayRetry('PUT', true)).toBe(true);
+    expect(mayRetry('POST', true)).toBe(true);
   });
 });

@@ -11,6 +11,15 @@ export type RetryPolicy = Required<RetryOptions>;
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 };
 
+/**
+ * Whether a call may be sent again after a failure: a read may; a change only with an
+ * Idempotency-Key, which makes the repeat answer the first answer instead of acting twice (a lost
+ * answer to Export Payout for Bank, retried without one, would leave nobody with the bank file).
+ */
+export function mayRetry(method: string, carriesIdempotencyKey: boolean): boolean {
+  return method === 'GET' || method === 'HEAD' || carriesIdempotencyKey;
+}
+
 /** Statuses that say "try again later" rather than "this request is wrong". */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 

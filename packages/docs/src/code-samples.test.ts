@@ -32,12 +32,13 @@ function tinySpec(operation: JsonObject, pathItem: JsonObject = {}): JsonObject 
 }
 
 describe('code samples from the spec', () => {
-  it('writes Process Payout as upstream documents it: path id, bearer token and the body example', () => {
+  it('writes Process Payout as upstream documents it: path id, bearer token, the body example, and an Idempotency-Key', () => {
     const { curl, typeScript } = samples(spec, '/v1/lms/payouts/{id}/mark_processed/', 'put');
     expect(curl).toBe(
       [
         `curl -X PUT 'https://preprod.api.crego.io/v1/lms/payouts/bb572e48-1d50-4a53-b5ae-37b23855f84f/mark_processed/' \\`,
         `  -H "Authorization: Bearer $CREGO_TOKEN" \\`,
+        `  -H 'Idempotency-Key: 5f0c2b1e-7d3a-4c88-9b21-0e4f6a7d8c90' \\`,
         `  -H 'Content-Type: application/json' \\`,
         `  -d '{`,
         `  "utr": "123123123123123",`,
@@ -58,6 +59,9 @@ describe('code samples from the spec', () => {
         `const { data, error } = await client.PUT('/v1/lms/payouts/{id}/mark_processed/', {`,
         `  params: {`,
         `    path: { id: 'bb572e48-1d50-4a53-b5ae-37b23855f84f' },`,
+        `    header: {`,
+        `      'Idempotency-Key': '5f0c2b1e-7d3a-4c88-9b21-0e4f6a7d8c90',`,
+        `    },`,
         `  },`,
         `  body: {`,
         `    utr: '123123123123123',`,

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { childProcesses, isAlive, isPortFree, listeningPorts, PortInUseError, waitFor } from '@payouts/process';
 import { describe, expect, it } from 'vitest';
 import { startMock } from './index.js';
@@ -71,8 +73,36 @@ describe('startMock and stop()', () => {
     const [prismPid] = childProcesses(caller.pid!, 'prism-cli');
     expect(prismPid).toBeDefined();
 
+    // Its copy of the spec for Prism is left behind, and the next mock to start removes it.
+    const leftovers = () => readdirSync(tmpdir()).filter((name) => name.startsWith(`payouts-mock-${caller.pid}-`));
+    expect(leftovers()).toHaveLength(1);
+
     caller.kill('SIGKILL');
     expect(await waitFor(() => !isAlive(prismPid!))).toBe(true);
     expect(await isPortFree(port)).toBe(true);
+    expect(leftovers()).toHaveLength(1);
+    const next = await startMock();
+    await next.stop();
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('keeps the first violations it sees and counts the rest, so a long run stays bounded', async () => {
+    const mock = await startMock({ keepViolations: 3 });
+    try {
+      for (let i = 0; i < 5; i++) await fetch(`${mock.url}/v1/lms/payouts/?page=0`, { headers: { authorization: 'Bearer t' } });
+      expect(mock.violations()).toHaveLength(3);
+      const error = (() => {
+        try {
+          mock.expectNoViolations();
+        } catch (thrown) {
+          return thrown as Error;
+        }
+      })();
+      expect(error?.message).toMatch(/^the mock saw 5 contract violations:\n/);
+      expect(error?.message).toMatch(/\n {2}\.\.\. and 2 more, not kept$/);
+      expect(mock.violations()).toEqual([]);
+    } finally {
+      await mock.stop();
+    }
   });
 });

@@ -6,12 +6,12 @@ import { type PrismProcess, startPrism } from './prism.js';
 import { prepareSpec } from './spec.js';
 import {
   type ContractViolation,
-  ContractViolationError,
   errorBodyFor,
   isMalformedJsonAnswer,
   malformedBodyViolation,
   parseViolationHeader,
   routeViolation,
+  ViolationLog,
 } from './violations.js';
 
 export interface MockOptions {
@@ -34,6 +34,8 @@ export interface MockOptions {
   spec?: string;
   /** Called for each violation as the mock sees it (the CLI prints them). */
   onViolation?: (violation: ContractViolation) => void;
+  /** How many violations `violations()` keeps (the first ones); later ones are only counted. Default 1000. */
+  keepViolations?: number;
 }
 
 export interface Mock {
@@ -62,9 +64,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'pr
 export async function startMock(options: MockOptions = {}): Promise<Mock> {
   const { port = 0, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation } = options;
   const spec = await prepareSpec(options.spec ?? bundlePath('json'));
-  let seen: ContractViolation[] = [];
+  const seen = new ViolationLog(options.keepViolations ?? 1000);
   const record = (violations: ContractViolation[]) => {
-    seen.push(...violations);
+    seen.add(violations);
     if (onViolation) violations.forEach(onViolation);
   };
   const agent = new Agent({ keepAlive: true });
@@ -97,14 +99,12 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     url: httpUrl(host, boundPort),
     port: boundPort,
     operations: spec.model.operations,
-    violations: () => [...seen],
-    clearViolations() {
-      seen = [];
-    },
+    violations: () => seen.list(),
+    clearViolations: () => seen.clear(),
     expectNoViolations() {
-      const found = seen;
-      seen = [];
-      if (found.length > 0) throw new ContractViolationError(found);
+      const found = seen.error();
+      seen.clear();
+      if (found) throw found;
     },
     stop() {
       stopping ??= (async () => {
@@ -112,7 +112,8 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
         // Only now: Prism watches the file it serves and restarts when it changes, so the copy
         // must outlive Prism.
         await spec.dispose();
-        if (errors && seen.length > 0) throw new ContractViolationError(seen);
+        const unchecked = seen.error();
+        if (errors && unchecked) throw unchecked;
       })();
       return stopping;
     },

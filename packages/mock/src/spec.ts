@@ -1,7 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Node, SpecModel } from '@payouts/model';
+import { isAlive } from '@payouts/process';
+
+/** Copies of the spec for Prism live in `<tmpdir>/payouts-mock-<pid of the mock's process>-XXXXXX`. */
+const COPY_PREFIX = 'payouts-mock-';
 
 export interface ServedSpec {
   model: SpecModel;
@@ -25,10 +29,20 @@ export async function prepareSpec(specPath: string): Promise<ServedSpec> {
   if (model.operations.length === 0) throw new Error(`the spec ${specPath} has no operations`);
   const copy = structuredClone(model.document);
   if (!preferNamedExamples(new SpecModel(copy))) return { model, path: specPath, dispose: async () => undefined };
-  const folder = await mkdtemp(join(tmpdir(), 'payouts-mock-'));
+  await removeOrphanedCopies();
+  const folder = await mkdtemp(join(tmpdir(), `${COPY_PREFIX}${process.pid}-`));
   const path = join(folder, 'openapi.json');
   await writeFile(path, JSON.stringify(copy));
   return { model, path, dispose: () => rm(folder, { recursive: true, force: true }) };
+}
+
+/** Removes the copies left by mocks whose process died without stop() (a kill -9, a crash). */
+async function removeOrphanedCopies(): Promise<void> {
+  const pattern = new RegExp(`^${COPY_PREFIX}(\\d+)-`);
+  for (const name of await readdir(tmpdir()).catch(() => [])) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (pid && !isAlive(pid)) await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 /** Sets `example` to the first named example on each response media type that has named examples; true if any changed. */

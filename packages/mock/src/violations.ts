@@ -138,9 +138,51 @@ export function formatViolation(violation: ContractViolation): string {
 
 /** Thrown by `expectNoViolations()`: its message lists every violation, one a line. */
 export class ContractViolationError extends Error {
-  constructor(readonly violations: ContractViolation[]) {
-    const count = violations.length === 1 ? '1 contract violation' : `${violations.length} contract violations`;
-    super(`the mock saw ${count}:\n${violations.map((violation) => `  - ${formatViolation(violation)}`).join('\n')}`);
+  constructor(
+    readonly violations: ContractViolation[],
+    /** Violations seen beyond the ones kept (see `ViolationLog`). */
+    readonly dropped = 0,
+  ) {
+    const total = violations.length + dropped;
+    const count = total === 1 ? '1 contract violation' : `${total} contract violations`;
+    const lines = violations.map((violation) => `  - ${formatViolation(violation)}`);
+    if (dropped > 0) lines.push(`  ... and ${dropped} more, not kept`);
+    super(`the mock saw ${count}:\n${lines.join('\n')}`);
     this.name = 'ContractViolationError';
+  }
+}
+
+/**
+ * The violations a mock has seen, the first `limit` of them kept (the first are what explain a
+ * failure; a long-running mock must not grow without bound), the rest only counted.
+ */
+export class ViolationLog {
+  private kept: ContractViolation[] = [];
+  private dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(violations: ContractViolation[]): void {
+    const room = Math.max(0, this.limit - this.kept.length);
+    this.kept.push(...violations.slice(0, room));
+    this.dropped += Math.max(0, violations.length - room);
+  }
+
+  list(): ContractViolation[] {
+    return [...this.kept];
+  }
+
+  get size(): number {
+    return this.kept.length + this.dropped;
+  }
+
+  clear(): void {
+    this.kept = [];
+    this.dropped = 0;
+  }
+
+  /** A ContractViolationError for what was seen, or undefined when nothing was. */
+  error(): ContractViolationError | undefined {
+    return this.size > 0 ? new ContractViolationError(this.list(), this.dropped) : undefined;
   }
 }

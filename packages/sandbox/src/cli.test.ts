@@ -64,6 +64,13 @@ describe('pnpm sandbox (dist/cli.js)', () => {
     expect(help.stdout).toContain('--seed-demo');
   });
 
+  it('refuses the development token beyond loopback, naming the flag that fixes it', async () => {
+    const run = await runCli(['--port', '0', '--host', '0.0.0.0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('refusing to listen on 0.0.0.0 with the well-known development token "sandbox-dev-token"');
+    expect(run.stderr).toContain('(--token)');
+  });
+
   it('names the file it cannot open', async () => {
     const run = await runCli(['--port', '0', '--db', '/nonexistent-dir/x.db']);
     expect(run.code).toBe(2);

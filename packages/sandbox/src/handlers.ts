@@ -1,25 +1,27 @@
 // One handler per operationId of the spec, typed from the generated types: a handler that is
-// missing, or that answers a body the spec does not describe, fails the type-check.
+// missing, or that answers a body the spec does not describe, fails the type-check. Handlers are
+// synchronous changes: the HTTP side runs each in a write (or a read), where an Idempotency-Key's
+// first answer is recorded with the change it made.
 import type { PayoutStore } from './store/payout-store.js';
 import type { Answer, Input, OperationId } from './types.js';
 
-export type Handlers = { [O in OperationId]: (input: Input<O>, store: PayoutStore) => Promise<Answer<O>> };
+export type Handlers = { [O in OperationId]: (input: Input<O>, store: PayoutStore) => Answer<O> };
 
 export const handlers: Handlers = {
-  listPayouts: async ({ query }, store) => ({ status: 200, body: await store.list(query, { expandRecord: query.expand === 'record' }) }),
+  listPayouts: ({ query }, store) => ({ status: 200, body: store.pageNow(query, { expandRecord: query.expand === 'record' }) }),
 
-  createPayout: async ({ body, headers }, store) => ({ status: 201, body: await store.create(body, headers['Idempotency-Key']) }),
+  createPayout: ({ body }, store) => ({ status: 201, body: store.createNow(body) }),
 
-  processPayout: async ({ params, body }, store) => ({ status: 200, body: await store.markProcessed(params.id, body) }),
+  processPayout: ({ params, body }, store) => ({ status: 200, body: store.markProcessedNow(params.id, body) }),
 
-  retryFailedPayout: async ({ params }, store) => ({ status: 200, body: await store.retry(params.id) }),
+  retryFailedPayout: ({ params }, store) => ({ status: 200, body: store.retryNow(params.id) }),
 
-  receivePayoutCallback: async ({ body }, store) => ({ status: 200, body: await store.callback(body) }),
+  receivePayoutCallback: ({ body }, store) => ({ status: 200, body: store.callbackNow(body) }),
 
-  listUnmatchedPayouts: async ({ query }, store) => ({ status: 200, body: await store.list(query, { unmatched: true }) }),
+  listUnmatchedPayouts: ({ query }, store) => ({ status: 200, body: store.pageNow(query, { unmatched: true }) }),
 
-  exportPayoutsForBank: async ({ body }, store) => {
-    const file = await store.exportForBank(body);
+  exportPayoutsForBank: ({ body }, store) => {
+    const file = store.exportForBankNow(body);
     return {
       status: 200,
       contentType: 'text/csv',

@@ -87,7 +87,7 @@ describe('Create Payout', () => {
     await sandbox.call('POST', PAYOUTS, { body: newPayout(), headers: { 'Idempotency-Key': key } });
     const other = await sandbox.call('POST', PAYOUTS, { body: newPayout(), headers: { 'Idempotency-Key': key } });
     expect(other.status).toBe(409);
-    expect(other.body.detail).toBe(`Idempotency-Key ${key} was used with a different request body.`);
+    expect(other.body.detail).toBe(`Idempotency-Key ${key} was used with another request (another body, payout or operation).`);
   });
 
   it('names each invalid field (400)', async () => {
@@ -218,7 +218,10 @@ describe('List Payouts', () => {
     expect(ids(await list('ordering=created_at&page=3&page_size=2'))).toEqual(all.slice(4));
     const past = await list('page=4&page_size=2');
     expect(past).toMatchObject({ count: 5, current_page: 4, results: [] });
-    expect((await list('page=99999999999999&page_size=100')).results).toEqual([]);
+    expect((await list('page=1000000&page_size=100')).results).toEqual([]);
+    const beyond = await sandbox.call('GET', `${PAYOUTS}?page=1000001`);
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toEqual({ page: ['Ensure this value is less than or equal to 1000000.'] });
   });
 
   it('expands the record with expand=record, and leaves it an id without', async () => {
@@ -398,7 +401,37 @@ describe('Payout Callback', () => {
       body: { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'X1' },
     });
     expect(contradiction.status).toBe(409);
-    expect(contradiction.body).toEqual({ detail: 'Payout is failed; a processed callback cannot change it.' });
+    expect(contradiction.body).toEqual({
+      detail: `Payout is failed under reference ${initiated.payout_service_id}; a success for the same reference contradicts it.`,
+    });
+  });
+
+  it('takes a late success for an earlier reference, and refuses a second payment naming both references', async () => {
+    // Export (R1), the bank bounces it, retry, export again (R2): then the bank's late "paid" for R1.
+    const failed = await failedPayout(sandbox);
+    const first = failed.payout_service_id!;
+    expect((await sandbox.call('PUT', `/v1/lms/payouts/${failed.id}/retry/`)).status).toBe(200);
+    const staleFailure = await sandbox.call('POST', CALLBACK, {
+      body: { payout_service_id: first, status: 'failed', failed_remark: 'again' },
+    });
+    expect(staleFailure.status).toBe(409);
+    expect(staleFailure.body.detail).toBe(
+      `Reference ${first} is not payout ${failed.id}'s current one (none: it awaits export); its failure changes nothing.`,
+    );
+    await sandbox.call('PUT', EXPORT, { body: { debit_bank_id: DEBIT_BANK, payout_ids: [failed.id] } });
+    const second = (await payout(sandbox, failed.id)).payout_service_id!;
+    expect(second).not.toBe(first);
+
+    const late = await sandbox.call<Payout>('POST', CALLBACK, { body: { payout_service_id: first, status: 'processed', utr: 'LATE1' } });
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ id: failed.id, status: 'processed', utr: 'LATE1', payout_service_id: first, failed_remark: null });
+
+    const double = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: second, status: 'processed', utr: 'PAID2' } });
+    expect(double.status).toBe(409);
+    expect(double.body.detail).toBe(
+      `Payout ${failed.id} was already paid under reference ${first}; a success for ${second} means it was paid twice. Reverse one of them with the bank.`,
+    );
+    expect(await payout(sandbox, failed.id)).toMatchObject({ status: 'processed', utr: 'LATE1', payout_service_id: first });
   });
 
   it('409 for a success with another utr than the recorded one', async () => {
@@ -441,7 +474,7 @@ describe('Retry Failed Payout', () => {
     expect(answer.body).toMatchObject({ status: 'pending', failed_remark: null, payout_service_id: null, is_downloaded: false });
   });
 
-  it('a retried payout is exported again under a new reference; the old one is no longer known', async () => {
+  it('a retried payout is exported again under a new reference; a failure for the old one changes nothing', async () => {
     const failed = await failedPayout(sandbox);
     await sandbox.call('PUT', retryPath(failed.id), { headers: { 'content-type': 'application/json' } });
     await sandbox.call('PUT', EXPORT, { body: { debit_bank_id: DEBIT_BANK, payout_ids: [failed.id] } });
@@ -451,7 +484,8 @@ describe('Retry Failed Payout', () => {
     const stale = await sandbox.call('POST', CALLBACK, {
       body: { payout_service_id: failed.payout_service_id, status: 'failed', failed_remark: 'x' },
     });
-    expect(stale.status).toBe(404);
+    expect(stale.status).toBe(409);
+    expect((await payout(sandbox, failed.id)).status).toBe('initiated');
   });
 
   it('409 unless failed, 404 for an unknown id, 400 for a malformed one', async () => {

@@ -3,9 +3,9 @@
 
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from './db.js';
+import { Db, SCHEMA_VERSION } from './db.js';
+import { requestHash } from './store/idempotency.js';
 import { spawnSandbox } from './test-support/process.js';
 import { DEBIT_BANK, initiatedPayout, newPayout, startTestSandbox, TOKEN, tempDir } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
@@ -54,8 +54,8 @@ describe('a database file', () => {
     const listed = await second.call<PayoutPage>('GET', '/v1/lms/payouts/');
     expect(listed.body.results.map((p) => p.id)).toEqual([created.body.id]);
     await second.stop();
-    const file = new Database(db, { readonly: true });
-    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+    const file = Db.open(db, { readonly: true });
+    expect(file.pragma('journal_mode')).toBe('wal');
     file.close();
   });
 
@@ -63,25 +63,45 @@ describe('a database file', () => {
     const dir = await newDir();
     await (await startTestSandbox({}, dir)).dispose();
     await (await startTestSandbox({}, dir)).dispose();
-    const file = new Database(join(dir, 'sandbox.db'), { readonly: true });
+    const file = Db.open(join(dir, 'sandbox.db'), { readonly: true });
     const versions = file.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
     file.close();
     expect(versions).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
   });
 
-  it('migrates a file of schema version 1 to the current version, keeping its payouts', async () => {
+  it('migrates a file of schema version 1 to the current version, keeping its payouts and idempotency keys', async () => {
     const dir = await newDir();
     const first = await startTestSandbox({}, dir);
     const old = await initiatedPayout(first);
     await first.dispose();
-    // Take the file back to what a version-1 sandbox left.
-    const file = new Database(join(dir, 'sandbox.db'));
+    // Take the file back to what a version-1 sandbox left, with a Create Payout key of that time.
+    const legacyBody = newPayout();
+    const legacy = (await startTestSandbox({}, dir).then(async (s) => {
+      const made = await s.call<Payout>('POST', '/v1/lms/payouts/', { body: legacyBody });
+      await s.dispose();
+      return made.body;
+    })) as Payout;
+    const file = Db.open(join(dir, 'sandbox.db'));
     file.exec(`
       DROP TRIGGER payouts_version; DROP INDEX payouts_amount; DROP INDEX payouts_processed;
       ALTER TABLE payouts DROP COLUMN version; DELETE FROM schema_migrations WHERE version > 1;
+      DROP TABLE idempotent_answers;
+      CREATE TABLE idempotency_keys (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, payout_id TEXT NOT NULL REFERENCES payouts (id), created_at REAL NOT NULL);
     `);
+    file
+      .prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)')
+      .run('legacy-key', requestHash(legacyBody), legacy.id, Date.now() / 1000);
     file.close();
     const second = await startTestSandbox({}, dir);
+    // The key made before the migration still answers the payout it made, and still refuses another body.
+    const replay = await second.call<Payout>('POST', '/v1/lms/payouts/', {
+      body: legacyBody,
+      headers: { 'Idempotency-Key': 'legacy-key' },
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(legacy.id);
+    const other = await second.call('POST', '/v1/lms/payouts/', { body: newPayout(), headers: { 'Idempotency-Key': 'legacy-key' } });
+    expect(other.status).toBe(409);
     const processed = await second.call<Payout>('PUT', `/v1/lms/payouts/${old.id}/mark_processed/`, {
       body: { utr: 'AFTER-MIGRATION', processed_at: 1700000000, debit_bank_id: DEBIT_BANK },
     });
@@ -89,8 +109,12 @@ describe('a database file', () => {
     const listed = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/?ordering=-processed_at')).body;
     expect(listed.results[0]).toMatchObject({ id: old.id, status: 'processed', utr: 'AFTER-MIGRATION' });
     await second.dispose();
-    const migrated = new Database(join(dir, 'sandbox.db'), { readonly: true });
-    expect(migrated.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    const migrated = Db.open(join(dir, 'sandbox.db'), { readonly: true });
+    expect(migrated.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
     expect(migrated.prepare('SELECT version FROM payouts WHERE id = ?').get(old.id)).toEqual({ version: 1 });
     migrated.close();
   });
@@ -98,7 +122,7 @@ describe('a database file', () => {
   it('refuses a file written by a newer sandbox, naming both versions', async () => {
     const dir = await newDir();
     await (await startTestSandbox({}, dir)).dispose();
-    const file = new Database(join(dir, 'sandbox.db'));
+    const file = Db.open(join(dir, 'sandbox.db'));
     file
       .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
       .run(SCHEMA_VERSION + 1, 'from the future', 0);
@@ -113,7 +137,7 @@ describe('a database file', () => {
     const sandbox = await startTestSandbox({}, dir);
     const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
     await sandbox.dispose();
-    const file = new Database(join(dir, 'sandbox.db'));
+    const file = Db.open(join(dir, 'sandbox.db'));
     expect(() => file.prepare("UPDATE payouts SET status = 'processed' WHERE id = ?").run(created.body.id)).toThrow(
       /CHECK constraint failed/,
     );

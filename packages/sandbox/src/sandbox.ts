@@ -1,18 +1,19 @@
 // The HTTP side: a Fastify route per operation of the bundled spec, bearer-token auth, request
 // validation and (by default) response validation from the spec, and the spec's Error bodies for
 // every refusal.
-
+import { randomUUID } from 'node:crypto';
 import type { Operation, SpecModel } from '@payouts/model';
-import { listenError } from '@payouts/process';
+import { httpUrl, isLoopback, listenError } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { openDb } from './db.js';
 import { handlers } from './handlers.js';
 import { Problem } from './problem.js';
 import { seedBanks, seedDemo } from './seed.js';
+import type { RecordedAnswer } from './store/idempotency.js';
 import { PayoutStore } from './store/payout-store.js';
 import { prerenderedJson } from './store/render-cache.js';
-import type { Answer, ErrorBody, Input, OperationId } from './types.js';
+import type { ErrorBody, Input, OperationId } from './types.js';
 import { jsonBodyOf, type ResponseProblem, Validation } from './validation.js';
 
 export const DEFAULT_TOKEN = 'sandbox-dev-token';
@@ -59,36 +60,51 @@ interface RouteConfig {
 type ResponseCheck = (status: number, contentType: string, body: unknown, headers: string[]) => ResponseProblem[];
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const IDEMPOTENCY_KEY = 'Idempotency-Key';
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** How long stop() lets requests in flight finish before it cuts their connections. */
+const STOP_GRACE_MS = 3000;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const tokens = options.tokens?.length ? [...options.tokens] : [DEFAULT_TOKEN];
+  if (!isLoopback(host) && tokens.includes(DEFAULT_TOKEN)) {
+    throw new Error(
+      `refusing to listen on ${host} with the well-known development token "${DEFAULT_TOKEN}": anyone who reaches it could move payouts. Give tokens of your own (--token).`,
+    );
+  }
   const spec = loadSpec(options.specPath);
   const store = new PayoutStore(openDb(options.db));
   let app: FastifyInstance | undefined;
   try {
     seedBanks(store, spec);
     const demoPayouts = options.seedDemo ? await seedDemo(store) : 0;
-    const tokens = options.tokens?.length ? [...options.tokens] : [DEFAULT_TOKEN];
     app = buildApp(store, spec, new Validation(spec), { ...options, tokens });
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const server = app;
     let stopped: Promise<void> | undefined;
     return {
-      url: `http://${host}:${address.port}`,
+      url: httpUrl(host, address.port),
       port: address.port,
       tokens,
       demoPayouts,
       stop: () =>
-        (stopped ??= server.close().then(() => {
+        (stopped ??= (async () => {
+          // Requests in flight get their answers; a client that never finishes its request (or
+          // never reads its answer) is cut off after the grace, so stop() always returns.
+          const cutOff = setTimeout(() => server.server.closeAllConnections(), STOP_GRACE_MS);
+          await server.close();
+          clearTimeout(cutOff);
           store.close();
-        })),
+        })()),
     };
   } catch (error) {
     await app?.close();
     store.close();
-    throw listenError(error, { port: options.port ?? 0, host: options.host ?? '127.0.0.1', flag: options.portFlag });
+    throw listenError(error, { port: options.port ?? 0, host, flag: options.portFlag });
   }
 }
 
@@ -99,7 +115,14 @@ function buildApp(
   options: SandboxOptions & { tokens: string[] },
 ): FastifyInstance {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
-  const app = Fastify({ logger: false, forceCloseConnections: 'idle', bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: 'idle',
+    bodyLimit: 1024 * 1024,
+    // A request (headers and body) must arrive within this; a client trickling bytes is cut off.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    genReqId: () => randomUUID(),
+  });
   const tokens = new Set(options.tokens);
   const validateResponses = options.validateResponses ?? true;
   const responseChecks = new Map<string, ResponseCheck>();
@@ -177,10 +200,8 @@ function buildApp(
   const known = new Set(Object.keys(handlers));
   for (const op of spec.operations) {
     if (!known.delete(op.operationId)) throw new Error(`the spec has an operation the sandbox does not implement: ${op.operationId}`);
-    const handler = handlers[op.operationId as OperationId] as unknown as (
-      input: Input<OperationId>,
-      store: PayoutStore,
-    ) => Promise<Answer<OperationId>>;
+    const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => RecordedAnswer;
+    const takesKey = op.parameters.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY);
     const check = validation.request(op);
     responseChecks.set(op.operationId, validation.response(op));
     const config: RouteConfig = { operation: op };
@@ -197,8 +218,18 @@ function buildApp(
           body: jsonBodyOf(op) && request.body === undefined ? {} : request.body,
         });
         if (!checked.ok) return refuse(reply, op, 400, checked.errors);
-        const answer = await handler(checked.request as Input<OperationId>, store);
-        const contentType = answer.contentType ? `${String(answer.contentType)}; charset=utf-8` : JSON_TYPE;
+        const input = checked.request as Input<OperationId>;
+        const run = () => handler(input, store);
+        const key = takesKey ? (input.headers as Record<string, string | undefined>)[IDEMPOTENCY_KEY] : undefined;
+        const answer =
+          op.method === 'GET'
+            ? await store.read(run)
+            : await store.answer(
+                run,
+                key === undefined ? undefined : { key, operationId: op.operationId, params: input.params, body: input.body },
+              );
+        const contentType =
+          answer.contentType && answer.contentType !== 'application/json' ? `${answer.contentType}; charset=utf-8` : JSON_TYPE;
         return send(reply, op, Number(answer.status), answer.body, contentType, answer.headers as Record<string, string> | undefined);
       },
     });
@@ -221,8 +252,15 @@ function buildApp(
     const status = error.statusCode ?? 500;
     // Fastify's own refusals (a body over the size limit, a malformed request) are bad input too.
     if (status >= 400 && status < 500) return refuse(reply, op, 400, { non_field_errors: [error.message] });
-    log(`sandbox: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
-    refuse(reply, undefined, 500, { detail: `Internal error: ${error.message}` });
+    // The cause goes to the log, under the request id the caller is given; never to the caller.
+    log(`sandbox: request ${request.id}: ${request.method} ${request.url}: ${error.stack ?? error.message}`);
+    refuse(
+      reply,
+      undefined,
+      500,
+      { detail: `Internal error. The sandbox's log has the cause under request id ${request.id}.` },
+      { 'X-Request-Id': request.id },
+    );
   });
 
   return app;

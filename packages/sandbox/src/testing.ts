@@ -29,6 +29,9 @@ export interface TestSandbox extends Sandbox {
   dispose(): Promise<void>;
 }
 
+/** Anything that sends requests to a sandbox: a TestSandbox, or `{ call: (m, p, o) => call(url, m, p, o) }`. */
+export type Caller = Pick<TestSandbox, 'call'>;
+
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'payouts-sandbox-'));
 }
@@ -91,7 +94,7 @@ export function newPayout(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 /** Creates a payout and exports it, so it is initiated; answers it as it is now. */
-export async function initiatedPayout(sandbox: TestSandbox, overrides: Record<string, unknown> = {}): Promise<Payout> {
+export async function initiatedPayout(sandbox: Caller, overrides: Record<string, unknown> = {}): Promise<Payout> {
   const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout(overrides) });
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.text}`);
   const exported = await sandbox.call('PUT', '/v1/lms/payouts/export/', {
@@ -102,7 +105,7 @@ export async function initiatedPayout(sandbox: TestSandbox, overrides: Record<st
 }
 
 /** Creates a payout, exports it and fails it with a callback. */
-export async function failedPayout(sandbox: TestSandbox, overrides: Record<string, unknown> = {}): Promise<Payout> {
+export async function failedPayout(sandbox: Caller, overrides: Record<string, unknown> = {}): Promise<Payout> {
   const initiated = await initiatedPayout(sandbox, overrides);
   const failed = await sandbox.call<Payout>('POST', '/v1/lms/payouts/callback/', {
     body: { payout_service_id: initiated.payout_service_id, status: 'failed', failed_remark: 'Beneficiary account closed' },
@@ -112,7 +115,7 @@ export async function failedPayout(sandbox: TestSandbox, overrides: Record<strin
 }
 
 /** The payout as List Payouts shows it (the API has no single-payout read). */
-export async function payout(sandbox: TestSandbox, id: string): Promise<Payout> {
+export async function payout(sandbox: Caller, id: string): Promise<Payout> {
   for (let page = 1; ; page++) {
     const answer = await sandbox.call<{ results: Payout[] }>('GET', `/v1/lms/payouts/?page_size=100&page=${page}`);
     const found = answer.body.results.find((p) => p.id === id);

@@ -70,6 +70,10 @@ export class Validation {
     const headerNames = op.parameters.filter((p) => p.in === 'header').map((p) => p.name);
     const body = jsonBodyOf(op);
     const checkBody = body ? this.bodyAjv.compile({ $ref: `${DOC_ID}${body.schemaPointer}` }) : undefined;
+    const numeric = op.parameters.flatMap((p) => {
+      const type = numericType(p.schema);
+      return type ? [{ name: p.name, in: p.in, type }] : [];
+    });
 
     return (parts) => {
       const errors: FieldErrors = {};
@@ -79,6 +83,12 @@ export class Validation {
       for (const name of headerNames) {
         const value = parts.headers[name.toLowerCase()];
         if (value !== undefined) headers[name] = value;
+      }
+      // Ajv's coercion takes what JavaScript's Number() takes (0x10, 1e3, Infinity, " 7"): a
+      // number in a URL or a header is decimal digits only.
+      for (const { name, in: place, type } of numeric) {
+        const raw = (place === 'path' ? params : place === 'query' ? query : headers)[name];
+        if (typeof raw === 'string' && !DECIMAL[type].test(raw)) errors[name] = [TYPE_MESSAGES[type]!];
       }
       if (checkPath && !checkPath(params)) collect(errors, checkPath.errors);
       if (checkQuery && !checkQuery(query)) collect(errors, checkQuery.errors);
@@ -117,6 +127,16 @@ export class Validation {
 }
 
 type Parameter = Operation['parameters'][number];
+
+const DECIMAL = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?$/ } as const;
+
+/** `integer` or `number` for a parameter whose schema is one (nullable or not). */
+function numericType(schema: Schema): keyof typeof DECIMAL | undefined {
+  const types: unknown[] = [schema.type].flat();
+  if (types.includes('integer')) return 'integer';
+  if (types.includes('number')) return 'number';
+  return undefined;
+}
 
 /** The operation's JSON request body, when it takes one. */
 export function jsonBodyOf(op: Operation) {
@@ -224,7 +244,12 @@ function describe(error: ErrorObject): string {
     }
     case 'type': {
       if (error.data === null) return 'This field may not be null.';
-      const types = ([] as string[]).concat(p.type.split(',')).filter((t) => t !== 'null');
+      // One type is a string, several an array (`[string, null]` for a nullable field).
+      const types = [p.type]
+        .flat()
+        .join(',')
+        .split(',')
+        .filter((t: string) => t !== 'null');
       if (error.instancePath === '' && types.includes('object'))
         return `Invalid data. Expected a dictionary, but got ${jsonType(error.data)}.`;
       if (Array.isArray(error.data) && !types.includes('array')) return `Expected a single value, got ${error.data.length}.`;

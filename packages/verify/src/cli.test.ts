@@ -1,11 +1,11 @@
 // The command as a person runs it: the built CLI in a child process, its exit code, what it
 // prints, and the JUnit/JSON files it writes.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode } from '@payouts/process';
 import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from './report.js';
@@ -14,12 +14,13 @@ import { startBugProxy } from './test-support/bug-proxy.js';
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'verify-cli-token';
 
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
+/** The CLI with the token in PAYOUTS_TOKEN, as CI would give it (`token: null` for none). */
+async function runCli(
+  args: string[],
+  { token = TOKEN as string | null } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await runNode([CLI, ...args], { timeoutMs: 90_000, env: { PAYOUTS_TOKEN: token ?? '' } });
+  return { code, stdout, stderr };
 }
 
 /** A port nothing listens on: bound, read back, released. */
@@ -45,10 +46,22 @@ afterAll(async () => {
 });
 
 describe('pnpm verify', () => {
+  it('takes the token from a file, or from --token with a warning that others can read it', async () => {
+    const file = join(outDir, 'token');
+    await writeFile(file, `${TOKEN}\n`);
+    const fromFile = await runCli(['--base-url', sandbox.url, '--only', 'listPayouts', '--token-file', file], { token: null });
+    expect(fromFile).toMatchObject({ code: 0, stderr: '' });
+    const fromFlag = await runCli(['--base-url', sandbox.url, '--only', 'listPayouts', '--token', TOKEN], { token: null });
+    expect(fromFlag.code).toBe(0);
+    expect(fromFlag.stderr).toBe(
+      'verify: warning: --token puts the token on the command line, where every user of this machine can read it; set PAYOUTS_TOKEN or use --token-file\n',
+    );
+  });
+
   it('exits 0 against a conforming provider and writes JUnit and JSON reports', async () => {
     const junit = join(outDir, 'ok.xml');
     const json = join(outDir, 'ok.json');
-    const { code, stdout, stderr } = await runCli(['--base-url', sandbox.url, '--token', TOKEN, '--junit', junit, '--json', json]);
+    const { code, stdout, stderr } = await runCli(['--base-url', sandbox.url, '--junit', junit, '--json', json]);
     expect(stderr).toBe('');
     expect(code, stdout).toBe(0);
     expect(stdout).toMatch(/^✓ createPayout: (\d+)\/\1 checks passed$/m);
@@ -69,7 +82,7 @@ describe('pnpm verify', () => {
     const proxy = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
     try {
       const junit = join(outDir, 'broken.xml');
-      const { code, stdout } = await runCli(['--base-url', proxy.url, '--token', TOKEN, '--only', 'createPayout', '--junit', junit]);
+      const { code, stdout } = await runCli(['--base-url', proxy.url, '--only', 'createPayout', '--junit', junit]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/^✗ createPayout: \d+\/\d+ checks passed$/m);
       expect(stdout).toMatch(
@@ -90,27 +103,34 @@ describe('pnpm verify', () => {
   });
 
   it('exits 2 with a clear message when it cannot run as asked', async () => {
-    expect(await runCli(['--token', TOKEN])).toMatchObject({
+    expect(await runCli([])).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/^verify: --base-url is required\n\nUsage:/),
     });
-    expect(await runCli(['--base-url', 'localhost:4020', '--token', TOKEN])).toMatchObject({
+    expect(await runCli(['--base-url', 'localhost:4020'])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--base-url "localhost:4020" is not a URL: it must start with http:// or https://'),
     });
-    expect(await runCli(['--base-url', sandbox.url])).toMatchObject({ code: 2, stderr: expect.stringContaining('--token is required') });
-    expect(await runCli(['--base-url', sandbox.url, '--token', TOKEN, '--only', 'payAll'])).toMatchObject({
+    expect(await runCli(['--base-url', sandbox.url], { token: null })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('a bearer token is required: set PAYOUTS_TOKEN, or pass --token-file FILE'),
+    });
+    expect(await runCli(['--base-url', sandbox.url, '--token-file', join(outDir, 'missing')], { token: null })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`--token-file ${join(outDir, 'missing')} cannot be read: ENOENT`),
+    });
+    expect(await runCli(['--base-url', sandbox.url, '--only', 'payAll'])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('no operation "payAll" in the spec; known: listPayouts, createPayout'),
     });
     const closed = await closedPort();
-    expect(await runCli(['--base-url', `http://127.0.0.1:${closed}`, '--token', TOKEN])).toMatchObject({
+    expect(await runCli(['--base-url', `http://127.0.0.1:${closed}`])).toMatchObject({
       code: 2,
       stderr: `verify: cannot reach the provider at http://127.0.0.1:${closed}: ECONNREFUSED\n`,
     });
-    expect(await runCli(['--base-url', sandbox.url, '--token', 'expired'])).toMatchObject({
+    expect(await runCli(['--base-url', sandbox.url], { token: 'expired' })).toMatchObject({
       code: 2,
-      stderr: 'verify: the provider rejects the token: GET /v1/lms/payouts/ answered 401 (check --token)\n',
+      stderr: 'verify: the provider rejects the token: GET /v1/lms/payouts/ answered 401 (check the token)\n',
     });
     expect(await runCli(['--colour'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--colour'") });
   });

@@ -1,4 +1,5 @@
 // One HTTP exchange with the provider, kept whole so a check can show it as a curl line.
+import type { Json, Operation } from '@payouts/model';
 
 export interface SentRequest {
   method: string;
@@ -74,4 +75,22 @@ export function httpUrl(raw: string, option: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`${option} "${raw}" is not a URL: it must start with http:// or https://`);
   return url.toString().replace(/\/+$/, '');
+}
+
+/** A request to one operation: path parameters filled in, the query, a JSON body (or its raw text). */
+export function buildRequest(
+  baseUrl: string,
+  token: string,
+  op: Operation,
+  pathParams: Record<string, string>,
+  query: Record<string, string>,
+  body?: Json,
+  rawBody?: string,
+): SentRequest {
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
+  const search = new URLSearchParams(query).toString();
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const text = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+  if (text !== undefined) headers['content-type'] = 'application/json';
+  return { method: op.method, url: `${baseUrl}${path}${search ? `?${search}` : ''}`, headers, body: text };
 }

@@ -48,4 +48,23 @@ describe('invalid inputs derived from the schemas', () => {
     const pageSize = invalidCases(spec, spec.operation('listPayouts'), {}).find((c) => c.fault === 'above maximum 100');
     expect(pageSize?.query).toEqual({ page_size: '101' });
   });
+
+  it('sends numbers JSON or a bank file cannot carry: past the bounds, 1e400, and non-decimal query integers', () => {
+    expect(casesOf('createPayout')).toEqual(
+      expect.arrayContaining([
+        'body.amount: above maximum 9007199254740991',
+        'body.amount: below minimum 1',
+        'body.amount: a number JSON parses to Infinity (1e400)',
+      ]),
+    );
+    expect(casesOf('processPayout')).toEqual(
+      expect.arrayContaining(['body.processed_at: above maximum 10000000000', 'body.processed_at: below minimum 0']),
+    );
+    expect(casesOf('listPayouts')).toEqual(
+      expect.arrayContaining(['query.page: not decimal digits (0x10)', 'query.created_at__gte: not decimal digits (0x10)']),
+    );
+    const infinite = invalidCases(spec, spec.operation('createPayout'), {}).find((c) => c.fault.includes('1e400'));
+    expect(infinite?.rawBody).toMatch(/"amount":1e400[,}]/);
+    expect(JSON.parse(infinite!.rawBody!).amount).toBe(Number.POSITIVE_INFINITY);
+  });
 });

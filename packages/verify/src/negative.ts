@@ -14,6 +14,8 @@ export interface InvalidCase {
   pathParams: Record<string, string>;
   query: Record<string, string>;
   body?: Json;
+  /** The body as sent, when JSON.stringify cannot write it (a number such as 1e400). */
+  rawBody?: string;
 }
 
 type JsonObject = { [key: string]: Json };
@@ -63,6 +65,7 @@ export function invalidCases(spec: Spec, op: Operation, pathParams: Record<strin
       const unknown = unknownEnumValue(property, name);
       if (unknown !== undefined)
         cases.push({ ...base, field: `body.${name}`, fault: `unknown enum value "${unknown}"`, body: { ...example, [name]: unknown } });
+      cases.push(...numberCases({ ...base, field: `body.${name}` }, example, name, property));
     }
   }
   return cases;
@@ -77,12 +80,36 @@ function queryCases(base: Omit<InvalidCase, 'field' | 'fault'>, param: Parameter
   if (schema.type === 'integer' && typeof schema.maximum === 'number') {
     cases.push({ ...base, field, fault: `above maximum ${schema.maximum}`, query: { [param.name]: String(schema.maximum + 1) } });
   }
+  if (typesOf(schema).some((type) => type === 'integer' || type === 'number')) {
+    // Number() reads these, and a parser that uses it would take them: a number in a URL is decimal digits.
+    cases.push({ ...base, field, fault: 'not decimal digits (0x10)', query: { [param.name]: '0x10' } });
+  }
   const unknown = unknownEnumValue(schema, param.name);
   if (unknown !== undefined) cases.push({ ...base, field, fault: `unknown enum value "${unknown}"`, query: { [param.name]: unknown } });
   return cases;
 }
 
 /** For a oneOf body (the callback), the branch the example belongs to; otherwise the schema itself. */
+/**
+ * A numeric body field just outside its bounds, and as a number JSON parses to Infinity: each
+ * must be refused, never rounded or stored.
+ */
+function numberCases(base: Omit<InvalidCase, 'fault'>, example: JsonObject, name: string, schema: Schema): InvalidCase[] {
+  const types = typesOf(schema);
+  if (!types.includes('integer') && !types.includes('number')) return [];
+  const cases: InvalidCase[] = [];
+  if (typeof schema.maximum === 'number') {
+    cases.push({ ...base, fault: `above maximum ${schema.maximum}`, body: { ...example, [name]: schema.maximum + 1 } });
+  }
+  if (typeof schema.minimum === 'number') {
+    cases.push({ ...base, fault: `below minimum ${schema.minimum}`, body: { ...example, [name]: schema.minimum - 1 } });
+  }
+  const marker = '"__payouts_verify_number__"';
+  const rawBody = JSON.stringify({ ...example, [name]: JSON.parse(marker) }).replace(marker, '1e400');
+  cases.push({ ...base, fault: 'a number JSON parses to Infinity (1e400)', body: undefined, rawBody });
+  return cases;
+}
+
 function objectBranch(spec: Spec, schema: Schema, example: JsonObject): Schema {
   const branches: Schema[] = (schema.oneOf ?? schema.anyOf ?? []).map((b: Schema) => spec.resolve<Schema>(b));
   if (branches.length === 0) return schema;

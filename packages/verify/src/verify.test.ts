@@ -68,7 +68,7 @@ describe('against the sandbox (a conforming provider)', () => {
 
   it('stops with one clear error when the provider rejects the token', async () => {
     await expect(verifyProvider({ baseUrl: sandbox.url, token: 'not-a-token-the-sandbox-knows' })).rejects.toThrow(
-      'the provider rejects the token: GET /v1/lms/payouts/ answered 401 (check --token)',
+      'the provider rejects the token: GET /v1/lms/payouts/ answered 401 (check the token)',
     );
   });
 });
@@ -96,6 +96,22 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
   },
   'auth-ignored': { operationId: 'receivePayoutCallback', field: /^header Authorization$/, shows: /^404 application\/json/ },
   'wrong-transition-accepted': { operationId: 'processPayout', field: /^status$/, shows: /^200 application\/json, status = "processed"/ },
+  'huge-number-accepted': {
+    operationId: 'createPayout',
+    field: /^body\.amount$/,
+    shows: /^201 application\/json\nthe invalid input was accepted/,
+  },
+  'hex-query-accepted': {
+    operationId: 'listPayouts',
+    field: /^query\.page$/,
+    shows: /^200 application\/json\nthe invalid input was accepted/,
+  },
+  'replay-ignored': { operationId: 'createPayout', field: /^header Idempotency-Key$/, shows: /^201, another body/ },
+  'milliseconds-accepted': {
+    operationId: 'processPayout',
+    field: /^body\.processed_at$/,
+    shows: /^200 application\/json\nthe invalid input was accepted/,
+  },
 };
 
 describe.each(Object.keys(BUGS) as Bug[])('against a provider whose %s', (bug) => {

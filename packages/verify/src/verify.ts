@@ -6,8 +6,9 @@ import type { Json, Operation, SpecModel } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
 import { conformance, describeAnswer } from './conformance.js';
 import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
-import { curlLine, type Exchange, httpUrl, type SentRequest, send } from './http.js';
+import { buildRequest, curlLine, type Exchange, httpUrl, send } from './http.js';
 import { type InvalidCase, invalidCases } from './negative.js';
+import { checkReplays } from './replay.js';
 import { type Check, type Report, summarise } from './report.js';
 import { runRespect } from './respect.js';
 import { jsonRequest, statusesOf } from './spec.js';
@@ -24,16 +25,18 @@ export interface VerifyOptions {
 export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   const startedAt = new Date();
   const baseUrl = httpUrl(options.baseUrl, '--base-url');
-  if (!options.token) throw new Error('a bearer token is required (--token)');
+  if (!options.token) throw new Error('a bearer token is required (PAYOUTS_TOKEN)');
   const spec = loadSpec();
   if (options.only) spec.operation(options.only); // fails early, naming the known operations
   await preflight(baseUrl, options.token, spec);
 
-  const [respect, invalid] = await Promise.all([
+  const [respect, invalid, replays] = await Promise.all([
     runRespect({ spec, files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO], baseUrl, token: options.token, only: options.only }),
     checkInvalidInputs(spec, baseUrl, options.token, options.only),
+    checkReplays(spec, baseUrl, options.token, options.only),
   ]);
-  return summarise(baseUrl, options.only, startedAt, [...respect.checks, ...invalid.checks], respect.requests + invalid.requests);
+  const checks = [...respect.checks, ...invalid.checks, ...replays.checks];
+  return summarise(baseUrl, options.only, startedAt, checks, respect.requests + invalid.requests + replays.requests);
 }
 
 /**
@@ -49,27 +52,7 @@ async function preflight(baseUrl: string, token: string, spec: SpecModel): Promi
   } catch (error) {
     throw new Error(`cannot reach the provider at ${baseUrl}: ${(error as Error).message.replace(/^.* failed: /, '')}`);
   }
-  if (status === 401) throw new Error(`the provider rejects the token: ${probe.method} ${probe.path} answered 401 (check --token)`);
-}
-
-function buildRequest(
-  baseUrl: string,
-  token: string,
-  op: Operation,
-  pathParams: Record<string, string>,
-  query: Record<string, string>,
-  body?: Json,
-): SentRequest {
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
-  const search = new URLSearchParams(query).toString();
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return {
-    method: op.method,
-    url: `${baseUrl}${path}${search ? `?${search}` : ''}`,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  };
+  if (status === 401) throw new Error(`the provider rejects the token: ${probe.method} ${probe.path} answered 401 (check the token)`);
 }
 
 /**
@@ -104,7 +87,7 @@ async function checkInvalidInputs(
       op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, payout.id || String(p.example)]),
     );
     for (const invalid of invalidCases(spec, op, pathParams)) {
-      const request = buildRequest(baseUrl, token, op, invalid.pathParams, invalid.query, invalid.body);
+      const request = buildRequest(baseUrl, token, op, invalid.pathParams, invalid.query, invalid.body, invalid.rawBody);
       checks.push(judgeInvalid(spec, op, invalid, await send(request), token));
     }
   }

@@ -50,7 +50,7 @@ export function bankFileCsv(bank: DebitBank, lines: BankFileLine[]): string {
       beneficiary_ifsc: line.beneficiary.ifsc,
       debit_account_no: bank.account_no,
     };
-    return BANK_FILE_COLUMNS.map((column) => csvCell(cells[column])).join(',');
+    return BANK_FILE_COLUMNS.map((column) => csvCell(cells[column], column === 'amount' ? 'number' : 'text')).join(',');
   });
   return `${[BANK_FILE_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }
@@ -59,6 +59,12 @@ function yymmdd(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().slice(2, 10).replace(/-/g, '');
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * One RFC 4180 cell. A text that a spreadsheet would run as a formula (it starts with =, +, -, @,
+ * a tab or a carriage return) is prefixed with ' so it is shown, not run: a beneficiary's name is
+ * whatever the borrower typed. Numbers are written by this code and never start that way.
+ */
+function csvCell(value: string, kind: 'text' | 'number' = 'text'): string {
+  const safe = kind === 'text' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -20,6 +20,14 @@ export const BUGS = {
   'auth-ignored': 'a request with no token is served as if it had a valid one',
   /** mark_processed does not check the payout's status. */
   'wrong-transition-accepted': 'processPayout marks a payout processed from any status',
+  /** A float-backed parser: an amount past 2^53-1 is rounded, 1e400 becomes something storable. */
+  'huge-number-accepted': 'createPayout takes an amount past 2^53-1, or 1e400, instead of refusing it',
+  /** Query integers parsed with Number(): 0x10 reads as 16. */
+  'hex-query-accepted': 'listPayouts reads page=0x10 as page 16',
+  /** A timestamp in milliseconds "fixed" by dividing it, instead of refused. */
+  'milliseconds-accepted': 'processPayout takes processed_at in milliseconds',
+  /** Idempotency-Key read nowhere: a repeated request acts again. */
+  'replay-ignored': 'a repeat with the same Idempotency-Key acts twice',
 } as const;
 
 export type Bug = keyof typeof BUGS;
@@ -65,12 +73,17 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
       ),
     );
     if (bug === 'auth-ignored' && !headers.authorization) headers.authorization = `Bearer ${validToken}`;
+    if (bug === 'replay-ignored') delete headers['idempotency-key'];
     if (bug === 'bad-input-accepted' && url.pathname === '/v1/lms/payouts/' && request.method === 'GET') {
       const size = Number(url.searchParams.get('page_size'));
       if (url.searchParams.has('page_size') && !(size >= 1 && size <= 100))
         url.searchParams.set('page_size', String(Math.min(100, Math.max(1, size || 1))));
     }
-    const requestBody = await readBody(request);
+    if (bug === 'hex-query-accepted') {
+      for (const [name, value] of [...url.searchParams])
+        if (/^0x[0-9a-f]+$/i.test(value)) url.searchParams.set(name, String(Number(value)));
+    }
+    const requestBody = rewriteRequestBody(request.method ?? 'GET', url, await readBody(request));
     const upstream = await fetch(url, {
       method: request.method,
       headers,
@@ -86,6 +99,27 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
     answer = inject(request.method ?? 'GET', url, requestBody, answer);
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
+  }
+
+  /** The request body as the broken provider reads it. */
+  function rewriteRequestBody(method: string, url: URL, body: Buffer): Buffer {
+    const parsed = (() => {
+      try {
+        return JSON.parse(body.toString()) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!parsed || typeof parsed !== 'object') return body;
+    if (bug === 'huge-number-accepted' && method === 'POST' && url.pathname === '/v1/lms/payouts/') {
+      if (typeof parsed.amount === 'number' && !Number.isSafeInteger(parsed.amount)) parsed.amount = 1000;
+    } else if (bug === 'milliseconds-accepted' && method === 'PUT' && url.pathname.endsWith('/mark_processed/')) {
+      if (typeof parsed.processed_at === 'number' && parsed.processed_at > 1e10)
+        parsed.processed_at = Math.floor(parsed.processed_at / 1000);
+    } else {
+      return body;
+    }
+    return Buffer.from(JSON.stringify(parsed));
   }
 
   function inject(method: string, url: URL, requestBody: Buffer, answer: Answer): Answer {

@@ -1,0 +1,116 @@
+// An Idempotency-Key on every state-changing operation: a repeat answers the first answer (same
+// status, same body, for Export the same file byte for byte) and changes nothing; the key with
+// another request is a 409; keys are forgotten after 24 hours.
+
+import { loadSpec } from '@payouts/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from './db.js';
+import { seedBanks } from './seed.js';
+import { PayoutStore } from './store/payout-store.js';
+import { DEBIT_BANK, failedPayout, initiatedPayout, newPayout, payout, startTestSandbox, type TestSandbox } from './testing.js';
+import type { Payout, PayoutPage } from './types.js';
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(async () => {
+  await sandbox?.dispose();
+});
+
+const keyed = (key: string) => ({ 'Idempotency-Key': key });
+
+describe('a repeat with the same Idempotency-Key', () => {
+  it('of an export answers the same file byte for byte, and exports nothing more', async () => {
+    const created = (await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() })).body;
+    const request = { body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.id] }, headers: keyed('export-1') };
+    const first = await sandbox.call('PUT', '/v1/lms/payouts/export/', request);
+    // The answer was lost on the way: the caller sends the same request again.
+    const again = await sandbox.call('PUT', '/v1/lms/payouts/export/', request);
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    expect(first.text.split('\r\n')).toHaveLength(3); // header, one line, the final CRLF
+    expect(again.headers.get('content-disposition')).toBe(first.headers.get('content-disposition'));
+    expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
+    expect((await payout(sandbox, created.id)).status).toBe('initiated');
+  });
+
+  it('of Process, Retry and a Callback answers the first answer and changes nothing', async () => {
+    const failed = await failedPayout(sandbox);
+    const retry = () => sandbox.call<Payout>('PUT', `/v1/lms/payouts/${failed.id}/retry/`, { headers: keyed('retry-1') });
+    const firstRetry = await retry();
+    expect(firstRetry.status).toBe(200);
+    expect(await retry()).toMatchObject({ status: 200, text: firstRetry.text });
+
+    const initiated = await initiatedPayout(sandbox);
+    const process = () =>
+      sandbox.call<Payout>('PUT', `/v1/lms/payouts/${initiated.id}/mark_processed/`, {
+        body: { utr: 'IDEM1', processed_at: 1693161000, debit_bank_id: DEBIT_BANK },
+        headers: keyed('process-1'),
+      });
+    const firstProcess = await process();
+    expect(firstProcess.body.status).toBe('processed');
+    expect(await process()).toMatchObject({ status: 200, text: firstProcess.text });
+
+    const other = await initiatedPayout(sandbox);
+    const callback = () =>
+      sandbox.call<Payout>('POST', '/v1/lms/payouts/callback/', {
+        body: { payout_service_id: other.payout_service_id, status: 'failed', failed_remark: 'Account closed' },
+        headers: keyed('callback-1'),
+      });
+    const firstCallback = await callback();
+    expect(await callback()).toMatchObject({ status: 200, text: firstCallback.text });
+  });
+
+  it('answers the first refusal again, even once the state has moved on', async () => {
+    const created = (await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() })).body;
+    const process = () =>
+      sandbox.call('PUT', `/v1/lms/payouts/${created.id}/mark_processed/`, {
+        body: { utr: 'EARLY', processed_at: 1693161000, debit_bank_id: DEBIT_BANK },
+        headers: keyed('refused-1'),
+      });
+    const refused = await process();
+    expect(refused.status).toBe(409); // still pending
+    await sandbox.call('PUT', '/v1/lms/payouts/export/', { body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.id] } });
+    expect(await process()).toMatchObject({ status: 409, text: refused.text });
+    expect((await payout(sandbox, created.id)).status).toBe('initiated');
+  });
+
+  it('with another request (body, payout or operation) is a 409 that changes nothing', async () => {
+    const a = await initiatedPayout(sandbox);
+    const b = await initiatedPayout(sandbox);
+    const body = { utr: 'K1', processed_at: 1693161000, debit_bank_id: DEBIT_BANK };
+    await sandbox.call('PUT', `/v1/lms/payouts/${a.id}/mark_processed/`, { body, headers: keyed('reused-1') });
+    const otherPayout = await sandbox.call('PUT', `/v1/lms/payouts/${b.id}/mark_processed/`, { body, headers: keyed('reused-1') });
+    expect(otherPayout.status).toBe(409);
+    expect(otherPayout.body.detail).toBe('Idempotency-Key reused-1 was used with another request (another body, payout or operation).');
+    const otherOperation = await sandbox.call('POST', '/v1/lms/payouts/', { body: newPayout(), headers: keyed('reused-1') });
+    expect(otherOperation.status).toBe(409);
+    expect((await payout(sandbox, b.id)).status).toBe('initiated');
+    const listed = await sandbox.call<PayoutPage>('GET', '/v1/lms/payouts/?page_size=1');
+    expect(listed.status).toBe(200);
+  });
+});
+
+describe('keys', () => {
+  it('are forgotten 24 hours after their first use', async () => {
+    let now = 1_800_000_000;
+    const store = new PayoutStore(openDb(), () => now);
+    seedBanks(store, loadSpec());
+    const create = (key: string) =>
+      store.answer(() => ({ status: 201, body: store.createNow(newPayout({ loan: '0f1e2d3c-4b5a-4697-8877-aaaaaaaaaaaa' }) as never) }), {
+        key,
+        operationId: 'createPayout',
+        params: {},
+        body: { same: 'request' },
+      });
+    const first = await create('day-1');
+    now += 24 * 60 * 60 - 1;
+    expect((await create('day-1')).body).toEqual(first.body);
+    now += 2;
+    const later = await create('day-1');
+    expect((later.body as Payout).id).not.toBe((first.body as Payout).id);
+    store.close();
+  });
+});
