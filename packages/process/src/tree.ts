@@ -60,8 +60,14 @@ export function describeProcess(pid: number): string {
 
 /** TCP ports a process listens on (its socket inodes matched to the LISTEN rows of /proc/net). */
 export function listeningPorts(pid: number): number[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return []; // it exited while we looked
+  }
   const inodes = new Set(
-    readdirSync(`/proc/${pid}/fd`)
+    fds
       .map((fd) => {
         try {
           return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];

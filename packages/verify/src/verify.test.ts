@@ -106,6 +106,12 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
     field: /^query\.page$/,
     shows: /^200 application\/json\nthe invalid input was accepted/,
   },
+  'unknown-id-answered': {
+    operationId: 'retryFailedPayout',
+    field: /^path\.id$/,
+    shows: /^200 application\/json[\s\S]*an id no payout has was answered/,
+  },
+  'milliseconds-in-answers': { operationId: 'createPayout', field: /^created_at$/, shows: /created_at must be <= 10000000000/ },
   'replay-ignored': { operationId: 'createPayout', field: /^header Idempotency-Key$/, shows: /^201, another body/ },
   'milliseconds-accepted': {
     operationId: 'processPayout',

@@ -2,6 +2,7 @@
 // (generated per operation, and the hand-written lifecycle) while our own code sends the invalid
 // inputs derived from the schemas; both end up as checks in one report.
 
+import { randomUUID } from 'node:crypto';
 import type { Json, Operation, SpecModel } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
 import { conformance, describeAnswer } from './conformance.js';
@@ -90,8 +91,33 @@ async function checkInvalidInputs(
       const request = buildRequest(baseUrl, token, op, invalid.pathParams, invalid.query, invalid.body, invalid.rawBody);
       checks.push(judgeInvalid(spec, op, invalid, await send(request), token));
     }
+    const id = op.parameters.find((p) => p.in === 'path' && p.schema.format === 'uuid');
+    if (id) {
+      // A well-formed id no payout has, with a valid body: answering with some other payout would act on it.
+      const unknown = { ...pathParams, [id.name]: randomUUID() };
+      const request = buildRequest(baseUrl, token, op, unknown, {}, jsonRequest(op)?.example);
+      checks.push(judgeUnknownId(spec, op, `path.${id.name}`, await send(request), token));
+    }
   }
   return { checks, requests: payout.requests + checks.length };
+}
+
+function judgeUnknownId(spec: SpecModel, op: Operation, field: string, exchange: Exchange, token: string): Check {
+  const { problems } = conformance(spec, op, exchange);
+  const details = problems.map((p) => p.message);
+  if (exchange.status !== 404)
+    details.unshift(exchange.status < 300 ? 'an id no payout has was answered as if it were one' : `answered ${exchange.status}, not 404`);
+  return {
+    operationId: op.operationId,
+    name: `${field}: an unknown id is 404`,
+    field,
+    source: { kind: 'verify', suite: 'unknown ids' },
+    passed: exchange.status === 404 && problems.length === 0,
+    expected: '404 with the documented error body, and nothing changed',
+    got: describeAnswer(exchange),
+    details,
+    curl: curlLine(exchange.request, token),
+  };
 }
 
 function judgeInvalid(spec: SpecModel, op: Operation, invalid: InvalidCase, exchange: Exchange, token: string): Check {

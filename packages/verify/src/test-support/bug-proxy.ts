@@ -28,6 +28,10 @@ export const BUGS = {
   'milliseconds-accepted': 'processPayout takes processed_at in milliseconds',
   /** Idempotency-Key read nowhere: a repeated request acts again. */
   'replay-ignored': 'a repeat with the same Idempotency-Key acts twice',
+  /** A lookup that falls back to "the latest payout" when the id matches none. */
+  'unknown-id-answered': 'retryFailedPayout answers an unknown id with some other payout',
+  /** Timestamps written with Date.now(): milliseconds where the contract says seconds. */
+  'milliseconds-in-answers': 'created_at is in milliseconds in every payout',
 } as const;
 
 export type Bug = keyof typeof BUGS;
@@ -135,6 +139,13 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
         return rewrite((payout) => (payout.amount = String(payout.amount)));
       case 'missing-field':
         return rewrite((payout) => delete payout.is_imported);
+      case 'milliseconds-in-answers':
+        return rewrite((payout) => (payout.created_at = Math.round(Number(payout.created_at) * 1000)));
+      case 'unknown-id-answered': {
+        const latest = [...seen.values()].at(-1);
+        if (answer.status !== 404 || method !== 'PUT' || !url.pathname.endsWith('/retry/') || !latest) return answer;
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(latest) };
+      }
       case 'nullable-made-non-null':
         return rewrite((payout) => (payout.utr ??= ''));
       case 'server-error-on-bad-input':
