@@ -4,13 +4,12 @@ export {
   findFreePort,
   httpUrl,
   isLoopback,
-  isPortFree,
   type ListenOptions,
   listen,
   listenError,
   PortInUseError,
 } from './net.js';
-export { REDOCLY_CLI, REDOCLY_ENV, runRedocly, withoutRedoclyNotice } from './redocly.js';
+export { runRedocly } from './redocly.js';
 export {
   exitOf,
   forwardLines,

@@ -49,15 +49,6 @@ export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
-/** Whether a port can be bound right now on the address. */
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  const server = createServer();
-  return listen(server, { port, host }).then(
-    () => new Promise<boolean>((resolve) => server.close(() => resolve(true))),
-    () => false,
-  );
-}
-
 /** A host to connect to for a host to listen on (a wildcard address is not a destination). */
 export function connectHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';

@@ -3,12 +3,12 @@
 import { createRequire } from 'node:module';
 import { type RunOptions, type RunResult, runNode } from './run.js';
 
-export const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-export const REDOCLY_ENV = { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' } as const;
+const REDOCLY_CLI = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
+const REDOCLY_ENV = { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_NOTIFICATIONS: 'true' } as const;
 
 const NODE20_NOTICE = /\s*╔[\s\S]*?╚═*╝\n?/g;
 
-export function withoutRedoclyNotice(text: string): string {
+function withoutRedoclyNotice(text: string): string {
   return text.replace(NODE20_NOTICE, '\n').trim();
 }
 
