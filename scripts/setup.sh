@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine (Node 20 and npm only) to build and test this repo.
 #   scripts/setup.sh                 pnpm + the workspace's packages (frozen lockfile)
-#   scripts/setup.sh --with-browser  also Debian's chromium, which the docs' browser tests drive
+#   scripts/setup.sh --with-browser  also what the tests run beside Node, from Debian: chromium (the docs'
+#                                    browser tests), curl and openssl (the docs' shell samples are run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +13,20 @@ if [[ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]]; then
   npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION"
 fi
 
-if [[ "${1:-}" == "--with-browser" && ! -x /usr/bin/chromium ]]; then
-  echo "setup: installing chromium (Debian) for the browser tests"
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "setup: needs root to apt-get install chromium; run: sudo apt-get update && sudo apt-get install -y chromium" >&2
-    exit 1
+if [[ "${1:-}" == "--with-browser" ]]; then
+  missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  command -v curl >/dev/null || missing+=(curl ca-certificates)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if ((${#missing[@]} > 0)); then
+    echo "setup: installing ${missing[*]} (Debian) for the tests"
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "setup: needs root to apt-get install them; run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 pnpm install --frozen-lockfile

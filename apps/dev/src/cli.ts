@@ -46,7 +46,10 @@ async function main(): Promise<number> {
   const { docs, mock, sandbox } = session.urls;
   if (docs) console.log(`  docs     ${docs}`);
   if (mock) console.log(`  mock     ${mock}`);
-  if (sandbox) console.log(`  sandbox  ${sandbox}  (Authorization: Bearer ${session.sandboxTokens[0]})`);
+  if (sandbox) {
+    console.log(`  sandbox  ${sandbox}  (Authorization: Bearer ${session.sandboxTokens[0]})`);
+    console.log(`           callbacks signed with "${session.sandboxCallbackSecrets[0]}" (X-Payout-Signature)`);
+  }
   console.log('watching spec/ for changes (Ctrl-C to stop)');
   const stop = () => void session.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -26,6 +26,8 @@ export interface DevSession {
   urls: Partial<Record<ServerName, string>>;
   /** Bearer tokens the sandbox accepts (the mock accepts any), when it is served. */
   sandboxTokens: string[];
+  /** Secrets the sandbox checks Payout Callback signatures with, when it is served. */
+  sandboxCallbackSecrets: string[];
   /** Stops the watcher, any build under way and every server; nothing is left running. */
   stop(): Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   return {
     urls: { docs: docs?.url, mock: mock?.url, sandbox: sandbox?.url },
     sandboxTokens: sandbox?.tokens ?? [],
+    sandboxCallbackSecrets: sandbox?.callbackSecrets ?? [],
     stop() {
       stopping ??= (async () => {
         build?.cancel();

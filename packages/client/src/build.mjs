@@ -29,13 +29,19 @@ function parseAsOf(operation) {
 
 /** @param {import('@payouts/model').SpecModel} model */
 function operationTable(model) {
-  /** @type {Record<string, Record<string, { operationId: string, parseAs: string, idempotencyKey: boolean }>>} */
+  /** @type {Record<string, Record<string, { operationId: string, parseAs: string, idempotencyKey: boolean, bearer: boolean }>>} */
   const table = {};
   for (const operation of model.operations) {
     const idempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
     table[operation.method] = {
       ...table[operation.method],
-      [operation.path]: { operationId: operation.operationId, parseAs: parseAsOf(operation), idempotencyKey },
+      [operation.path]: {
+        operationId: operation.operationId,
+        parseAs: parseAsOf(operation),
+        idempotencyKey,
+        // The provider's callback is signed, not sent with a caller's bearer token.
+        bearer: operation.credentialHeaders.includes('Authorization'),
+      },
     };
   }
   return table;

@@ -1,5 +1,6 @@
 // Every operation through the client against a real Prism process serving the bundled spec:
 // the documented success answers, and every documented error status (forced with `Prefer: code=`).
+import { signCallback } from '@payouts/callbacks';
 import { type Mock, startMock } from '@payouts/mock';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createPayoutsClient, isPayoutsApiError, type OperationId, type PayoutsClient, unwrap } from './index.js';
@@ -11,6 +12,8 @@ const PROCESSED = requestExample('processPayout');
 const CALLBACK = requestExample('receivePayoutCallback', 'processed');
 const FAILED_CALLBACK = requestExample('receivePayoutCallback', 'failed');
 const EXPORT_ALL = requestExample('exportPayoutsForBank', 'all');
+/** Prism checks that a callback carries X-Payout-Signature; the sandbox and verify check its value. */
+const sign = (raw: string) => signCallback(raw, 'test-callback-secret');
 const CSV_HEADER = 'payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no';
 
 let mock: Mock;
@@ -46,8 +49,8 @@ describe('success answers', () => {
   });
 
   test('Payout Callback: the payout after the callback', async () => {
-    await expect(client.receivePayoutCallback(CALLBACK)).resolves.toMatchObject({ status: 'processed' });
-    const failed = await client.receivePayoutCallback(FAILED_CALLBACK, { headers: { Prefer: 'example=failed' } });
+    await expect(client.receivePayoutCallback(CALLBACK, { sign })).resolves.toMatchObject({ status: 'processed' });
+    const failed = await client.receivePayoutCallback(FAILED_CALLBACK, { sign, headers: { Prefer: 'example=failed' } });
     expect(failed).toMatchObject({ status: 'failed', failed_remark: 'Beneficiary account closed' });
   });
 
@@ -75,7 +78,11 @@ const calls: Record<OperationId, (headers: Record<string, string>) => Promise<{ 
   processPayout: (headers) =>
     client.PUT('/v1/lms/payouts/{id}/mark_processed/', { params: { path: { id: PAYOUT_ID } }, body: PROCESSED, headers }),
   retryFailedPayout: (headers) => client.PUT('/v1/lms/payouts/{id}/retry/', { params: { path: { id: PAYOUT_ID } }, headers }),
-  receivePayoutCallback: (headers) => client.POST('/v1/lms/payouts/callback/', { body: CALLBACK, headers }),
+  receivePayoutCallback: (headers) =>
+    client.POST('/v1/lms/payouts/callback/', {
+      body: CALLBACK,
+      headers: { ...headers, 'X-Payout-Signature': sign(JSON.stringify(CALLBACK)) },
+    }),
   listUnmatchedPayouts: (headers) => client.GET('/v1/lms/payouts/unmatched/', { headers }),
   exportPayoutsForBank: (headers) => client.PUT('/v1/lms/payouts/export/', { body: EXPORT_ALL, headers }),
 };

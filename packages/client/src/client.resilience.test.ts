@@ -1,4 +1,5 @@
 // Retries, timeouts, tokens and idempotency keys against a real loopback server that fails on purpose.
+import { checkCallbackSignature, signCallback } from '@payouts/callbacks';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   createPayoutsClient,
@@ -28,6 +29,39 @@ async function clientFor(script: Step[], options: Partial<PayoutsClientOptions> 
 }
 const gaps = (received: { at: number }[]) => received.slice(1).map((r, i) => r.at - received[i]!.at);
 const ok = (body: unknown = EMPTY_PAGE): Step => ({ status: 200, body });
+
+describe('signed callbacks', () => {
+  test('the callback is signed over the bytes sent, and every retry sends the same bytes and signature', async () => {
+    const client = await clientFor([{ status: 503 }, ok(CALLBACK)]);
+    await client.receivePayoutCallback(CALLBACK, {
+      sign: (raw) => signCallback(raw, 'provider-secret'),
+      headers: new Headers({ 'X-Trace': '1' }),
+    });
+    const [first, again] = server!.received;
+    expect(first!.headers['x-trace']).toBe('1');
+    expect(checkCallbackSignature(first!.headers['x-payout-signature'], first!.body, 'provider-secret')).toMatchObject({ ok: true });
+    expect(JSON.parse(first!.body)).toEqual(CALLBACK);
+    expect([again!.body, again!.headers['x-payout-signature']]).toEqual([first!.body, first!.headers['x-payout-signature']]);
+    expect(first!.headers.authorization).toBeUndefined(); // a caller's token is no credential for the provider's call
+  });
+
+  test('a provider needs no bearer token to send one', async () => {
+    server = await startScriptedServer([ok(CALLBACK)]);
+    const provider = createPayoutsClient({ baseUrl: server.url });
+    await provider.receivePayoutCallback(CALLBACK, { sign: (raw) => signCallback(raw, 'provider-secret') });
+    await expect(provider.listPayouts()).rejects.toThrow('listPayouts (GET /v1/lms/payouts/) was not sent: no bearer token.');
+  });
+
+  test('without `sign` the callback goes unsigned, and the 401 says why', async () => {
+    const client = await clientFor([
+      { status: 401, body: { detail: 'X-Payout-Signature is missing: the provider signs every callback.' } },
+    ]);
+    await expect(client.receivePayoutCallback(CALLBACK)).rejects.toThrow(
+      'receivePayoutCallback answered 401 Unauthorized: X-Payout-Signature is missing',
+    );
+    expect(server!.received[0]!.headers['x-payout-signature']).toBeUndefined();
+  });
+});
 
 describe('retries', () => {
   test.each([429, 502, 503, 504])('a GET answered %i is tried again until it succeeds', async (status) => {

@@ -41,6 +41,16 @@ export interface ChangeOptions extends CallOptions {
   idempotencyKey?: string;
 }
 
+/** Options of Payout Callback, the payout provider's call. */
+export interface CallbackOptions extends ChangeOptions {
+  /**
+   * Makes the X-Payout-Signature for the body exactly as it is sent, e.g.
+   * `(raw) => signCallback(raw, secret)` with `@payouts/callbacks`. Without it the callback goes
+   * unsigned, and the API answers 401.
+   */
+  sign?: (rawBody: string) => string | Promise<string>;
+}
+
 /**
  * openapi-fetch's typed `GET`/`POST`/`PUT` over the spec's paths, plus one shortcut per operation
  * that returns the data or throws a `PayoutsApiError`.
@@ -50,9 +60,10 @@ export interface PayoutsClient extends Client<paths> {
   createPayout(body: RequestBody<'createPayout'>, options?: ChangeOptions): Promise<ResponseData<'createPayout'>>;
   processPayout(id: string, body: RequestBody<'processPayout'>, options?: ChangeOptions): Promise<ResponseData<'processPayout'>>;
   retryFailedPayout(id: string, options?: ChangeOptions): Promise<ResponseData<'retryFailedPayout'>>;
+  /** Sends a callback as the payout provider does (for testing callback handling): pass `sign`. */
   receivePayoutCallback(
     body: RequestBody<'receivePayoutCallback'>,
-    options?: ChangeOptions,
+    options?: CallbackOptions,
   ): Promise<ResponseData<'receivePayoutCallback'>>;
   listUnmatchedPayouts(query?: QueryParams<'listUnmatchedPayouts'>, options?: CallOptions): Promise<ResponseData<'listUnmatchedPayouts'>>;
   /** The bank upload file, as CSV text. A retry with the same key gets the same file, byte for byte. */
@@ -63,6 +74,8 @@ interface OperationInfo {
   readonly operationId: OperationId;
   readonly parseAs: 'json' | 'text' | 'blob';
   readonly idempotencyKey: boolean;
+  /** Whether the operation takes the bearer token (Payout Callback is signed instead). */
+  readonly bearer: boolean;
 }
 const OPERATION_TABLE: { readonly [method: string]: { readonly [path: string]: OperationInfo } | undefined } = OPERATIONS;
 
@@ -174,14 +187,20 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
           },
         }),
       ),
-    receivePayoutCallback: async (body, { idempotencyKey, ...options } = {}) =>
-      unwrap(
+    receivePayoutCallback: async (body, { idempotencyKey, sign, ...options } = {}) => {
+      // The signature covers the bytes sent, so the body is serialised once, here, and sent as signed.
+      const raw = JSON.stringify(body);
+      const headers = sign ? withHeader(options.headers, 'X-Payout-Signature', await sign(raw)) : options.headers;
+      return unwrap(
         await methods.POST('/v1/lms/payouts/callback/', {
           ...options,
+          headers,
           body,
+          bodySerializer: () => raw,
           params: { header: keyHeader(idempotencyKey, 'receivePayoutCallback') },
         }),
-      ),
+      );
+    },
     listUnmatchedPayouts: async (query, options) =>
       unwrap(await methods.GET('/v1/lms/payouts/unmatched/', { ...options, params: { query } })),
     // The operation table makes openapi-fetch read this answer as text (the spec answers text/csv).
@@ -201,11 +220,18 @@ function bearerAuth(token: string | undefined, getToken: PayoutsClientOptions['g
   const onError: Middleware['onError'] = ({ error }) => {
     if (typeof error === 'object' && error !== null) fetchFailures.add(error);
   };
+  const takesToken = (method: string, schemaPath: string) => OPERATION_TABLE[method]?.[schemaPath]?.bearer !== false;
   if (token !== undefined) {
-    return { onRequest: ({ request }) => void request.headers.set('Authorization', `Bearer ${token}`), onError };
+    return {
+      onRequest: ({ request, schemaPath }) => {
+        if (takesToken(request.method, schemaPath)) request.headers.set('Authorization', `Bearer ${token}`);
+      },
+      onError,
+    };
   }
   return {
     async onRequest({ request, schemaPath }) {
+      if (!takesToken(request.method, schemaPath)) return;
       const operationId = OPERATION_TABLE[request.method]?.[schemaPath]?.operationId;
       const notSent = (why: string, cause?: unknown) =>
         new PayoutsRequestError(
@@ -249,6 +275,15 @@ function causeOf(error: unknown): string {
 /** The Idempotency-Key header a caller gave, checked; none lets the client make one. */
 function keyHeader(idempotencyKey: string | undefined, operationId: OperationId): { 'Idempotency-Key'?: string } {
   return idempotencyKey === undefined ? {} : { 'Idempotency-Key': nonEmpty(idempotencyKey, 'the idempotencyKey', operationId) };
+}
+
+function withHeader(headers: HeadersOptions | undefined, name: string, value: string): HeadersOptions {
+  if (headers instanceof Headers || Array.isArray(headers)) {
+    const copy = new Headers(headers as ConstructorParameters<typeof Headers>[0]);
+    copy.set(name, value);
+    return copy;
+  }
+  return { ...headers, [name]: value };
 }
 
 function hasIdempotencyKey(init: Init): boolean {

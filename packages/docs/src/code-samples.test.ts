@@ -73,6 +73,22 @@ describe('code samples from the spec', () => {
     );
   });
 
+  it('signs Payout Callback as the provider does: the body in one variable, openssl HMAC over "<t>.<body>", no bearer token', () => {
+    const { curl, typeScript } = samples(spec, '/v1/lms/payouts/callback/', 'post');
+    expect(curl.split('\n').slice(6)).toEqual([
+      `T=$(date +%s)`,
+      `SIGNATURE=$(printf '%s' "$T.$BODY" | openssl dgst -sha256 -hmac "$PAYOUTS_CALLBACK_SECRET" | sed 's/^.* //')`,
+      `curl -X POST 'https://preprod.api.crego.io/v1/lms/payouts/callback/' \\`,
+      `  -H "X-Payout-Signature: t=$T,v1=$SIGNATURE" \\`,
+      `  -H 'Idempotency-Key: 5f0c2b1e-7d3a-4c88-9b21-0e4f6a7d8c90' \\`,
+      `  -H 'Content-Type: application/json' \\`,
+      `  --data-binary "$BODY"`,
+    ]);
+    expect(curl).not.toContain('Authorization');
+    expect(typeScript).toContain(`headers: { 'X-Payout-Signature': signCallback(JSON.stringify(body), secret) },`);
+    expect(typeScript).not.toContain('token:');
+  });
+
   it('sends the Idempotency-Key header on Create Payout, and asks Export Payout for Bank for its CSV as text', () => {
     const create = samples(spec, '/v1/lms/payouts/', 'post');
     expect(create.curl).toContain(`-H 'Idempotency-Key: 5f0c2b1e-7d3a-4c88-9b21-0e4f6a7d8c90'`);

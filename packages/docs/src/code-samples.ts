@@ -14,6 +14,8 @@ type JsonObject = Record<string, unknown>;
 
 /** The variable the samples read the bearer token from, in the shell and in Node alike. */
 export const TOKEN_VARIABLE = 'CREGO_TOKEN';
+/** The variable the callback samples read the provider's signing secret from. */
+export const CALLBACK_SECRET_VARIABLE = 'PAYOUTS_CALLBACK_SECRET';
 // Enough optional filters to show how query parameters are passed, few enough not to bury the call.
 const OPTIONAL_QUERY_SHOWN = 2;
 // Longer literals read better one entry per line.
@@ -29,7 +31,8 @@ interface Call {
   headerParams: [string, unknown][];
   body?: { mediaType: string; value: unknown };
   responseMediaType?: string;
-  authenticated: boolean;
+  /** How the caller proves who it is: a bearer token, the provider's body signature (in this header), or nothing. */
+  credential: { kind: 'bearer' } | { kind: 'signature'; header: string } | undefined;
 }
 
 function describeCall(operation: Operation): Call {
@@ -79,8 +82,14 @@ function describeCall(operation: Operation): Call {
     headerParams,
     body,
     responseMediaType: success?.content[0]?.type,
-    authenticated: operation.secured,
+    credential: credentialOf(operation),
   };
+}
+
+function credentialOf(operation: Operation): Call['credential'] {
+  const [header] = operation.credentialHeaders;
+  if (header === undefined) return undefined;
+  return header === 'Authorization' ? { kind: 'bearer' } : { kind: 'signature', header };
 }
 
 function isJson(mediaType: string): boolean {
@@ -96,17 +105,26 @@ function curlSample(baseUrl: string, call: Call): string {
   for (const [name, value] of call.pathParams) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
   const query = new URLSearchParams(call.queryParams.map(([name, value]) => [name, String(value)])).toString();
   const lines = [`curl -X ${call.method} ${shellQuote(`${baseUrl}${path}${query ? `?${query}` : ''}`)}`];
-  // Double quotes so the shell expands the token variable.
-  if (call.authenticated) lines.push(`-H "Authorization: Bearer $${TOKEN_VARIABLE}"`);
+  const bodyText = call.body && (typeof call.body.value === 'string' ? call.body.value : JSON.stringify(call.body.value, null, 2));
+  // Double quotes so the shell expands the variables.
+  if (call.credential?.kind === 'bearer') lines.push(`-H "Authorization: Bearer $${TOKEN_VARIABLE}"`);
+  if (call.credential?.kind === 'signature') lines.push(`-H "${call.credential.header}: t=$T,v1=$SIGNATURE"`);
   if (call.responseMediaType && !isJson(call.responseMediaType)) {
     lines.push(`-H ${shellQuote(`Accept: ${call.responseMediaType}`)}`);
   }
   for (const [name, value] of call.headerParams) lines.push(`-H ${shellQuote(`${name}: ${String(value)}`)}`);
-  if (call.body) {
-    lines.push(`-H ${shellQuote(`Content-Type: ${call.body.mediaType}`)}`);
-    const text = typeof call.body.value === 'string' ? call.body.value : JSON.stringify(call.body.value, null, 2);
-    lines.push(`-d ${shellQuote(text)}`);
+  if (call.body) lines.push(`-H ${shellQuote(`Content-Type: ${call.body.mediaType}`)}`);
+  if (call.credential?.kind === 'signature') {
+    // The signature covers the exact bytes sent, so the body is one shell variable, signed and then sent.
+    if (bodyText !== undefined) lines.push(`--data-binary "$BODY"`);
+    const signing = [
+      `BODY=${shellQuote(bodyText ?? '')}`,
+      'T=$(date +%s)',
+      `SIGNATURE=$(printf '%s' "$T.$BODY" | openssl dgst -sha256 -hmac "$${CALLBACK_SECRET_VARIABLE}" | sed 's/^.* //')`,
+    ];
+    return `${signing.join('\n')}\n${lines.join(' \\\n  ')}`;
   }
+  if (bodyText !== undefined) lines.push(`-d ${shellQuote(bodyText)}`);
   return lines.join(' \\\n  ');
 }
 
@@ -145,14 +163,34 @@ function typeScriptSample(baseUrl: string, call: Call): string {
   if (call.body) init.body = call.body.value;
   // openapi-fetch parses every answer as JSON unless told otherwise.
   if (call.responseMediaType && !isJson(call.responseMediaType)) init.parseAs = 'text';
+  const client = [
+    'const client = createPayoutsClient({',
+    `  baseUrl: ${tsString(baseUrl)},`,
+    ...(call.credential?.kind === 'bearer' ? [`  token: process.env.${TOKEN_VARIABLE},`] : []),
+    '});',
+  ];
+  if (call.credential?.kind === 'signature' && call.body) {
+    // openapi-fetch sends JSON.stringify(body): the signature is made over that same text.
+    const { body, ...rest } = init;
+    const signed = `{\n${Object.entries(rest)
+      .map(([key, value]) => `  ${tsKey(key)}: ${tsLiteral(value, '  ')},`)
+      .join('\n')}\n  body,\n  headers: { ${tsString(call.credential.header)}: signCallback(JSON.stringify(body), secret) },\n}`;
+    return [
+      `import { signCallback } from '@payouts/callbacks';`,
+      `import { createPayoutsClient } from '@payouts/client';`,
+      '',
+      ...client,
+      `const secret = process.env.${CALLBACK_SECRET_VARIABLE} ?? '';`,
+      '',
+      `const body = ${tsLiteral(body)} as const;`,
+      `const { data, error } = await client.${call.method}(${tsString(call.path)}, ${signed});`,
+    ].join('\n');
+  }
   const args = [tsString(call.path), ...(Object.keys(init).length ? [tsLiteral(init)] : [])];
   return [
     `import { createPayoutsClient } from '@payouts/client';`,
     '',
-    'const client = createPayoutsClient({',
-    `  baseUrl: ${tsString(baseUrl)},`,
-    `  token: process.env.${TOKEN_VARIABLE},`,
-    '});',
+    ...client,
     '',
     `const { data, error } = await client.${call.method}(${args.join(', ')});`,
   ].join('\n');

@@ -13,10 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => mock?.stop());
 
-async function send(request: { method: string; path: string; body?: string }, headers: Record<string, string> = {}) {
+async function send(
+  request: { method: string; path: string; body?: string; headers?: Record<string, string> },
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${mock.url}${request.path}`, {
     method: request.method,
-    headers: { ...AUTH, ...(request.body ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { ...AUTH, ...(request.body ? { 'content-type': 'application/json' } : {}), ...request.headers, ...headers },
     body: request.body,
   });
   const text = await response.text();
@@ -77,6 +80,18 @@ describe('static examples', () => {
     expect(answer.text.split('\r\n')[0]).toBe(
       'payout_id,reference,amount,method,beneficiary_name,beneficiary_account_no,beneficiary_ifsc,debit_account_no',
     );
+  });
+});
+
+describe('the provider callback', () => {
+  it('without X-Payout-Signature gets 401 whatever bearer token comes with it, and the recorder names the header', async () => {
+    const { headers: _signature, ...unsigned } = validRequest(operationById('receivePayoutCallback'));
+    const answer = await send(unsigned);
+    expect(answer.status).toBe(401);
+    expect(mock.violations()).toMatchObject([
+      { operationId: 'receivePayoutCallback', status: 401, location: 'header', field: 'X-Payout-Signature' },
+    ]);
+    mock.clearViolations();
   });
 });
 

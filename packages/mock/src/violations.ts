@@ -92,12 +92,15 @@ function fromPrism(violation: PrismViolation, operation: Operation | undefined, 
   const [side, location = '', ...fieldPath] = violation.location;
   // The security and content-type checks report `["request"]` with an HTTP status as their code.
   if (location === '' && String(violation.code) === '401') {
+    // The header the operation's credential goes in: Authorization for a caller, the signature for the provider's callback.
+    const header = operation?.credentialHeaders[0] ?? 'Authorization';
+    const credential = header === 'Authorization' ? 'a bearer token' : header;
     return {
       ...at(operation, request),
       side: 'request',
       location: 'header',
-      field: 'Authorization',
-      message: `a bearer token is required (${violation.message})`,
+      field: header,
+      message: `${credential} is required (${violation.message})`,
     };
   }
   if (location === '' && String(violation.code) === '415') {

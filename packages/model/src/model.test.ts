@@ -35,8 +35,15 @@ const document = {
       },
     },
     '/v1/things/export/': { get: { operationId: 'exportThings', security: [], responses: { default: { description: 'x' } } } },
+    '/v1/things/hook/': {
+      post: { operationId: 'thingHook', security: [{ signed: [] }, { bearerAuth: [] }], responses: { default: { description: 'x' } } },
+    },
   },
   components: {
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer' },
+      signed: { type: 'apiKey', in: 'header', name: 'X-Thing-Signature' },
+    },
     parameters: {
       ThingId: { $ref: '#/components/parameters/RealThingId' },
       RealThingId: {
@@ -67,6 +74,7 @@ describe('SpecModel', () => {
     expect(model.operations.map((op) => [op.operationId, op.method, op.path, op.pointer])).toEqual([
       ['updateThing', 'PUT', '/v1/things/{id}/', '#/paths/~1v1~1things~1{id}~1/put'],
       ['exportThings', 'GET', '/v1/things/export/', '#/paths/~1v1~1things~1export~1/get'],
+      ['thingHook', 'POST', '/v1/things/hook/', '#/paths/~1v1~1things~1hook~1/post'],
     ]);
   });
 
@@ -93,9 +101,17 @@ describe('SpecModel', () => {
     expect(model.responseFor(op, 500)).toBeUndefined();
   });
 
-  it('knows which operations are secured', () => {
-    expect(model.operation('updateThing')).toMatchObject({ secured: true, securitySchemes: ['bearerAuth'] });
-    expect(model.operation('exportThings')).toMatchObject({ secured: false, securitySchemes: [] });
+  it('knows which operations are secured, and the headers their credentials travel in', () => {
+    expect(model.operation('updateThing')).toMatchObject({
+      secured: true,
+      securitySchemes: ['bearerAuth'],
+      credentialHeaders: ['Authorization'],
+    });
+    expect(model.operation('exportThings')).toMatchObject({ secured: false, securitySchemes: [], credentialHeaders: [] });
+    expect(model.operation('thingHook')).toMatchObject({
+      securitySchemes: ['signed', 'bearerAuth'],
+      credentialHeaders: ['X-Thing-Signature', 'Authorization'],
+    });
   });
 
   it('routes a literal path before a template, and lists the methods of a path', () => {
@@ -129,7 +145,7 @@ describe('SpecModel', () => {
     await writeFile(join(dir, 'spec.yaml'), 'paths:\n  /a/:\n    get:\n      operationId: getA\n      responses: {}\n');
     await writeFile(join(dir, 'bad.json'), '{"paths": ');
     await writeFile(join(dir, 'nopaths.yaml'), 'openapi: 3.1.0\n');
-    expect(SpecModel.load(join(dir, 'spec.json')).operations).toHaveLength(2);
+    expect(SpecModel.load(join(dir, 'spec.json')).operations).toHaveLength(3);
     expect(SpecModel.load(join(dir, 'spec.yaml')).operation('getA').method).toBe('GET');
     expect(() => SpecModel.load(join(dir, 'missing.json'))).toThrow(`cannot read the spec ${join(dir, 'missing.json')}: it does not exist`);
     expect(() => SpecModel.load(join(dir, 'bad.json'))).toThrow(/cannot parse the spec .*bad\.json/);

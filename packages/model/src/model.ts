@@ -70,6 +70,11 @@ export interface Operation {
   secured: boolean;
   /** Names of the security schemes any of its requirements use. */
   securitySchemes: string[];
+  /**
+   * The request headers those schemes are carried in: `Authorization` for an `http` scheme, the
+   * named header for an `apiKey` in a header.
+   */
+  credentialHeaders: string[];
 }
 
 const MAX_REF_HOPS = 32;
@@ -214,6 +219,7 @@ function readOperations(model: SpecModel): Operation[] {
       if (!node) continue;
       const pointer = formatPointer(['paths', path, method.toLowerCase()]);
       const security: Node[] = node.security ?? document.security ?? [];
+      const securitySchemes = [...new Set(security.flatMap((requirement) => Object.keys(requirement)))];
       operations.push({
         operationId: typeof node.operationId === 'string' ? node.operationId : `${method} ${path}`,
         method,
@@ -225,11 +231,18 @@ function readOperations(model: SpecModel): Operation[] {
           readResponse(model, status, raw, `${pointer}/responses/${escapeSegment(status)}`),
         ),
         secured: security.some((requirement) => Object.keys(requirement).length > 0),
-        securitySchemes: [...new Set(security.flatMap((requirement) => Object.keys(requirement)))],
+        securitySchemes,
+        credentialHeaders: [...new Set(securitySchemes.flatMap((name) => credentialHeader(document.components?.securitySchemes?.[name])))],
       });
     }
   }
   return operations;
+}
+
+function credentialHeader(scheme: Node | undefined): string[] {
+  if (scheme?.type === 'http') return ['Authorization'];
+  if (scheme?.type === 'apiKey' && scheme.in === 'header' && typeof scheme.name === 'string') return [scheme.name];
+  return [];
 }
 
 function readParameters(model: SpecModel, item: Node, itemPointer: string, operation: Node, pointer: string): Parameter[] {

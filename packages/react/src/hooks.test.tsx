@@ -76,17 +76,15 @@ describe('mutations', () => {
       create: hooks.useCreatePayout(),
       process: hooks.useProcessPayout(),
       retry: hooks.useRetryFailedPayout(),
-      callback: hooks.useReceivePayoutCallback(),
       exportFile: hooks.useExportPayoutsForBank(),
     }));
-    const { create, process, retry, callback, exportFile } = result.current;
+    const { create, process, retry, exportFile } = result.current;
     await act(async () => {
       await expect(create.mutateAsync({ body: NEW_PAYOUT })).resolves.toMatchObject({ status: 'pending' });
       await expect(process.mutateAsync({ params: { path: { id: PAYOUT_ID } }, body: PROCESSED })).resolves.toMatchObject({
         status: 'processed',
       });
       await expect(retry.mutateAsync({ params: { path: { id: PAYOUT_ID } } })).resolves.toMatchObject({ status: 'pending' });
-      await expect(callback.mutateAsync({ body: examples.receivePayoutCallback! })).resolves.toMatchObject({ status: 'processed' });
       const csv = await exportFile.mutateAsync({ body: examples.exportPayoutsForBank! });
       expect(csv.startsWith('payout_id,reference,amount,method,')).toBe(true);
     });

@@ -50,7 +50,6 @@ export interface PayoutsHooks {
   useCreatePayout: Mutation<'createPayout', '/v1/lms/payouts/', 'post'>;
   useProcessPayout: Mutation<'processPayout', '/v1/lms/payouts/{id}/mark_processed/', 'put'>;
   useRetryFailedPayout: Mutation<'retryFailedPayout', '/v1/lms/payouts/{id}/retry/', 'put'>;
-  useReceivePayoutCallback: Mutation<'receivePayoutCallback', '/v1/lms/payouts/callback/', 'post'>;
   useExportPayoutsForBank: Mutation<'exportPayoutsForBank', '/v1/lms/payouts/export/', 'put'>;
 }
 
@@ -66,7 +65,8 @@ function retryQuery(failureCount: number, error: unknown): boolean {
 
 /**
  * React Query hooks over a `PayoutsClient` (its auth, retries and timeouts apply): queries for the
- * two lists, mutations for the other operations. A successful mutation refetches both lists.
+ * two lists, mutations for the operations callers make. A successful mutation refetches both lists.
+ * Payout Callback has no hook: the payout provider signs it with a secret no browser may hold.
  */
 export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
   // openapi-react-query throws a failed result's body; this view throws a PayoutsApiError instead,
@@ -113,7 +113,6 @@ export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
     useCreatePayout: listRefreshingMutation('post', '/v1/lms/payouts/'),
     useProcessPayout: listRefreshingMutation('put', '/v1/lms/payouts/{id}/mark_processed/'),
     useRetryFailedPayout: listRefreshingMutation('put', '/v1/lms/payouts/{id}/retry/'),
-    useReceivePayoutCallback: listRefreshingMutation('post', '/v1/lms/payouts/callback/'),
     useExportPayoutsForBank: listRefreshingMutation('put', '/v1/lms/payouts/export/'),
   };
 }

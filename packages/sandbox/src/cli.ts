@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// pnpm sandbox [--port 4030] [--host 127.0.0.1] [--db FILE] [--token T]... [--seed-demo]
+// pnpm sandbox [--port 4030] [--host 127.0.0.1] [--db FILE] [--token T]... [--callback-secret S]... [--seed-demo]
 //              [--no-validate-responses] [--quiet]
 import { parseArgs } from 'node:util';
 import { isUsageError, parsePort, UsageError } from '@payouts/process';
-import { DEFAULT_TOKEN, startSandbox } from './sandbox.js';
+import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, startSandbox } from './sandbox.js';
 
 const DEFAULT_PORT = '4030';
 
@@ -13,6 +13,8 @@ const USAGE = `Usage: pnpm sandbox [options]
   --host H                  address to listen on (default 127.0.0.1)
   --db FILE                 SQLite file to keep the data in (default: in memory, gone on exit)
   --token T                 an accepted bearer token; repeat for several (default ${DEFAULT_TOKEN})
+  --callback-secret S       the secret Payout Callbacks are signed with (X-Payout-Signature); repeat
+                            while rotating one (default: $PAYOUTS_CALLBACK_SECRET, else ${DEFAULT_CALLBACK_SECRET})
   --seed-demo               demo payouts in every status, into an empty database
   --no-validate-responses   skip checking each answer against the spec (faster)
   --quiet                   no line per request`;
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       db: { type: 'string' },
       token: { type: 'string', multiple: true },
+      'callback-secret': { type: 'string', multiple: true },
       'seed-demo': { type: 'boolean' },
       'no-validate-responses': { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -39,12 +42,16 @@ async function main(argv: string[]): Promise<number> {
   const port = parsePort(values.port ?? DEFAULT_PORT);
   const emptyToken = values.token?.find((t) => !/^\S+$/.test(t));
   if (emptyToken !== undefined) throw new UsageError(`--token "${emptyToken}" must be one word with no spaces`);
+  const fromEnvironment = process.env.PAYOUTS_CALLBACK_SECRET;
+  const callbackSecrets = values['callback-secret'] ?? (fromEnvironment ? [fromEnvironment] : undefined);
+  if (callbackSecrets?.some((secret) => secret === '')) throw new UsageError('--callback-secret may not be empty');
 
   const sandbox = await startSandbox({
     port,
     host: values.host ?? '127.0.0.1',
     db: values.db,
     tokens: values.token,
+    callbackSecrets,
     seedDemo: values['seed-demo'],
     validateResponses: !values['no-validate-responses'],
     logRequests: !values.quiet,
@@ -54,6 +61,9 @@ async function main(argv: string[]): Promise<number> {
     `Payouts sandbox listening on ${sandbox.url}`,
     `  data: ${values.db ? `${values.db} (SQLite, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
     `  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${t}"`).join(', ')}`,
+    callbackSecrets
+      ? `  callbacks: signed with the given secret${callbackSecrets.length > 1 ? 's' : ''} (X-Payout-Signature)`
+      : `  callbacks: signed with the development secret "${DEFAULT_CALLBACK_SECRET}" (X-Payout-Signature; signCallback in @payouts/callbacks)`,
   ];
   if (values['seed-demo']) {
     banner.push(

@@ -54,11 +54,14 @@ it('stop() returns within seconds while a client holds a half-sent request open'
   socket.destroy();
 });
 
-it('refuses to listen beyond loopback with the development token, and starts there with tokens of its own', async () => {
+it('refuses to listen beyond loopback with the development token or callback secret, and starts there with its own', async () => {
   await expect(startSandbox({ host: '0.0.0.0' })).rejects.toThrow(
     'refusing to listen on 0.0.0.0 with the well-known development token "sandbox-dev-token"',
   );
-  const own = await startSandbox({ host: '0.0.0.0', tokens: ['a-real-secret'] });
+  await expect(startSandbox({ host: '0.0.0.0', tokens: ['a-real-secret'] })).rejects.toThrow(
+    'refusing to listen on 0.0.0.0 with the well-known development callback secret "sandbox-dev-callback-secret"',
+  );
+  const own = await startSandbox({ host: '0.0.0.0', tokens: ['a-real-secret'], callbackSecrets: ['a-real-callback-secret'] });
   try {
     expect(own.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await call(own.url, 'GET', '/v1/lms/payouts/', { token: 'a-real-secret' })).status).toBe(200);

@@ -1,1 +1,1 @@
-export { DEFAULT_TOKEN, type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
+export { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SandboxProcess, spawnSandbox } from './test-support/process.js';
 import {
+  CALLBACK_SECRET,
   call,
   DEBIT_BANK,
   failedPayout,
@@ -24,7 +25,7 @@ let twin: SandboxProcess;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  twin = await spawnSandbox(['--port', '0', '--db', sandbox.dbFile, '--token', TOKEN, '--quiet']);
+  twin = await spawnSandbox(['--port', '0', '--db', sandbox.dbFile, '--token', TOKEN, '--callback-secret', CALLBACK_SECRET, '--quiet']);
 });
 
 afterAll(async () => {

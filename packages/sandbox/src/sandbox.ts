@@ -1,7 +1,8 @@
-// The HTTP side: a Fastify route per operation of the bundled spec, bearer-token auth, request
-// validation and (by default) response validation from the spec, and the spec's Error bodies for
+// The HTTP side: a Fastify route per operation of the bundled spec, bearer-token auth (signed
+// callbacks for the provider's operation), request validation and (by default) response validation from the spec, and the spec's Error bodies for
 // every refusal.
 import { randomUUID } from 'node:crypto';
+import { checkCallbackSignature, SIGNATURE_HEADER } from '@payouts/callbacks';
 import type { Operation, SpecModel } from '@payouts/model';
 import { httpUrl, isLoopback, listenError } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
@@ -17,6 +18,7 @@ import type { ErrorBody, Input, OperationId } from './types.js';
 import { jsonBodyOf, type ResponseProblem, Validation } from './validation.js';
 
 export const DEFAULT_TOKEN = 'sandbox-dev-token';
+export const DEFAULT_CALLBACK_SECRET = 'sandbox-dev-callback-secret';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -28,6 +30,11 @@ export interface SandboxOptions {
   db?: string;
   /** Accepted bearer tokens; [DEFAULT_TOKEN] when absent or empty. */
   tokens?: string[];
+  /**
+   * Secrets a Payout Callback may be signed with (X-Payout-Signature); several while one is
+   * rotated. [DEFAULT_CALLBACK_SECRET] when absent or empty.
+   */
+  callbackSecrets?: string[];
   /** Demo payouts in every status, into an empty database. */
   seedDemo?: boolean;
   /**
@@ -48,6 +55,7 @@ export interface Sandbox {
   url: string;
   port: number;
   tokens: string[];
+  callbackSecrets: string[];
   /** How many demo payouts --seed-demo made (0 when the database already held payouts). */
   demoPayouts: number;
   stop(): Promise<void>;
@@ -60,6 +68,9 @@ interface RouteConfig {
 type ResponseCheck = (status: number, contentType: string, body: unknown, headers: string[]) => ResponseProblem[];
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** The spec's security schemes, each as the sandbox checks it. */
+const BEARER_SCHEME = 'bearerAuth';
+const SIGNATURE_SCHEME = 'callbackSignature';
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -69,18 +80,25 @@ const STOP_GRACE_MS = 3000;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const tokens = options.tokens?.length ? [...options.tokens] : [DEFAULT_TOKEN];
+  const callbackSecrets = options.callbackSecrets?.length ? [...options.callbackSecrets] : [DEFAULT_CALLBACK_SECRET];
   if (!isLoopback(host) && tokens.includes(DEFAULT_TOKEN)) {
     throw new Error(
       `refusing to listen on ${host} with the well-known development token "${DEFAULT_TOKEN}": anyone who reaches it could move payouts. Give tokens of your own (--token).`,
     );
   }
+  if (!isLoopback(host) && callbackSecrets.includes(DEFAULT_CALLBACK_SECRET)) {
+    throw new Error(
+      `refusing to listen on ${host} with the well-known development callback secret "${DEFAULT_CALLBACK_SECRET}": anyone who reaches it could settle payouts. Give a secret of your own (--callback-secret or PAYOUTS_CALLBACK_SECRET).`,
+    );
+  }
+  if (callbackSecrets.some((secret) => secret.length === 0)) throw new Error('a callback secret may not be empty');
   const spec = loadSpec(options.specPath);
   const store = new PayoutStore(openDb(options.db));
   let app: FastifyInstance | undefined;
   try {
     seedBanks(store, spec);
     const demoPayouts = options.seedDemo ? await seedDemo(store) : 0;
-    app = buildApp(store, spec, new Validation(spec), { ...options, tokens });
+    app = buildApp(store, spec, new Validation(spec), { ...options, tokens, callbackSecrets });
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
@@ -90,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       url: httpUrl(host, address.port),
       port: address.port,
       tokens,
+      callbackSecrets,
       demoPayouts,
       stop: () =>
         (stopped ??= (async () => {
@@ -112,7 +131,7 @@ function buildApp(
   store: PayoutStore,
   spec: SpecModel,
   validation: Validation,
-  options: SandboxOptions & { tokens: string[] },
+  options: SandboxOptions & { tokens: string[]; callbackSecrets: string[] },
 ): FastifyInstance {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
   const app = Fastify({
@@ -161,15 +180,28 @@ function buildApp(
   const refuse = (reply: FastifyReply, op: Operation | undefined, status: number, body: ErrorBody, headers?: Record<string, string>) =>
     send(reply, op, status, body, JSON_TYPE, headers);
 
+  for (const op of spec.operations) {
+    const unknown = op.securitySchemes.filter((name) => name !== BEARER_SCHEME && name !== SIGNATURE_SCHEME);
+    if (unknown.length > 0)
+      throw new Error(`${op.operationId} uses security schemes the sandbox does not implement: ${unknown.join(', ')}`);
+  }
+
   // Bodies are JSON, parsed here so that an empty body is no body (a retry sent with a JSON
-  // content type) and a malformed one is the spec's 400, not Fastify's own error shape.
+  // content type) and a malformed one is the spec's 400, not Fastify's own error shape. The bytes
+  // are kept for the callback signature, and a parse error waits until the signature is checked:
+  // an unsigned request learns nothing about its body.
+  const received = new WeakMap<FastifyRequest, { bytes: Buffer; parseError?: Problem }>();
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, bytes, done) => {
+    const entry: { bytes: Buffer; parseError?: Problem } = { bytes: bytes as Buffer };
+    received.set(request, entry);
+    const text = entry.bytes.toString('utf8');
     if (text === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text as string));
+      done(null, JSON.parse(text));
     } catch (error) {
-      done(Problem.request(`JSON parse error - ${(error as Error).message}`), undefined);
+      entry.parseError = Problem.request(`JSON parse error - ${(error as Error).message}`);
+      done(null, undefined);
     }
   });
   app.addContentTypeParser('*', (request, _payload, done) => {
@@ -178,7 +210,7 @@ function buildApp(
 
   app.addHook('onRequest', (request, reply, done) => {
     const op = (request.routeOptions.config as RouteConfig).operation;
-    if (!op?.secured) return done();
+    if (!op?.securitySchemes.includes(BEARER_SCHEME)) return done();
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
@@ -203,6 +235,7 @@ function buildApp(
     const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => RecordedAnswer;
     const takesKey = op.parameters.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY);
     const check = validation.request(op);
+    const signed = op.securitySchemes.includes(SIGNATURE_SCHEME);
     responseChecks.set(op.operationId, validation.response(op));
     const config: RouteConfig = { operation: op };
     app.route({
@@ -210,6 +243,13 @@ function buildApp(
       url: op.path.replace(/\{([^}]+)\}/g, ':$1'),
       config,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const body = received.get(request);
+        if (signed) {
+          const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
+          const signature = checkCallbackSignature(header, body?.bytes ?? '', options.callbackSecrets);
+          if (!signature.ok) return refuse(reply, op, 401, { detail: signature.reason });
+        }
+        if (body?.parseError) return refuse(reply, op, 400, body.parseError.body);
         const checked = check({
           params: request.params as Record<string, unknown>,
           query: request.query as Record<string, unknown>,

@@ -3,10 +3,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIGNATURE_HEADER, signCallback } from '@payouts/callbacks';
 import { type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
 import type { Payout } from './types.js';
 
 export const TOKEN = 'test-token';
+/** The callback secret of test sandboxes; `call` signs callbacks with it unless told otherwise. */
+export const CALLBACK_SECRET = 'test-callback-secret';
+const CALLBACK_PATH = '/v1/lms/payouts/callback/';
 export const DEBIT_BANK = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
 export const CREDIT_BANK = '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d';
 
@@ -20,13 +24,19 @@ export interface Answer<T = any> {
 export interface TestSandbox extends Sandbox {
   dir: string;
   dbFile: string;
-  call<T = any>(
-    method: string,
-    path: string,
-    options?: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> },
-  ): Promise<Answer<T>>;
+  call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>;
   /** Stops the sandbox and removes its folder. */
   dispose(): Promise<void>;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  raw?: string;
+  /** The bearer token; TOKEN when absent, none when null. */
+  token?: string | null;
+  /** The secret a callback is signed with; CALLBACK_SECRET when absent, unsigned when null. */
+  callbackSecret?: string | null;
+  headers?: Record<string, string>;
 }
 
 /** Anything that sends requests to a sandbox: a TestSandbox, or `{ call: (m, p, o) => call(url, m, p, o) }`. */
@@ -40,7 +50,13 @@ export async function startTestSandbox(options: SandboxOptions = {}, dir?: strin
   const folder = dir ?? (await tempDir());
   const dbFile = options.db ?? join(folder, 'sandbox.db');
   const errors: string[] = [];
-  const sandbox = await startSandbox({ tokens: [TOKEN], log: (line) => errors.push(line), ...options, db: dbFile });
+  const sandbox = await startSandbox({
+    tokens: [TOKEN],
+    callbackSecrets: [CALLBACK_SECRET],
+    log: (line) => errors.push(line),
+    ...options,
+    db: dbFile,
+  });
   return {
     ...sandbox,
     dir: folder,
@@ -55,12 +71,7 @@ export async function startTestSandbox(options: SandboxOptions = {}, dir?: strin
   };
 }
 
-export async function call<T = any>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {},
-): Promise<Answer<T>> {
+export async function call<T = any>(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? TOKEN : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -68,6 +79,11 @@ export async function call<T = any>(
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
+  }
+  // A callback comes from the provider: signed, as the spec says, unless the test says otherwise.
+  const secret = options.callbackSecret === undefined ? CALLBACK_SECRET : options.callbackSecret;
+  if (path.startsWith(CALLBACK_PATH) && secret !== null && !Object.keys(headers).some((h) => h.toLowerCase() === 'x-payout-signature')) {
+    headers[SIGNATURE_HEADER] = signCallback(body ?? '', secret);
   }
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await response.text();

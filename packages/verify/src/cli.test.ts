@@ -13,13 +13,18 @@ import { startBugProxy } from './test-support/bug-proxy.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const TOKEN = 'verify-cli-token';
+const CALLBACK_SECRET = 'verify-cli-callback-secret';
 
-/** The CLI with the token in PAYOUTS_TOKEN, as CI would give it (`token: null` for none). */
+/**
+ * The CLI with the token in PAYOUTS_TOKEN and the callback secret in PAYOUTS_CALLBACK_SECRET, as
+ * CI would give them (null for none).
+ */
 async function runCli(
   args: string[],
-  { token = TOKEN as string | null } = {},
+  { token = TOKEN as string | null, callbackSecret = CALLBACK_SECRET as string | null } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { code, stdout, stderr } = await runNode([CLI, ...args], { timeoutMs: 90_000, env: { PAYOUTS_TOKEN: token ?? '' } });
+  const env = { PAYOUTS_TOKEN: token ?? '', PAYOUTS_CALLBACK_SECRET: callbackSecret ?? '' };
+  const { code, stdout, stderr } = await runNode([CLI, ...args], { timeoutMs: 90_000, env });
   return { code, stdout, stderr };
 }
 
@@ -37,7 +42,7 @@ let sandbox: { url: string; stop(): Promise<void> };
 let outDir: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN], callbackSecrets: [CALLBACK_SECRET] });
   outDir = await mkdtemp(join(tmpdir(), 'verify-cli-test-'));
 });
 afterAll(async () => {
@@ -58,6 +63,26 @@ describe('pnpm verify', () => {
     );
   });
 
+  it('without the callback secret, skips what needs a signed callback and lists it; a secret file runs them', async () => {
+    const unsigned = await runCli(['--base-url', sandbox.url, '--only', 'receivePayoutCallback'], { callbackSecret: null });
+    expect(unsigned.code, unsigned.stdout).toBe(0);
+    expect(unsigned.stdout).toContain("Skipped (give the provider's callback secret in PAYOUTS_CALLBACK_SECRET to run them):");
+    expect(unsigned.stdout).toContain('  - Respect payouts-lifecycle.arazzo.yaml > paid-by-callback (sends signed callbacks)');
+    expect(unsigned.stdout).toContain("  - receivePayoutCallback: signed 360 s ago is refused (needs the provider's callback secret)");
+    expect(unsigned.stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ skipped, /m);
+    // What needs no secret still runs: unsigned, malformed and wrongly signed callbacks are refused.
+    expect(unsigned.stdout).toMatch(/^✓ receivePayoutCallback: 3\/3 checks passed$/m);
+
+    const file = join(outDir, 'callback-secret');
+    await writeFile(file, `${CALLBACK_SECRET}\n`);
+    const signed = await runCli(['--base-url', sandbox.url, '--only', 'receivePayoutCallback', '--callback-secret-file', file], {
+      callbackSecret: null,
+    });
+    expect(signed.code, signed.stdout).toBe(0);
+    expect(signed.stdout).not.toContain('Skipped');
+    expect(signed.stdout).not.toContain(CALLBACK_SECRET);
+  });
+
   it('exits 0 against a conforming provider and writes JUnit and JSON reports', async () => {
     const junit = join(outDir, 'ok.xml');
     const json = join(outDir, 'ok.json');
@@ -67,9 +92,10 @@ describe('pnpm verify', () => {
     expect(stdout).toMatch(/^✓ createPayout: (\d+)\/\1 checks passed$/m);
     expect(stdout).toMatch(/^PASS: \d+ passed, 0 failed, \d+ requests in [\d.]+ s$/m);
     expect(stdout).not.toContain(TOKEN);
+    expect(stdout).not.toContain(CALLBACK_SECRET);
 
     const report = JSON.parse(await readFile(json, 'utf8')) as Report;
-    expect(report).toMatchObject({ baseUrl: sandbox.url, failed: 0 });
+    expect(report).toMatchObject({ baseUrl: sandbox.url, failed: 0, skipped: [] });
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="payouts contract verification" tests="(\d+)" failures="0"/,

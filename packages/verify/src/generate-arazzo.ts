@@ -1,6 +1,8 @@
 // Generates the Arazzo workflows that follow from the spec alone, one per operation, into
 // dist/arazzo/operations.arazzo.yaml (run by `pnpm build`; generated, so never committed):
-//   <operationId>-auth     no token, then a wrong token: each must get 401
+//   <operationId>-auth     no token, then a wrong token: each must get 401 (operations a caller makes
+//                          with a bearer token; the provider's signed callback is checked by
+//                          src/signatures.ts, which can compute signatures)
 //   <operationId>-example  safe operations only (GET, no path id): the spec's example request gets
 //                          the documented success status, content type and schema
 // Operations that need a payout in some state are exercised by the hand-written lifecycle in
@@ -43,7 +45,7 @@ const successStatus = (op: Operation) => statusesOf(op).find((s) => /^2\d\d$/.te
 export function generateOperationsArazzo(spec: Spec, specUrl: string): Schema {
   const workflows: Schema[] = [];
   for (const op of spec.operations) {
-    if (op.secured) {
+    if (op.credentialHeaders.includes('Authorization')) {
       workflows.push({
         workflowId: `${op.operationId}-auth`,
         summary: `${op.operationId} answers 401 without a token and with a wrong one`,

@@ -1,5 +1,16 @@
 // One HTTP exchange with the provider, kept whole so a check can show it as a curl line.
+import { signCallback } from '@payouts/callbacks';
 import type { Json, Operation } from '@payouts/model';
+
+/** What verify proves itself with: a caller's bearer token, and the provider's callback secret when it was given. */
+export interface Credentials {
+  token: string;
+  callbackSecret?: string;
+}
+
+/** The header an operation's signature goes in (Payout Callback's X-Payout-Signature), if it is signed. */
+export const signatureHeaderOf = (op: Pick<Operation, 'credentialHeaders'>): string | undefined =>
+  op.credentialHeaders.find((header) => header !== 'Authorization');
 
 export interface SentRequest {
   method: string;
@@ -77,10 +88,14 @@ export function httpUrl(raw: string, option: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-/** A request to one operation: path parameters filled in, the query, a JSON body (or its raw text). */
+/**
+ * A request to one operation: path parameters filled in, the query, a JSON body (or its raw text),
+ * and the operation's credential: the bearer token, or a signature of the body as sent when the
+ * operation is signed and the callback secret is known.
+ */
 export function buildRequest(
   baseUrl: string,
-  token: string,
+  credentials: Credentials,
   op: Operation,
   pathParams: Record<string, string>,
   query: Record<string, string>,
@@ -89,8 +104,12 @@ export function buildRequest(
 ): SentRequest {
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
   const search = new URLSearchParams(query).toString();
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = {};
   const text = rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+  if (op.credentialHeaders.includes('Authorization')) headers.authorization = `Bearer ${credentials.token}`;
+  const signatureHeader = signatureHeaderOf(op);
+  if (signatureHeader && credentials.callbackSecret)
+    headers[signatureHeader.toLowerCase()] = signCallback(text ?? '', credentials.callbackSecret);
   if (text !== undefined) headers['content-type'] = 'application/json';
   return { method: op.method, url: `${baseUrl}${path}${search ? `?${search}` : ''}`, headers, body: text };
 }

@@ -28,9 +28,18 @@ export interface Report {
   passed: number;
   failed: number;
   checks: Check[];
+  /** Checks that could not run, each with why (most need the provider's callback secret). */
+  skipped: string[];
 }
 
-export function summarise(baseUrl: string, only: string | undefined, startedAt: Date, checks: Check[], requests: number): Report {
+export function summarise(
+  baseUrl: string,
+  only: string | undefined,
+  startedAt: Date,
+  checks: Check[],
+  requests: number,
+  skipped: string[] = [],
+): Report {
   const failed = checks.filter((c) => !c.passed).length;
   return {
     baseUrl,
@@ -41,6 +50,7 @@ export function summarise(baseUrl: string, only: string | undefined, startedAt: 
     passed: checks.length - failed,
     failed,
     checks,
+    skipped,
   };
 }
 
@@ -81,9 +91,14 @@ export function renderText(report: Report): string {
       if (first.curl) lines.push(`    request: ${first.curl}`);
     }
   }
+  if (report.skipped.length > 0) {
+    lines.push('', `Skipped (give the provider's callback secret in PAYOUTS_CALLBACK_SECRET to run them):`);
+    for (const skipped of report.skipped) lines.push(`  - ${skipped}`);
+  }
   lines.push('');
   lines.push(
     `${report.failed === 0 ? 'PASS' : 'FAIL'}: ${report.passed} passed, ${report.failed} failed, ` +
+      `${report.skipped.length ? `${report.skipped.length} skipped, ` : ''}` +
       `${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   return `${lines.join('\n')}\n`;

@@ -10,7 +10,7 @@ import { runRedocly } from '@payouts/process';
 import { parse } from 'yaml';
 import { conformance, describeAnswer, fieldsOf } from './conformance.js';
 import { SOURCE_NAME } from './generate-arazzo.js';
-import { curlLine } from './http.js';
+import { curlLine, signatureHeaderOf } from './http.js';
 import type { Check } from './report.js';
 
 // The status, content-type and schema checks are ours to report (with field names), so Respect
@@ -41,6 +41,7 @@ interface RespectLog {
 export interface RespectRun {
   checks: Check[];
   requests: number;
+  skipped: string[];
 }
 
 /** What a step is about: the operation it calls and, from `x-verify-field`, the field or header. */
@@ -67,34 +68,53 @@ export async function workflowsOf(file: string): Promise<Map<string, Map<string,
   );
 }
 
+interface RespectOptions {
+  spec: SpecModel;
+  files: string[];
+  /** The provider, as the report names it. */
+  baseUrl: string;
+  /**
+   * Where Respect sends its requests instead: the signing proxy in front of the provider. Without
+   * one, workflows that call a signed operation are skipped (they could only get 401s).
+   */
+  via?: string;
+  token: string;
+  only?: string;
+}
+
 /**
  * Runs each Arazzo file in its own Respect process, side by side (each creates its own payouts),
  * limited to the workflows that call `only` when it is given.
  */
-export async function runRespect(options: {
-  spec: SpecModel;
-  files: string[];
-  baseUrl: string;
-  token: string;
-  only?: string;
-}): Promise<RespectRun> {
+export async function runRespect(options: RespectOptions): Promise<RespectRun> {
   const runs = await Promise.all(options.files.map((file) => runFile(options, file)));
-  return { checks: runs.flatMap((r) => r.checks), requests: runs.reduce((sum, r) => sum + r.requests, 0) };
+  return {
+    checks: runs.flatMap((r) => r.checks),
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+    skipped: runs.flatMap((r) => r.skipped),
+  };
 }
 
-async function runFile(options: { spec: SpecModel; baseUrl: string; token: string; only?: string }, file: string): Promise<RespectRun> {
+async function runFile(options: RespectOptions, file: string): Promise<RespectRun> {
   const workflows = await workflowsOf(file);
-  const selected = [...workflows]
-    .filter(([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only))
-    .map(([id]) => id);
-  if (selected.length === 0) return { checks: [], requests: 0 };
+  const signed = new Set(options.spec.operations.filter((op) => signatureHeaderOf(op)).map((op) => op.operationId));
+  const relevant = [...workflows].filter(
+    ([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only),
+  );
+  const unsignable = options.via
+    ? []
+    : relevant.filter(([, steps]) => [...steps.values()].some((step) => signed.has(step.operationId))).map(([id]) => id);
+  const skipped = unsignable.map((id) => `Respect ${basename(file)} > ${id} (sends signed callbacks)`);
+  const selected = relevant.map(([id]) => id).filter((id) => !unsignable.includes(id));
+  if (selected.length === 0) return { checks: [], requests: 0, skipped };
+  const target = options.via ?? options.baseUrl;
 
   const outDir = await mkdtemp(join(tmpdir(), 'payouts-verify-'));
   try {
     const logFile = join(outDir, 'respect.json');
-    const args = ['respect', file, '--server', `${SOURCE_NAME}=${options.baseUrl}`, '--json-output', logFile];
+    const args = ['respect', file, '--server', `${SOURCE_NAME}=${target}`, '--json-output', logFile];
     args.push('--severity', SEVERITY, '--no-secrets-masking');
-    if (options.only) for (const id of selected) args.push('--workflow', id);
+    if (selected.length < workflows.size) for (const id of selected) args.push('--workflow', id);
     // Respect exits 1 when a workflow fails: that is a result, read from its JSON log.
     const { output } = await runRedocly(args, {
       // The token goes in through the environment, not argv, so `ps` does not show it.
@@ -115,24 +135,32 @@ async function runFile(options: { spec: SpecModel; baseUrl: string; token: strin
         for (const step of workflow.executedSteps) {
           const info = workflows.get(step.workflowId)?.get(step.stepId);
           if (!info || (options.only && info.operationId !== options.only)) continue;
-          checks.push(...stepChecks(options.spec, basename(file), info, step, options.token));
+          checks.push(...stepChecks(options.spec, basename(file), info, step, options.token, { from: target, to: options.baseUrl }));
         }
       }
     }
-    return { checks, requests };
+    return { checks, requests, skipped };
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
 }
 
-function stepChecks(spec: SpecModel, file: string, { operationId, field }: StepInfo, step: RespectStep, token: string): Check[] {
+function stepChecks(
+  spec: SpecModel,
+  file: string,
+  { operationId, field }: StepInfo,
+  step: RespectStep,
+  token: string,
+  /** The signing proxy's origin, shown as the provider's in the curl lines. */
+  origin: { from: string; to: string },
+): Check[] {
   const source = { kind: 'respect' as const, file, workflow: step.workflowId, step: step.stepId };
   const request = step.request;
   const curl = request
     ? curlLine(
         {
           method: request.method,
-          url: request.url,
+          url: request.url.startsWith(origin.from) ? `${origin.to}${request.url.slice(origin.from.length)}` : request.url,
           headers: Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name !== 'accept')),
           body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
         },

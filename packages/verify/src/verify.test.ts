@@ -7,10 +7,11 @@ import { BUGS, type Bug, startBugProxy } from './test-support/bug-proxy.js';
 import { verifyProvider } from './verify.js';
 
 const TOKEN = 'verify-test-token';
+const CALLBACK_SECRET = 'verify-test-callback-secret';
 let sandbox: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+  sandbox = await startSandbox({ port: 0, tokens: [TOKEN], callbackSecrets: [CALLBACK_SECRET] });
 });
 afterAll(async () => {
   await sandbox?.stop();
@@ -20,9 +21,10 @@ const failuresOf = (checks: Check[]) => checks.filter((c) => !c.passed);
 
 describe('against the sandbox (a conforming provider)', () => {
   it('passes every check, with every operation and every kind of check exercised', async () => {
-    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN });
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN, callbackSecret: CALLBACK_SECRET });
     expect(failuresOf(report.checks), renderText(report)).toEqual([]);
     expect(report.failed).toBe(0);
+    expect(report.skipped).toEqual([]);
     const operations = new Set(report.checks.map((c) => c.operationId));
     expect([...operations].sort()).toEqual([
       'createPayout',
@@ -47,6 +49,10 @@ describe('against the sandbox (a conforming provider)', () => {
       'processPayout body.processed_at: wrong type (string where integer is expected) is rejected',
       'retryFailedPayout path.id: malformed UUID is rejected',
       'listPayouts query.page_size: above maximum 100 is rejected',
+      "receivePayoutCallback header X-Payout-Signature: unsigned, with a caller's bearer token is refused",
+      'receivePayoutCallback header X-Payout-Signature: signed 360 s ago is refused',
+      'receivePayoutCallback body.utr: required field removed is rejected',
+      'receivePayoutCallback idempotent replay: the same Idempotency-Key answers the first answer',
     ]) {
       expect(names).toContain(expected);
     }
@@ -54,7 +60,7 @@ describe('against the sandbox (a conforming provider)', () => {
   });
 
   it('checks only one operation with `only`', async () => {
-    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN, only: 'retryFailedPayout' });
+    const report = await verifyProvider({ baseUrl: sandbox.url, token: TOKEN, callbackSecret: CALLBACK_SECRET, only: 'retryFailedPayout' });
     expect(report.failed, renderText(report)).toBe(0);
     expect(new Set(report.checks.map((c) => c.operationId))).toEqual(new Set(['retryFailedPayout']));
     expect(report.checks.length).toBeGreaterThan(5);
@@ -94,7 +100,7 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
     field: /^query\.page_size$/,
     shows: /^200 application\/json\nthe invalid input was accepted/,
   },
-  'auth-ignored': { operationId: 'receivePayoutCallback', field: /^header Authorization$/, shows: /^404 application\/json/ },
+  'auth-ignored': { operationId: 'listPayouts', field: /^header Authorization$/, shows: /^200 application\/json/ },
   'wrong-transition-accepted': { operationId: 'processPayout', field: /^status$/, shows: /^200 application\/json, status = "processed"/ },
   'huge-number-accepted': {
     operationId: 'createPayout',
@@ -113,6 +119,16 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
   },
   'milliseconds-in-answers': { operationId: 'createPayout', field: /^created_at$/, shows: /created_at must be <= 10000000000/ },
   'replay-ignored': { operationId: 'createPayout', field: /^header Idempotency-Key$/, shows: /^201, another body/ },
+  'signature-ignored': {
+    operationId: 'receivePayoutCallback',
+    field: /^header X-Payout-Signature$/,
+    shows: /^200 application\/json, payout failed\n[\s\S]*a callback the provider did not sign was acted on/,
+  },
+  'stale-signature-accepted': {
+    operationId: 'receivePayoutCallback',
+    field: /^header X-Payout-Signature$/,
+    shows: /^200 application\/json, payout failed/,
+  },
   'milliseconds-accepted': {
     operationId: 'processPayout',
     field: /^body\.processed_at$/,
@@ -122,9 +138,9 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
 
 describe.each(Object.keys(BUGS) as Bug[])('against a provider whose %s', (bug) => {
   it(`catches it (${BUGS[bug]}), naming the operation and the field`, async () => {
-    const proxy = await startBugProxy(sandbox.url, bug, TOKEN);
+    const proxy = await startBugProxy(sandbox.url, bug, TOKEN, CALLBACK_SECRET);
     try {
-      const report = await verifyProvider({ baseUrl: proxy.url, token: TOKEN });
+      const report = await verifyProvider({ baseUrl: proxy.url, token: TOKEN, callbackSecret: CALLBACK_SECRET });
       const { operationId, field, shows } = CAUGHT[bug];
       const failures = failuresOf(report.checks);
       expect(failures.length).toBeGreaterThan(0);

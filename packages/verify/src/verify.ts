@@ -1,17 +1,21 @@
 // verifyProvider: every check against one running provider. Respect runs the Arazzo workflows
-// (generated per operation, and the hand-written lifecycle) while our own code sends the invalid
-// inputs derived from the schemas; both end up as checks in one report.
+// (generated per operation, and the hand-written lifecycle; through a signing proxy, so its
+// callbacks carry the provider's signature) while our own code sends the invalid inputs derived
+// from the schemas, the idempotent replays and the forged callbacks; all end up in one report.
 
 import { randomUUID } from 'node:crypto';
-import type { Json, Operation, SpecModel } from '@payouts/model';
+import type { Operation, SpecModel } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
 import { conformance, describeAnswer } from './conformance.js';
 import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
-import { buildRequest, curlLine, type Exchange, httpUrl, send } from './http.js';
+import { buildRequest, type Credentials, curlLine, type Exchange, httpUrl, send, signatureHeaderOf } from './http.js';
 import { type InvalidCase, invalidCases } from './negative.js';
+import { PayoutMaker } from './payouts.js';
 import { checkReplays } from './replay.js';
 import { type Check, type Report, summarise } from './report.js';
 import { runRespect } from './respect.js';
+import { checkSignatures } from './signatures.js';
+import { startSigningProxy } from './signing-proxy.js';
 import { jsonRequest, statusesOf } from './spec.js';
 
 export interface VerifyOptions {
@@ -19,6 +23,11 @@ export interface VerifyOptions {
   baseUrl: string;
   /** A bearer token the provider accepts. */
   token: string;
+  /**
+   * The secret the provider checks Payout Callback signatures with. Without it, the checks that
+   * need a signed callback are skipped and listed as such.
+   */
+  callbackSecret?: string;
   /** Check one operation only (its operationId). */
   only?: string;
 }
@@ -27,26 +36,46 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   const startedAt = new Date();
   const baseUrl = httpUrl(options.baseUrl, '--base-url');
   if (!options.token) throw new Error('a bearer token is required (PAYOUTS_TOKEN)');
+  const credentials: Credentials = { token: options.token, callbackSecret: options.callbackSecret || undefined };
   const spec = loadSpec();
   if (options.only) spec.operation(options.only); // fails early, naming the known operations
-  await preflight(baseUrl, options.token, spec);
+  await preflight(baseUrl, credentials, spec);
 
-  const [respect, invalid, replays] = await Promise.all([
-    runRespect({ spec, files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO], baseUrl, token: options.token, only: options.only }),
-    checkInvalidInputs(spec, baseUrl, options.token, options.only),
-    checkReplays(spec, baseUrl, options.token, options.only),
-  ]);
-  const checks = [...respect.checks, ...invalid.checks, ...replays.checks];
-  return summarise(baseUrl, options.only, startedAt, checks, respect.requests + invalid.requests + replays.requests);
+  const signer = credentials.callbackSecret ? await startSigningProxy(spec, baseUrl, credentials.callbackSecret) : undefined;
+  try {
+    const parts = await Promise.all([
+      runRespect({
+        spec,
+        files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO],
+        baseUrl,
+        via: signer?.url,
+        token: options.token,
+        only: options.only,
+      }),
+      checkInvalidInputs(spec, baseUrl, credentials, options.only),
+      checkReplays(spec, baseUrl, credentials, options.only),
+      checkSignatures(spec, baseUrl, credentials, options.only),
+    ]);
+    return summarise(
+      baseUrl,
+      options.only,
+      startedAt,
+      parts.flatMap((part) => part.checks),
+      parts.reduce((sum, part) => sum + part.requests, 0),
+      parts.flatMap((part) => part.skipped),
+    );
+  } finally {
+    await signer?.stop();
+  }
 }
 
 /**
  * One plain request first, so an unreachable provider or a token it rejects is one clear error
  * rather than a hundred failed checks.
  */
-async function preflight(baseUrl: string, token: string, spec: SpecModel): Promise<void> {
+async function preflight(baseUrl: string, credentials: Credentials, spec: SpecModel): Promise<void> {
   const probe = spec.operations.find((op) => op.method === 'GET' && !op.parameters.some((p) => p.in === 'path')) ?? spec.operations[0]!;
-  const request = buildRequest(baseUrl, token, probe, {}, {});
+  const request = buildRequest(baseUrl, credentials, probe, {}, {});
   let status: number;
   try {
     ({ status } = await send(request));
@@ -57,49 +86,45 @@ async function preflight(baseUrl: string, token: string, spec: SpecModel): Promi
 }
 
 /**
- * Path ids for the invalid-input cases: a real payout, exported so it is `initiated`, so that a
- * body sent to it is wrong only in the way the case makes it wrong. Falls back to the spec's
- * example id when the provider cannot make one (its own checks then report why).
+ * The invalid-input and unknown-id cases of each operation. Path ids are a real payout, exported
+ * so it is `initiated`, so that a body sent to it is wrong only in the way the case makes it
+ * wrong; the spec's example id when the provider cannot make one (its own checks then say why).
  */
-async function initiatedPayoutId(spec: SpecModel, baseUrl: string, token: string): Promise<{ id: string; requests: number }> {
-  const create = spec.operation('createPayout');
-  const exportOp = spec.operation('exportPayoutsForBank');
-  const exampleId = String(spec.operation('processPayout').parameters.find((p) => p.in === 'path')?.example ?? '');
-  const created = await send(buildRequest(baseUrl, token, create, {}, {}, jsonRequest(create)?.example));
-  const id = (created.body as { id?: unknown } | null)?.id;
-  if (created.status !== 201 || typeof id !== 'string') return { id: exampleId, requests: 1 };
-  const exportBody = { ...(jsonRequest(exportOp)?.example as Record<string, Json>), payout_ids: [id] };
-  await send(buildRequest(baseUrl, token, exportOp, {}, {}, exportBody));
-  return { id, requests: 2 };
-}
-
 async function checkInvalidInputs(
   spec: SpecModel,
   baseUrl: string,
-  token: string,
+  credentials: Credentials,
   only?: string,
-): Promise<{ checks: Check[]; requests: number }> {
+): Promise<{ checks: Check[]; requests: number; skipped: string[] }> {
   const operations = spec.operations.filter((op) => !only || op.operationId === only);
+  const skipped: string[] = [];
+  const payouts = new PayoutMaker(spec, baseUrl, credentials);
   const needsPayout = operations.some((op) => op.parameters.some((p) => p.in === 'path') && op.requestBody);
-  const payout = needsPayout ? await initiatedPayoutId(spec, baseUrl, token) : { id: '', requests: 0 };
+  const exampleId = String(spec.operation('processPayout').parameters.find((p) => p.in === 'path')?.example ?? '');
+  const made = needsPayout ? await payouts.pending() : undefined;
+  if (made) await payouts.export(made.id);
+  const payoutId = made?.id ?? exampleId;
   const checks: Check[] = [];
   for (const op of operations) {
-    const pathParams = Object.fromEntries(
-      op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, payout.id || String(p.example)]),
-    );
+    if (signatureHeaderOf(op) && !credentials.callbackSecret) {
+      // Unsigned, a conforming provider refuses them all with 401 before reading the body.
+      skipped.push(`${op.operationId}: invalid input and unknown ids (needs the provider's callback secret to sign them)`);
+      continue;
+    }
+    const pathParams = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, payoutId]));
     for (const invalid of invalidCases(spec, op, pathParams)) {
-      const request = buildRequest(baseUrl, token, op, invalid.pathParams, invalid.query, invalid.body, invalid.rawBody);
-      checks.push(judgeInvalid(spec, op, invalid, await send(request), token));
+      const request = buildRequest(baseUrl, credentials, op, invalid.pathParams, invalid.query, invalid.body, invalid.rawBody);
+      checks.push(judgeInvalid(spec, op, invalid, await send(request), credentials.token));
     }
     const id = op.parameters.find((p) => p.in === 'path' && p.schema.format === 'uuid');
     if (id) {
       // A well-formed id no payout has, with a valid body: answering with some other payout would act on it.
       const unknown = { ...pathParams, [id.name]: randomUUID() };
-      const request = buildRequest(baseUrl, token, op, unknown, {}, jsonRequest(op)?.example);
-      checks.push(judgeUnknownId(spec, op, `path.${id.name}`, await send(request), token));
+      const request = buildRequest(baseUrl, credentials, op, unknown, {}, jsonRequest(op)?.example);
+      checks.push(judgeUnknownId(spec, op, `path.${id.name}`, await send(request), credentials.token));
     }
   }
-  return { checks, requests: payout.requests + checks.length };
+  return { checks, requests: payouts.requests + checks.length, skipped };
 }
 
 function judgeUnknownId(spec: SpecModel, op: Operation, field: string, exchange: Exchange, token: string): Check {

@@ -1,4 +1,5 @@
 // The spec as the tests read it, through the one model every package uses.
+import { signCallback } from '@payouts/callbacks';
 import { exampleOf, mediaTypeOf, type Operation } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
 
@@ -8,13 +9,19 @@ export const operationById = (operationId: string): Operation => model.operation
 /** The spec's named examples (`components.examples`), by name. */
 export const namedExample = (name: string): unknown => model.document.components.examples[name].value;
 
-/** A request the spec calls valid: its path parameters' and body's first examples. */
-export function validRequest(operation: Operation): { method: string; path: string; body?: string } {
+/**
+ * A request the spec calls valid: its path parameters' and body's first examples, signed when the
+ * operation is the provider's callback (Prism checks that the signature header is there).
+ */
+export function validRequest(operation: Operation): { method: string; path: string; body?: string; headers: Record<string, string> } {
   const path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
     String(operation.parameters.find((p) => p.in === 'path' && p.name === name)?.example),
   );
-  const body = exampleOf(mediaTypeOf(operation.requestBody?.content ?? [], 'application/json'));
-  return { method: operation.method, path, body: body === undefined ? undefined : JSON.stringify(body) };
+  const example = exampleOf(mediaTypeOf(operation.requestBody?.content ?? [], 'application/json'));
+  const body = example === undefined ? undefined : JSON.stringify(example);
+  const signed = operation.securitySchemes.includes('callbackSignature');
+  const headers: Record<string, string> = signed ? { 'X-Payout-Signature': signCallback(body ?? '', 'test-callback-secret') } : {};
+  return { method: operation.method, path, body, headers };
 }
 
 /** ajv's errors for a body against the schema of one documented response, or [] if it validates. */

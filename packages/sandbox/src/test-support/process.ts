@@ -18,10 +18,11 @@ export interface SandboxProcess {
 }
 
 /** Runs the CLI with these arguments and answers once it printed its URL. */
-export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
+export async function spawnSandbox(args: string[], env?: Record<string, string>): Promise<SandboxProcess> {
   // The banner's last line says the CLI is ready (and has set up its signal handlers).
   const started = await startProcess(process.execPath, [CLI, ...args], /listening on (http:\/\/\S+)[\s\S]*\n {2}try: .*\n/, {
     timeoutMs: 15_000,
+    env,
   });
   const url = started.found;
   return {

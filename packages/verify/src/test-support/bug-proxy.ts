@@ -2,6 +2,7 @@
 // exactly one realistic bug, so there is no second fake backend to keep in step with the spec.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkCallbackSignature, SIGNATURE_HEADER, signCallback } from '@payouts/callbacks';
 
 export const BUGS = {
   /** Decimal amounts serialised as strings (Django REST framework's DecimalField default). */
@@ -32,6 +33,10 @@ export const BUGS = {
   'unknown-id-answered': 'retryFailedPayout answers an unknown id with some other payout',
   /** Timestamps written with Date.now(): milliseconds where the contract says seconds. */
   'milliseconds-in-answers': 'created_at is in milliseconds in every payout',
+  /** The callback route left outside the signature middleware. */
+  'signature-ignored': 'receivePayoutCallback acts on a callback whatever its signature',
+  /** The HMAC checked, its timestamp not: a captured callback can be replayed any time later. */
+  'stale-signature-accepted': 'receivePayoutCallback takes a correctly signed callback from long ago',
 } as const;
 
 export type Bug = keyof typeof BUGS;
@@ -65,7 +70,13 @@ interface Answer {
   body: string;
 }
 
-export async function startBugProxy(target: string, bug: Bug, validToken: string): Promise<BugProxy> {
+const SIGNATURE = SIGNATURE_HEADER.toLowerCase();
+
+/**
+ * `validToken` and `callbackSecret` are the sandbox's: a bug that skips a check gives the sandbox
+ * the credential the broken provider would not have asked for.
+ */
+export async function startBugProxy(target: string, bug: Bug, validToken: string, callbackSecret = ''): Promise<BugProxy> {
   // Every payout seen passing by, so a wrongly accepted transition can answer one.
   const seen = new Map<string, Payout>();
 
@@ -88,6 +99,11 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
         if (/^0x[0-9a-f]+$/i.test(value)) url.searchParams.set(name, String(Number(value)));
     }
     const requestBody = rewriteRequestBody(request.method ?? 'GET', url, await readBody(request));
+    if (url.pathname === '/v1/lms/payouts/callback/') {
+      const check = checkCallbackSignature(headers[SIGNATURE], requestBody, callbackSecret, { toleranceSeconds: Number.MAX_SAFE_INTEGER });
+      const resign = bug === 'signature-ignored' || (bug === 'stale-signature-accepted' && check.ok);
+      if (resign) headers[SIGNATURE] = signCallback(requestBody, callbackSecret);
+    }
     const upstream = await fetch(url, {
       method: request.method,
       headers,
