@@ -106,6 +106,8 @@ describe('pnpm dev', () => {
     );
     await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
     await outputMatching(/✓ mock reloaded with the new spec/, from);
+    // What the save means for the teams that call the API, against the last release.
+    await outputMatching(/this save vs v\d+\.\d+\.\d+: 1 minor \(providers\): .*\/v1\/lms\/payouts\/\{id\}\/.* was added/, from);
 
     expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
     expect((await docsPage()).has('"operationId":"getPayout"'), 'docs show getPayout').toBe(true);

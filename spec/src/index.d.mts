@@ -4,3 +4,8 @@ export declare function bundlePath(format?: 'json' | 'yaml'): string;
 export declare function loadSpec(file?: string): SpecModel;
 export declare const UPSTREAM_PROCESS_PAYOUT_PAGE: string;
 export declare function copySources(dir: string): Promise<void>;
+export declare const RELEASES_DIR: string;
+export declare function compareVersions(a: string, b: string): number;
+export declare function releases(): string[];
+export declare function releasePath(version: string): string;
+export declare const CHANGELOG: string;

@@ -1,7 +1,7 @@
 // @ts-check
 // The built contract: where the bundle is, and the bundle read through @payouts/model. Every
 // package that needs "the spec" asks here, so a missing build is reported one way.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,3 +32,45 @@ export async function copySources(dir) {
   await cp(join(from, 'openapi'), join(dir, 'openapi'), { recursive: true });
   await cp(join(from, 'redocly.yaml'), join(dir, 'redocly.yaml'));
 }
+
+/** Where each release's bundle is kept, as `<version>.json`: a clean clone can diff against any release, without tags or network. */
+export const RELEASES_DIR = fileURLToPath(new URL('../releases', import.meta.url));
+
+/**
+ * Orders two `X.Y.Z` versions (pre-release tags are not used here): negative, zero or positive.
+ * @param {string} a @param {string} b
+ */
+export function compareVersions(a, b) {
+  const parts = (/** @type {string} */ v) => {
+    const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
+    if (!match) throw new Error(`"${v}" is not a version of the form X.Y.Z`);
+    return match.slice(1).map(Number);
+  };
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return /** @type {number} */ (x[i]) - /** @type {number} */ (y[i]);
+  return 0;
+}
+
+/** The released versions, oldest first. */
+export function releases() {
+  if (!existsSync(RELEASES_DIR)) return [];
+  return readdirSync(RELEASES_DIR)
+    .filter((name) => /^\d+\.\d+\.\d+\.json$/.test(name))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort(compareVersions);
+}
+
+/** The bundle of one release; throws naming the releases there are. @param {string} version */
+export function releasePath(version) {
+  const file = join(RELEASES_DIR, `${version}.json`);
+  if (!existsSync(file)) {
+    const known = releases();
+    throw new Error(
+      `no release ${version} in ${RELEASES_DIR}; ${known.length ? `released: ${known.join(', ')}` : 'nothing is released yet'}`,
+    );
+  }
+  return file;
+}
+
+/** The contract's changelog (written by `pnpm release`), newest first. */
+export const CHANGELOG = fileURLToPath(new URL('../CHANGELOG.md', import.meta.url));

@@ -1,7 +1,9 @@
 import { join, sep } from 'node:path';
+import { diffSpecs, lastRelease, summaryLine } from '@payouts/diff';
 import { DOCS_PAGE, type DocsServer, serveDocs } from '@payouts/docs';
 import { type Mock, startMock } from '@payouts/mock';
 import { type Sandbox, startSandbox } from '@payouts/sandbox';
+import { releasePath } from '@payouts/spec';
 import { type FileWatcher, watchFiles, watchPath } from '@payouts/watch';
 import { type TurboBuild, turboBuild } from './build.js';
 
@@ -106,6 +108,24 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       })
     : undefined;
 
+  // After each good save, what it means for the teams that call the API: the diff against the last
+  // release, in one line. It runs beside the next save's build, never in its way.
+  let diffing: Promise<void> | undefined;
+  const sayWhatChanged = () => {
+    const last = lastRelease();
+    if (!last) return;
+    const previous = diffing;
+    diffing = (async () => {
+      await previous;
+      try {
+        const result = await diffSpecs({ baseFile: releasePath(last), headFile: join(root, 'spec', 'dist', 'openapi.json') });
+        log(`[${clock()}] ${summaryLine(result, `this save vs v${last}`)}`);
+      } catch (error) {
+        log(`[${clock()}] ✗ could not compare with v${last}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
+  };
+
   const sourceWatcher: FileWatcher = watchFiles(
     join(root, 'spec'),
     root,
@@ -113,8 +133,10 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     async (changed) => {
       log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
       const result = await runBuild(ON_SAVE);
-      if (result.ok) log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${seconds(result.ms)}`);
-      else log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
+      if (result.ok) {
+        log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${seconds(result.ms)}`);
+        sayWhatChanged();
+      } else log(`[${clock()}] ✗ build failed after ${seconds(result.ms)}; still serving the last good build\n${result.output}`);
     },
   );
 
@@ -128,6 +150,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
         build?.cancel();
         await Promise.all([sourceWatcher.close(), bundleWatcher?.close()]);
         await reloading; // a mock starting now must not outlive the session
+        await diffing;
         await Promise.allSettled([mock?.stop(), docs?.close(), sandbox?.stop()]);
       })();
       return stopping;

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runRedocly } from '@payouts/process';
-import { bundlePath } from '@payouts/spec';
+import { bundlePath, CHANGELOG } from '@payouts/spec';
 import { parse } from 'yaml';
 import { withCodeSamples } from './code-samples.js';
 import { externalFetches, inlineCdnAssets } from './self-contained.js';
@@ -41,10 +41,32 @@ async function readSpec(specFile: string): Promise<Record<string, unknown>> {
   return document as Record<string, unknown>;
 }
 
+/**
+ * The contract's changelog, newest first, as the last section of the page's introduction (Redoc
+ * lists its headings in the menu); the version itself is in the page's title, from info.version.
+ */
+async function withChangelog(document: Record<string, unknown>, changelogFile: string): Promise<Record<string, unknown>> {
+  let changelog: string;
+  try {
+    changelog = await readFile(changelogFile, 'utf8');
+  } catch {
+    return document; // a spec of your own, without a changelog
+  }
+  const entries = changelog.slice(Math.max(0, changelog.search(/^## /m)));
+  const info = (document.info ?? {}) as Record<string, unknown>;
+  // Each release (## heading) sits under the Changelog heading in the menu.
+  const section = `\n\n# Changelog\n\n${entries}`;
+  return { ...document, info: { ...info, description: `${String(info.description ?? '')}${section}` } };
+}
+
 /** Builds `<outDir>/index.html` from a bundled spec. Throws, naming the cause, if the page cannot be built. */
-export async function buildDocs({ specFile = bundlePath('yaml'), outDir = DEFAULT_OUT_DIR } = {}): Promise<DocsBuild> {
+export async function buildDocs({
+  specFile = bundlePath('yaml'),
+  outDir = DEFAULT_OUT_DIR,
+  changelogFile = CHANGELOG,
+} = {}): Promise<DocsBuild> {
   const started = performance.now();
-  const document = withCodeSamples(await readSpec(specFile));
+  const document = withCodeSamples(await withChangelog(await readSpec(specFile), changelogFile));
   await mkdir(outDir, { recursive: true });
   const workDir = await mkdtemp(join(outDir, '.build-'));
   try {

@@ -1,10 +1,10 @@
 // The built page in a real headless Chromium (Debian's, as CI installs it), read as a person
 // would read it: what is on screen, what a click shows, and every request the page makes.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mediaTypeOf } from '@payouts/model';
-import { loadSpec } from '@payouts/spec';
+import { CHANGELOG, loadSpec } from '@payouts/spec';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR } from './build.js';
@@ -202,6 +202,18 @@ describe('the docs page in Chromium', () => {
       .map((line) => line.slice(1, -1).split('|').map(asReadText));
     expect(rendered).toEqual(markdownRows);
     expect(rendered).toContainEqual(['failed', 'Retry Failed Payout', 'pending', expect.any(String)]);
+  });
+
+  it('shows the contract version in the title and the changelog, newest first', async () => {
+    await open();
+    const version = String(model.document.info.version);
+    expect(oneLine(await page.locator('h1').first().innerText())).toContain(`(${version})`);
+    const menu = (await page.locator('[data-component-name="Menu/MenuItem"]').allInnerTexts()).map(oneLine);
+    expect(menu).toContain('Changelog');
+    const releases = [...readFileSync(CHANGELOG, 'utf8').matchAll(/^## (\d+\.\d+\.\d+ \(\d{4}-\d{2}-\d{2}\))$/gm)].map((m) => m[1]!);
+    expect(releases.length).toBeGreaterThan(0);
+    const headings = (await page.locator('h2').allInnerTexts()).map(oneLine);
+    expect(headings.filter((text) => /^\d+\.\d+\.\d+ \(/.test(text))).toEqual(releases);
   });
 
   it('has each of the seven operations with its method, path, request fields, responses and decided-here note', async () => {

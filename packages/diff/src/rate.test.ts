@@ -1,0 +1,193 @@
+// The rules, each on one edit of the released bundle: who a change breaks depends on the side of
+// the exchange, callbacks count for the callback sender, and the example consumers have the last
+// word when the rules are wrong.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { releasePath } from '@payouts/spec';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diffSpecs } from './diff.js';
+import { type Change, EXTENSIBLE_ENUM, rateChanges } from './rate.js';
+
+type Json = Record<string, any>;
+
+const scratch = await mkdtemp(join(tmpdir(), 'payouts-diff-test-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+const BASE = releasePath('1.0.0');
+const released = JSON.parse(await readFile(BASE, 'utf8')) as Json;
+let edits = 0;
+
+/** The released bundle with one edit, written where the diff can read it. */
+async function edited(edit: (spec: Json) => void): Promise<string> {
+  const copy = structuredClone(released);
+  edit(copy);
+  const file = join(scratch, `head-${++edits}.json`);
+  await writeFile(file, JSON.stringify(copy));
+  return file;
+}
+
+const markExtensible = (spec: Json) => {
+  spec.components.schemas.PayoutMethod[EXTENSIBLE_ENUM] = true;
+};
+
+const summary = (changes: Change[]) => changes.map((c) => `${c.operationId} ${c.impact} ${c.audiences.join('+') || '-'}`);
+const CALLER_OPERATIONS_ANSWERING_A_PAYOUT = ['createPayout', 'listPayouts', 'listUnmatchedPayouts', 'processPayout', 'retryFailedPayout'];
+
+describe('rated by who it breaks', { timeout: 60_000 }, () => {
+  it('finds nothing between a release and itself', async () => {
+    expect(await rateChanges(BASE, BASE)).toEqual({ bump: 'none', changes: [] });
+  });
+
+  it('a response field removed is major for every operation answering it: callers, and the callback sender', async () => {
+    const head = await edited((spec) => {
+      const payout = spec.components.schemas.Payout;
+      delete payout.properties.utr;
+      payout.required = payout.required.filter((name: string) => name !== 'utr');
+    });
+    const result = await rateChanges(BASE, head);
+    expect(result.bump).toBe('major');
+    const removed = result.changes.filter((c) => c.location === '#/components/schemas/Payout/properties/utr');
+    expect(summary(removed).sort()).toEqual(
+      [...CALLER_OPERATIONS_ANSWERING_A_PAYOUT.map((op) => `${op} major callers`), 'receivePayoutCallback major callback-senders'].sort(),
+    );
+    expect(removed[0]!.message).toBe('Property `utr` of `Payout` was removed (response).');
+  });
+
+  it('an optional request field added is minor, for providers; made required it is major, for callers', async () => {
+    const optional = await rateChanges(
+      BASE,
+      await edited((spec) => {
+        spec.components.schemas.CreatePayoutRequest.properties.purpose = { type: 'string', example: 'Disbursement' };
+      }),
+    );
+    expect(optional.bump).toBe('minor');
+    expect(summary(optional.changes)).toEqual(['createPayout minor providers']);
+    expect(optional.changes[0]!.message).toBe('Property `purpose` of `CreatePayoutRequest` was added (request).');
+
+    const required = await rateChanges(
+      BASE,
+      await edited((spec) => {
+        spec.components.schemas.CreatePayoutRequest.required.push('topup');
+      }),
+    );
+    expect(required.bump).toBe('major');
+    expect(summary(required.changes)).toEqual(['createPayout major callers']);
+  });
+
+  it('a new enum value widens requests (minor, providers) and breaks exhaustive answers (major, callers) unless the enum may grow', async () => {
+    const addUpi = (spec: Json) => spec.components.schemas.PayoutMethod.enum.push('upi');
+    const closed = await rateChanges(BASE, await edited(addUpi));
+    const at = (changes: Change[], operationId: string) =>
+      changes
+        .filter((c) => c.operationId === operationId)
+        .map((c) => `${c.impact} ${c.audiences.join('+') || '-'} ${c.message.match(/\((\w+)\)/)?.[1]}`);
+    // createPayout takes the method in its body and answers it; listPayouts filters by it and answers it.
+    expect(at(closed.changes, 'createPayout').sort()).toEqual(['major callers response', 'minor providers request']);
+    expect(at(closed.changes, 'listPayouts').sort()).toEqual(['major callers response', 'minor providers request']);
+    expect(at(closed.changes, 'retryFailedPayout')).toEqual(['major callers response']);
+
+    // Marking an enum extensible is itself major for callers: they need a branch for values they do not know.
+    const marked = await edited(markExtensible);
+    const marking = await rateChanges(BASE, marked);
+    expect(marking.bump).toBe('major');
+    expect(at(marking.changes, 'retryFailedPayout')).toEqual(['major callers response']);
+    // Once it is marked, a new value is minor: nobody has to change.
+    const open = await rateChanges(
+      marked,
+      await edited((spec) => {
+        markExtensible(spec);
+        addUpi(spec);
+      }),
+    );
+    expect(open.bump).toBe('minor');
+    expect(at(open.changes, 'retryFailedPayout')).toEqual(['minor - response']);
+  });
+
+  it('a change to the callback body is for the callback sender', async () => {
+    const result = await rateChanges(
+      BASE,
+      await edited((spec) => {
+        spec.components.schemas.PayoutCallbackFailed.required.push('failed_at');
+        spec.components.schemas.PayoutCallbackFailed.properties.failed_at = { type: 'integer', example: 1693161000 };
+      }),
+    );
+    expect(result.bump).toBe('major');
+    expect(summary(result.changes)).toContain('receivePayoutCallback major callback-senders');
+    expect(result.changes.every((c) => c.operationId === 'receivePayoutCallback')).toBe(true);
+  });
+
+  it('an operation removed is major for callers; a new one minor for providers; words and examples are patch for nobody', async () => {
+    const removed = await rateChanges(
+      BASE,
+      await edited((spec) => {
+        delete spec.paths['/v1/lms/payouts/unmatched/'];
+      }),
+    );
+    expect(summary(removed.changes)).toEqual(['listUnmatchedPayouts major callers']);
+    expect(removed.changes[0]!.message).toMatch(/Path `\/v1\/lms\/payouts\/unmatched\/` was removed/);
+
+    const added = await rateChanges(
+      BASE,
+      await edited((spec) => {
+        spec.paths['/v1/lms/payouts/summary/'] = {
+          get: { ...spec.paths['/v1/lms/payouts/unmatched/'].get, operationId: 'summarisePayouts' },
+        };
+      }),
+    );
+    expect(summary(added.changes)).toEqual(['summarisePayouts minor providers']);
+
+    const words = await rateChanges(
+      BASE,
+      await edited((spec) => {
+        spec.paths['/v1/lms/payouts/{id}/retry/'].put.description += ' Reworded.';
+        spec.components.schemas.Payout.example.amount = 99;
+        spec.info.version = '1.0.1';
+      }),
+    );
+    expect(words.bump).toBe('patch');
+    expect(words.changes.every((c) => c.impact === 'patch' && c.audiences.length === 0)).toBe(true);
+    expect(words.changes.map((c) => c.location)).not.toContain('#/info/version');
+  });
+});
+
+describe('the example consumers', { timeout: 120_000 }, () => {
+  it('compile against the release: no change, no break', async () => {
+    expect(await diffSpecs({ baseFile: BASE, headFile: BASE })).toEqual({ bump: 'none', changes: [] });
+  });
+
+  it('overrule the rules when a change they rate minor breaks a consumer, and say they disagree', async () => {
+    // Marked extensible, a new value is minor by the rules; the example caller switches over methods exhaustively anyway.
+    const marked = await edited(markExtensible);
+    const head = await edited((spec) => {
+      markExtensible(spec);
+      spec.components.schemas.PayoutMethod.enum.push('upi');
+    });
+    const result = await diffSpecs({ baseFile: marked, headFile: head });
+    expect(result.bump).toBe('major');
+    const broken = result.changes.filter((c) => c.location.startsWith('consumers/'));
+    expect(broken).toEqual([
+      {
+        operationId: null,
+        location: expect.stringMatching(/^consumers\/caller\.ts:\d+$/),
+        impact: 'major',
+        audiences: ['callers'],
+        message:
+          "The example consumer no longer compiles (in railOf): Type '\"upi\"' is not assignable to type 'never'. The rules rate the whole diff minor: they disagree with the consumer.",
+      },
+    ]);
+  });
+
+  it('name the operation whose call site broke, for the callback sender too', async () => {
+    const head = await edited((spec) => {
+      const processed = spec.components.schemas.PayoutCallbackSucceeded;
+      processed.properties.bank_reference = { type: 'string', example: 'HDFC0001' };
+      processed.required.push('bank_reference');
+    });
+    const broken = (await diffSpecs({ baseFile: BASE, headFile: head })).changes.filter((c) => c.location.startsWith('consumers/'));
+    expect(broken.map((c) => [c.operationId, c.location, c.audiences])).toEqual([
+      ['receivePayoutCallback', expect.stringMatching(/^consumers\/callback-sender\.ts:\d+$/), ['callback-senders']],
+    ]);
+    expect(broken[0]!.message).toContain("Property 'bank_reference' is missing");
+  });
+});

@@ -1,0 +1,224 @@
+// Rates every change between two bundles by who it breaks. `redocly diff` (its diff-recommended
+// rules) finds the changes and gives each a first verdict; this file decides, per operation and per
+// side of the exchange, who the change breaks, because the same schema edit means different
+// things on each side: a new enum value in a request widens what callers may send (providers must
+// accept it), while in an answer it can break a caller's exhaustive handling, unless the schema
+// says the enum may grow (`x-extensible-enum: true`). Redocly also reports a change to a shared
+// component once, under the first operation that uses it; here it counts for every operation that
+// reaches the component, on each side it reaches it from.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Node, type Operation, parsePointer, SpecModel, valueAt } from '@payouts/model';
+import { runRedocly } from '@payouts/process';
+
+export type Impact = 'major' | 'minor' | 'patch';
+export type Bump = Impact | 'none';
+/** Who a change can break: the apps that call the API, the services that implement it, the payout provider that sends callbacks. */
+export type Audience = 'callers' | 'providers' | 'callback-senders';
+
+export interface Change {
+  /** The operation the change is about; null for the document as a whole (info, tags, servers). */
+  operationId: string | null;
+  /** Where it is: a JSON pointer into the head (the base for what was removed), or a consumer's file and line. */
+  location: string;
+  impact: Impact;
+  /** Who it breaks; empty when nobody has to change anything. */
+  audiences: Audience[];
+  message: string;
+}
+
+export interface DiffResult {
+  bump: Bump;
+  changes: Change[];
+}
+
+const IMPACTS: Impact[] = ['major', 'minor', 'patch'];
+export const impactRank = (impact: Bump): number => (impact === 'none' ? 0 : 3 - IMPACTS.indexOf(impact));
+export const highestBump = (impacts: Bump[]): Bump => impacts.reduce<Bump>((a, b) => (impactRank(b) > impactRank(a) ? b : a), 'none');
+
+/** An extension on an enum schema saying callers must expect values they do not know. */
+export const EXTENSIBLE_ENUM = 'x-extensible-enum';
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+const CONFIG = fileURLToPath(new URL('../redocly-diff.yaml', import.meta.url));
+
+interface RedoclyVerdict {
+  ruleId: string;
+  impact: Impact;
+  message: string;
+  location?: { pointer: string };
+}
+
+interface RedoclyChange {
+  path: string;
+  typeName: string;
+  kind: 'added' | 'removed' | 'modified';
+  impact: Impact;
+  property?: string;
+  verdicts: RedoclyVerdict[];
+  base?: { pointer: string };
+  revision?: { pointer: string };
+}
+
+/** Runs `redocly diff` on two bundles and answers its changes. */
+async function redoclyChanges(baseFile: string, headFile: string): Promise<RedoclyChange[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'payouts-diff-'));
+  try {
+    const out = join(dir, 'diff.json');
+    const args = ['diff', baseFile, headFile, '--config', CONFIG, '--format', 'json', '--fail-on', 'none', '-o', out];
+    const { code, output } = await runRedocly(args, { timeoutMs: 120_000 });
+    let report: { changes?: RedoclyChange[] };
+    try {
+      report = JSON.parse(await readFile(out, 'utf8')) as { changes?: RedoclyChange[] };
+    } catch {
+      throw new Error(`redocly diff could not compare ${baseFile} with ${headFile} (exit ${code}):\n${output}`);
+    }
+    return report.changes ?? [];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+type Side = 'request' | 'response' | 'operation';
+
+/** For each component root (`#/components/schemas/Payout`), the operations and sides that reach it. */
+function reachOf(model: SpecModel): Map<string, Set<string>> {
+  const reach = new Map<string, Set<string>>();
+  for (const op of model.operations) {
+    const node = model.at(op.pointer) as Node;
+    const pathItem = model.at(op.pointer.slice(0, op.pointer.lastIndexOf('/'))) as Node;
+    const visit = (value: unknown, side: Side, seen: Set<string>) => {
+      if (!value || typeof value !== 'object') return;
+      if (Array.isArray(value)) {
+        for (const item of value) visit(item, side, seen);
+        return;
+      }
+      const ref = (value as Node).$ref;
+      if (typeof ref === 'string' && ref.startsWith('#/components/')) {
+        const root = ref.split('/').slice(0, 4).join('/');
+        const users = reach.get(root) ?? new Set<string>();
+        users.add(`${op.operationId} ${side}`);
+        reach.set(root, users);
+        if (seen.has(ref)) return;
+        seen.add(ref);
+        visit(model.at(ref), side, seen);
+        return;
+      }
+      for (const child of Object.values(value)) visit(child, side, seen);
+    };
+    visit([pathItem.parameters, node.parameters, node.requestBody], 'request', new Set());
+    visit(node.responses, 'response', new Set());
+  }
+  return reach;
+}
+
+interface Place {
+  op: Operation | undefined;
+  side: Side;
+}
+
+/** The operations and sides a change is about: where Redocly found it, and every other user of its component. */
+function placesOf(change: RedoclyChange, base: SpecModel, head: SpecModel, reach: Map<string, Set<string>>[]): Place[] {
+  const places = new Map<string, Place>();
+  const add = (op: Operation | undefined, side: Side) => places.set(`${op?.operationId ?? ''} ${side}`, { op, side });
+  const [root, path, key, part] = parsePointer(change.path);
+  if (root === 'paths' && path !== undefined) {
+    const method = key && HTTP_METHODS.has(key) ? key.toUpperCase() : undefined;
+    const atPath = (model: SpecModel) => model.operations.filter((op) => op.path === path && (!method || op.method === method));
+    const ops = new Map([...atPath(base), ...atPath(head)].map((op) => [op.operationId, op]));
+    // The path or operation itself (added, removed), a path-level parameter, or a part of one operation.
+    const side: Side =
+      key === 'parameters' || part === 'parameters' || part === 'requestBody' ? 'request' : part === 'responses' ? 'response' : 'operation';
+    for (const op of ops.values()) add(op, side);
+  } else if (root !== 'components') {
+    add(undefined, 'operation');
+  }
+  const pointers = [change.path, change.base?.pointer, change.revision?.pointer, ...change.verdicts.map((v) => v.location?.pointer)];
+  for (const pointer of pointers) {
+    if (!pointer?.startsWith('#/components/')) continue;
+    const root = pointer.split('/').slice(0, 4).join('/');
+    for (const users of reach) {
+      for (const user of users.get(root) ?? []) {
+        const [operationId, side] = user.split(' ') as [string, Side];
+        add(
+          head.operations.find((op) => op.operationId === operationId) ?? base.operations.find((op) => op.operationId === operationId),
+          side,
+        );
+      }
+    }
+  }
+  return [...places.values()];
+}
+
+/** The party that sends an operation's request and reads its answer. */
+const senderOf = (op: Operation): Audience =>
+  op.credentialHeaders.some((header) => header !== 'Authorization') ? 'callback-senders' : 'callers';
+
+function rate(change: RedoclyChange, { op, side }: Place, head: SpecModel): { impact: Impact; audiences: Audience[]; note?: string } {
+  const rules = new Set(change.verdicts.map((v) => v.ruleId));
+  const sender = op ? senderOf(op) : 'callers';
+  const pointer = change.revision?.pointer ?? change.base?.pointer ?? change.path;
+  if (pointer.endsWith(`/${EXTENSIBLE_ENUM}`) && side !== 'request') {
+    // A closed enum becoming open asks every exhaustive handling of the answer for a default branch.
+    return { impact: 'major', audiences: [sender], note: 'answers may now carry values callers do not know' };
+  }
+  if (rules.has('enum-values-added')) {
+    if (side === 'request') return { impact: 'minor', audiences: ['providers'], note: 'callers may send it; providers must accept it' };
+    const pointer = change.verdicts.find((v) => v.ruleId === 'enum-values-added')?.location?.pointer ?? change.revision?.pointer ?? '';
+    const schema = valueAt(head.document, pointer.replace(/\/enum$/, '')) as Node | undefined;
+    if (schema?.[EXTENSIBLE_ENUM] === true) return { impact: 'minor', audiences: [], note: `the enum is marked ${EXTENSIBLE_ENUM}` };
+    return { impact: 'major', audiences: [sender], note: 'an exhaustive handling of the answer meets a value it does not know' };
+  }
+  if (rules.has('enum-values-removed') && side === 'response') {
+    return { impact: 'minor', audiences: ['providers'], note: 'answers carry fewer values; providers must stop sending it' };
+  }
+  if (rules.has('required-properties-added') && side === 'response') {
+    return { impact: 'minor', audiences: ['providers'], note: 'answers always carry it now' };
+  }
+  const impact = change.impact;
+  if (impact === 'major') return { impact, audiences: [sender] };
+  if (impact === 'minor') return { impact, audiences: ['providers'] };
+  return { impact, audiences: [] };
+}
+
+function describe(change: RedoclyChange, side: Side): string {
+  const pointer = (change.kind === 'removed' ? change.base?.pointer : change.revision?.pointer) ?? change.path;
+  const segments = parsePointer(pointer);
+  const component = segments[0] === 'components' ? ` of \`${segments[2]}\`` : '';
+  const property = segments.at(-2) === 'properties' ? segments.at(-1) : undefined;
+  const subject = property
+    ? `Property \`${property}\`${component}`
+    : `${change.typeName === 'PathItem' ? 'Path' : change.typeName} \`${change.property ?? segments.at(-1) ?? pointer}\``;
+  const what = change.verdicts[0]?.message ?? `${subject} ${change.kind === 'modified' ? 'changed' : `was ${change.kind}`}.`;
+  return side === 'operation' ? what : `${what.replace(/\.$/, '')} (${side}).`;
+}
+
+/** Rates the changes from `baseFile` to `headFile` (bundled specs, JSON or YAML). */
+export async function rateChanges(baseFile: string, headFile: string): Promise<DiffResult> {
+  const [found, base, head] = await Promise.all([redoclyChanges(baseFile, headFile), SpecModel.load(baseFile), SpecModel.load(headFile)]);
+  const reach = [reachOf(base), reachOf(head)];
+  const changes: Change[] = [];
+  const seen = new Set<string>();
+  // The version is the release's to set; what changed in the contract is what is rated.
+  for (const change of found.filter((c) => c.path !== '#/info' || c.property !== 'version')) {
+    for (const place of placesOf(change, base, head, reach)) {
+      const { impact, audiences, note } = rate(change, place, head);
+      const location = change.kind === 'removed' ? (change.base?.pointer ?? change.path) : (change.revision?.pointer ?? change.path);
+      const message = `${describe(change, place.side)}${note ? ` ${note[0]!.toUpperCase()}${note.slice(1)}.` : ''}`;
+      const entry: Change = { operationId: place.op?.operationId ?? null, location, impact, audiences, message };
+      const key = JSON.stringify(entry);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      changes.push(entry);
+    }
+  }
+  changes.sort(
+    (a, b) =>
+      impactRank(b.impact) - impactRank(a.impact) ||
+      (a.operationId ?? '').localeCompare(b.operationId ?? '') ||
+      a.location.localeCompare(b.location),
+  );
+  return { bump: highestBump(changes.map((c) => c.impact)), changes };
+}
