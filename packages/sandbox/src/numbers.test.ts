@@ -71,6 +71,26 @@ const operations = [
 const queryValue = fc.oneof(edgeNumber, fc.string({ maxLength: 12 }), fc.integer().map(String));
 const queryNames = ['page', 'page_size', 'status', 'created_at__gte', 'processed_at__lte', 'amount', 'ordering', 'search'];
 
+describe('free text', () => {
+  it('past its maxLength is a 400 naming the field, and changes nothing', async () => {
+    const initiated = await initiatedPayout(sandbox);
+    const processed = await sandbox.call('PUT', `${PAYOUTS}${initiated.id}/mark_processed/`, {
+      body: { utr: 'U'.repeat(65), processed_at: 1693161000, debit_bank_id: DEBIT_BANK },
+    });
+    expect(processed.status).toBe(400);
+    expect(processed.body).toEqual({ utr: ['Ensure this field has no more than 64 characters.'] });
+    const failed = await sandbox.call('POST', `${PAYOUTS}callback/`, {
+      body: { payout_service_id: initiated.payout_service_id, status: 'failed', failed_remark: 'x'.repeat(501) },
+    });
+    expect(failed.status).toBe(400);
+    expect(failed.body).toEqual({ failed_remark: ['Ensure this field has no more than 500 characters.'] });
+    const reference = await sandbox.call('POST', `${PAYOUTS}callback/`, {
+      body: { payout_service_id: 'R'.repeat(65), status: 'processed', utr: 'U1' },
+    });
+    expect(reference.body).toEqual({ payout_service_id: ['Ensure this field has no more than 64 characters.'] });
+  });
+});
+
 describe('whatever comes in', () => {
   it('every answer is JSON (or the documented CSV), never a 500', async () => {
     await fc.assert(
