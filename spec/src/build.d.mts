@@ -1,1 +1,2 @@
 export declare function buildSpec(specDir?: string): Promise<{ ok: boolean; report: string }>;
+export declare function finishBuild(specDir: string, yamlText: string): Promise<{ ok: boolean; report: string }>;

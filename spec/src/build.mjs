@@ -18,6 +18,7 @@ const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT_FILE = 'openapi/openapi.yaml';
 
 /**
+ * Lints and bundles with the Redocly CLI, then finishes the build.
  * @param {string} specDir
  * @returns {Promise<{ ok: boolean, report: string }>}
  */
@@ -34,8 +35,24 @@ export async function buildSpec(specDir = PACKAGE_DIR) {
     ]);
     if (!lint.ok) return { ok: false, report: `redocly lint failed:\n${lint.output}` };
     if (!bundle.ok) return { ok: false, report: `redocly bundle failed:\n${bundle.output}` };
+    return await finishBuild(specDir, await readFile(bundledYaml, 'utf8'));
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
 
-    const yamlText = await readFile(bundledYaml, 'utf8');
+/**
+ * The rest of the build, whoever linted and bundled (the CLI here, `pnpm dev`'s warm Redocly in
+ * its own process): the checks lint cannot express, then dist/openapi.{yaml,json} swapped in.
+ * @param {string} specDir
+ * @param {string} yamlText the bundle as `redocly bundle` writes it
+ * @returns {Promise<{ ok: boolean, report: string }>}
+ */
+export async function finishBuild(specDir, yamlText) {
+  const distDir = join(specDir, 'dist');
+  await mkdir(distDir, { recursive: true });
+  const workDir = await mkdtemp(join(distDir, '.finish-'));
+  try {
     const document = parse(yamlText);
     const rootDocument = parse(await readFile(join(specDir, ROOT_FILE), 'utf8'));
     const pathFiles = Object.fromEntries(Object.entries(rootDocument.paths ?? {}).map(([p, item]) => [p, item?.$ref]));
@@ -44,10 +61,10 @@ export async function buildSpec(specDir = PACKAGE_DIR) {
       const lines = problems.map(({ at, message }) => `  ${sourceFileOf(at, pathFiles)} at ${formatPointer(at)}: ${message}`);
       return { ok: false, report: `spec checks failed (${problems.length}):\n${lines.join('\n')}` };
     }
-
+    await writeFile(join(workDir, 'openapi.yaml'), yamlText);
     await writeFile(join(workDir, 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
     // rename() is atomic: a reader sees the old file or the new one, never half of one.
-    await rename(bundledYaml, join(distDir, 'openapi.yaml'));
+    await rename(join(workDir, 'openapi.yaml'), join(distDir, 'openapi.yaml'));
     await rename(join(workDir, 'openapi.json'), join(distDir, 'openapi.json'));
     return { ok: true, report: `bundled ${Object.keys(document.paths).length} paths into ${distDir}` };
   } finally {

@@ -15,12 +15,14 @@ export interface TurboBuild {
 }
 
 /**
- * `turbo run build` over the given packages (and, through the task graph, what they depend on):
- * unchanged packages are cache hits, so a save costs only what it really invalidates.
+ * `turbo run build` over the given packages (and, through the task graph, what they depend on,
+ * unless `only`: then their dependencies' outputs are taken as they are on disk): unchanged
+ * packages are cache hits, so a save costs only what it really invalidates.
  */
-export function turboBuild(root: string, packages: string[] = []): TurboBuild {
+export function turboBuild(root: string, packages: string[] = [], { only = false } = {}): TurboBuild {
   const started = performance.now();
   const args = ['run', 'build', '--output-logs=errors-only', '--ui=stream', ...packages.map((name) => `--filter=${name}`)];
+  if (only) args.push('--only');
   const controller = new AbortController();
   const result = run(join(root, 'node_modules', '.bin', 'turbo'), args, {
     cwd: root,

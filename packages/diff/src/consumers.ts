@@ -1,6 +1,7 @@
 // The truth behind the rules: the example consumers in consumers/ (a caller using every operation
-// through @payouts/client, a callback sender) type-checked against the types generated from the
-// head. A call site that no longer compiles is a breaking change whatever the rules said.
+// through @payouts/client, a React screen using @payouts/react's hooks, a callback sender)
+// type-checked against the types generated from the head. A call site that no longer compiles is a
+// breaking change whatever the rules said.
 import { cp, mkdir, mkdtemp, readdir, realpath, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -33,9 +34,24 @@ export async function checkConsumers(bundle: string): Promise<ConsumerBreak[]> {
     await cp(join(packageDir('@payouts/client'), 'dist'), join(client, 'dist'), { recursive: true });
     await cp(join(packageDir('@payouts/client'), 'package.json'), join(client, 'package.json'));
     await generateTypes(bundle, join(client, 'dist', 'generated', 'openapi.d.ts'));
-    await symlink(await realpath(packageDir('@payouts/callbacks')), join(modules, '@payouts', 'callbacks'), 'dir');
-    await symlink(await realpath(packageDir('openapi-fetch')), join(modules, 'openapi-fetch'), 'dir');
-    const names = (await readdir(CONSUMERS_DIR)).filter((name) => name.endsWith('.ts'));
+    // The hooks are copied too, so that their '@payouts/client' is the copy with the head's types.
+    const reactDir = packageDir('@payouts/react');
+    await cp(join(reactDir, 'dist'), join(modules, '@payouts', 'react', 'dist'), { recursive: true });
+    await cp(join(reactDir, 'package.json'), join(modules, '@payouts', 'react', 'package.json'));
+    const fromReact = createRequire(join(reactDir, 'package.json'));
+    const linked = [
+      ['@payouts/callbacks', packageDir('@payouts/callbacks')],
+      ['openapi-fetch', packageDir('openapi-fetch')],
+      ...['openapi-react-query', '@tanstack/react-query', 'react', '@types/react'].map((name) => [
+        name,
+        dirname(fromReact.resolve(`${name}/package.json`)),
+      ]),
+    ];
+    for (const [name, dir] of linked) {
+      await mkdir(dirname(join(modules, name!)), { recursive: true });
+      await symlink(await realpath(dir!), join(modules, name!), 'dir');
+    }
+    const names = (await readdir(CONSUMERS_DIR)).filter((name) => /\.tsx?$/.test(name));
     await cp(CONSUMERS_DIR, join(root, 'consumers'), { recursive: true });
     const program = ts.createProgram(
       names.map((name) => join(root, 'consumers', name)),
@@ -46,11 +62,12 @@ export async function checkConsumers(bundle: string): Promise<ConsumerBreak[]> {
         lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
         module: ts.ModuleKind.NodeNext,
         moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        jsx: ts.JsxEmit.ReactJSX,
         skipLibCheck: true,
         types: [],
       },
     );
-    return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const breaks = ts.getPreEmitDiagnostics(program).map((diagnostic): ConsumerBreak => {
       // A whole object type in a message buries the one property that matters.
       const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').replace(/'\{[^']{80,}\}'/g, "'{...}'");
       if (!diagnostic.file || diagnostic.start === undefined) return { location: 'consumers', within: null, message };
@@ -61,6 +78,8 @@ export async function checkConsumers(bundle: string): Promise<ConsumerBreak[]> {
         message,
       };
     });
+    // The same error twice on one line (a field read twice) is one break.
+    return [...new Map(breaks.map((b) => [`${b.location} ${b.message}`, b])).values()];
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -178,6 +178,17 @@ describe('the example consumers', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('include the React screen: a field its hooks show that is gone breaks it where it reads it', async () => {
+    const head = await edited((spec) => {
+      const payout = spec.components.schemas.Payout;
+      delete payout.properties.utr;
+      payout.required = payout.required.filter((name: string) => name !== 'utr');
+    });
+    const broken = (await diffSpecs({ baseFile: BASE, headFile: head })).changes.filter((c) => c.location.startsWith('consumers/'));
+    expect(broken.map((c) => c.location.replace(/:\d+$/, ''))).toEqual(['consumers/caller.ts', 'consumers/desk.tsx']);
+    expect(broken[1]!.message).toBe("The example consumer no longer compiles (in Row): Property 'utr' does not exist on type '{...}'.");
+  });
+
   it('name the operation whose call site broke, for the callback sender too', async () => {
     const head = await edited((spec) => {
       const processed = spec.components.schemas.PayoutCallbackSucceeded;

@@ -1,29 +1,17 @@
 // The built page in a real headless Chromium (Debian's, as CI installs it), read as a person
 // would read it: what is on screen, what a click shows, and every request the page makes.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mediaTypeOf } from '@payouts/model';
 import { CHANGELOG, loadSpec } from '@payouts/spec';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR } from './build.js';
 import { codeSamplesFor } from './code-samples.js';
 import { type DocsServer, serveDocs } from './serve.js';
+import { launchChromium } from './test-support/chromium.js';
 
-// Debian's chromium package, as CI installs it.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// What Debian's chromium needs to run headless as root in a container with no network, plus no QUIC.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
 const VIEWPORT = { width: 1400, height: 900 };
 const SEVEN_OPERATIONS = [
   'listPayouts',
@@ -86,9 +74,7 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   docs = await serveDocs();
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
-  // launch() gives the browser a fresh profile in a temporary directory, removed on close().
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: VIEWPORT });
   context.on('request', (request) => requests.push(request.url()));
   await context.addInitScript(() => {

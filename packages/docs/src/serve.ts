@@ -1,6 +1,9 @@
 // Serves the docs page on loopback. It answers the page file as it is on disk at each request, so
 // a rebuild (by `pnpm build` or `pnpm dev`, which swap the file atomically) shows on the next
-// reload, and a failed build leaves the last good page served.
+// reload, and a failed build leaves the last good page served. With `live`, an open page follows
+// the rebuilds by itself: the server sends `reload` or `failed` on an event stream (`/events`),
+// and a few lines of script, added to the page as it is served (the built file is untouched),
+// reload it or show what failed, file and line, instead of the page.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { httpUrl, listen } from '@payouts/process';
@@ -15,18 +18,55 @@ export interface ServeDocsOptions {
   portFlag?: string;
   /** The page to answer. Default: the one `pnpm build` writes (`DOCS_PAGE`). */
   pageFile?: string;
+  /** Open pages reload after each rebuild, and show a failed one's report (`notify`). */
+  live?: boolean;
 }
+
+export type DocsEvent = { kind: 'reload' } | { kind: 'failed'; report: string };
 
 export interface DocsServer {
   url: string;
+  /** Tells every open page (with `live`): reload, or show why the last save did not build. */
+  notify(event: DocsEvent): void;
   close(): Promise<void>;
+}
+
+/** The script a live page runs: it reloads on `reload`, and shows the report of a failed build over the page. */
+const LIVE_SCRIPT = `<script>
+(() => {
+  const events = new EventSource('/events');
+  events.addEventListener('reload', () => location.reload());
+  events.addEventListener('failed', (event) => {
+    let box = document.getElementById('payouts-build-failed');
+    if (!box) {
+      box = document.createElement('pre');
+      box.id = 'payouts-build-failed';
+      box.style.cssText = 'position:fixed;inset:0;margin:0;z-index:99999;overflow:auto;padding:24px;background:#fff5f5;color:#8a1f1f;font:13px/1.5 monospace;white-space:pre-wrap';
+      document.body.appendChild(box);
+    }
+    box.textContent = 'The last save did not build; this page is the last good one underneath.\\n\\n' + JSON.parse(event.data).report;
+  });
+})();
+</script>`;
+
+/** The page as a live server answers it: its event stream allowed by the page's policy, and the script added. */
+function livePage(page: string): string {
+  return page.replace(/connect-src ([^;"]*)/, "connect-src 'self' $1").replace(/<\/body>(?![\s\S]*<\/body>)/, `${LIVE_SCRIPT}</body>`);
 }
 
 /** Serves the docs page; resolves once it listens, with its URL. */
 export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsServer> {
-  const { port = 0, host = '127.0.0.1', pageFile = DOCS_PAGE } = options;
+  const { port = 0, host = '127.0.0.1', pageFile = DOCS_PAGE, live = false } = options;
+  const listeners = new Set<ServerResponse>();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
+    if (live && path === '/events' && request.method === 'GET') {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.write(': connected\n\n');
+      listeners.add(response);
+      request.on('close', () => listeners.delete(response));
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
       response.end(`${request.method} is not allowed: the docs are read-only.\n`);
@@ -41,7 +81,7 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
       (page) => {
         // no-store: a reload after a rebuild must show the new page.
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(request.method === 'HEAD' ? undefined : page);
+        response.end(request.method === 'HEAD' ? undefined : live ? livePage(page.toString('utf8')) : page);
       },
       (error: unknown) => {
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -57,7 +97,12 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
   const address = await listen(server, { port, host, flag: options.portFlag });
   return {
     url: `${httpUrl(host, address.port)}/`,
+    notify(event) {
+      const data = JSON.stringify(event.kind === 'failed' ? { report: event.report } : {});
+      for (const listener of listeners) listener.write(`event: ${event.kind}\ndata: ${data}\n\n`);
+    },
     async close() {
+      for (const listener of listeners) listener.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,13 +1,51 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { childProcesses, descendantsOf, isAlive, listeningPorts, PortInUseError, waitFor } from '@payouts/process';
+import { bundlePath } from '@payouts/spec';
 import { describe, expect, it } from 'vitest';
 import { startMock } from './index.js';
 
 const prismChildren = () => childProcesses(process.pid, 'prism-cli');
+
+describe('reload()', () => {
+  it('serves the saved spec on the same port; every request meanwhile gets an answer, none is refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'payouts-mock-reload-'));
+    const file = join(dir, 'openapi.json');
+    const original = await readFile(bundlePath('json'), 'utf8');
+    await writeFile(file, original);
+    const mock = await startMock({ spec: file });
+    try {
+      const list = () => fetch(`${mock.url}/v1/lms/payouts/`, { headers: { authorization: 'Bearer t' } });
+      const [oldPrism] = prismChildren();
+      await writeFile(file, original.replaceAll('"count": 2', '"count": 4242'));
+      const statuses: number[] = [];
+      let reloaded = false;
+      const reload = mock.reload().then(() => {
+        reloaded = true;
+      });
+      while (!reloaded) {
+        const answer = await list(); // a refused connection would reject here
+        statuses.push(answer.status);
+        await answer.arrayBuffer();
+      }
+      await reload;
+      expect(statuses.length).toBeGreaterThan(5);
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      expect(((await (await list()).json()) as { count: number }).count).toBe(4242);
+      expect(isAlive(oldPrism!)).toBe(false);
+      expect(prismChildren()).toHaveLength(1);
+    } finally {
+      await mock.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(prismChildren()).toEqual([]);
+  });
+});
 
 describe('startMock and stop()', () => {
   it('resolves once the mock answers, and stop() leaves no process and no open port', async () => {

@@ -1,0 +1,88 @@
+// The spec build and the types, kept warm in pnpm dev's own process: Redocly's engine
+// (@redocly/openapi-core, config loaded once) lints on a worker thread while the main thread
+// bundles and generates the types in memory (openapi-typescript); once lint passes, the spec
+// package finishes the build as `pnpm build` does (checks, atomic swap) and the types are swapped
+// in. No process starts on a save, and the files are byte for byte what turbo's build writes
+// (src/warm.test.ts holds it to that).
+import { Worker } from 'node:worker_threads';
+import { finishBuild } from '@payouts/spec/build';
+import { typesOf, writeTypes } from '@payouts/types/generate';
+import { bundle, type Config, loadConfig, stringifyYaml } from '@redocly/openapi-core';
+import type { LintAnswer, LintRequest } from './lint-worker.js';
+import { describeProblem } from './problems.js';
+
+export interface WarmResult {
+  ok: boolean;
+  /** What failed, each problem with its file, line and column; or what was built. */
+  report: string;
+  ms: number;
+}
+
+export class WarmPipeline {
+  private config: Promise<Config> | undefined;
+  private linter: Worker | undefined;
+  private lints = 0;
+
+  constructor(
+    private readonly specDir: string,
+    /** Where the types go: @payouts/types' dist/openapi.d.ts. */
+    private readonly typesFile: string,
+  ) {}
+
+  async build(): Promise<WarmResult> {
+    const started = performance.now();
+    const done = (ok: boolean, report: string) => ({ ok, report, ms: performance.now() - started });
+    const linted = this.lint();
+    this.config ??= loadConfig({ configPath: `${this.specDir}/redocly.yaml` });
+    let bundled: Awaited<ReturnType<typeof bundle>>;
+    try {
+      bundled = await bundle({ ref: `${this.specDir}/openapi/openapi.yaml`, config: await this.config });
+    } catch (error) {
+      await linted;
+      return done(false, `redocly could not read the spec: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const unresolved = bundled.problems.filter((problem) => problem.severity === 'error');
+    // Types from the bundle in memory while the lint runs; written only if the build succeeds.
+    const types = unresolved.length === 0 ? typesOf(bundled.bundle.parsed as Record<string, unknown>).catch(() => undefined) : undefined;
+    const lint = await linted;
+    if ('failure' in lint) return done(false, `redocly lint could not run: ${lint.failure}`);
+    const errors = [...new Set([...lint.errors, ...unresolved.map((problem) => describeProblem(problem, this.specDir))])];
+    if (errors.length > 0) return done(false, `redocly lint failed:\n${errors.join('\n')}`);
+    // Written the way `redocly bundle` writes it, so the bundle is the same file either way.
+    const finished = await finishBuild(this.specDir, stringifyYaml(bundled.bundle.parsed, { noRefs: true, lineWidth: -1 }));
+    if (!finished.ok) return done(false, finished.report);
+    const text = await types;
+    if (text === undefined) return done(false, 'openapi-typescript could not generate the types from the bundle');
+    await writeTypes(text, this.typesFile);
+    return done(true, finished.report);
+  }
+
+  /** Stops the lint thread. */
+  async close(): Promise<void> {
+    await this.linter?.terminate();
+    this.linter = undefined;
+  }
+
+  private lint(): Promise<LintAnswer> {
+    // The built file, so the same path serves src/ (tests) and dist/.
+    this.linter ??= new Worker(new URL('../dist/lint-worker.js', import.meta.url));
+    const linter = this.linter;
+    const id = ++this.lints;
+    return new Promise((resolve) => {
+      const onMessage = (answer: LintAnswer) => {
+        if (answer.id !== id) return;
+        linter.off('message', onMessage);
+        linter.off('error', onError);
+        resolve(answer);
+      };
+      const onError = (error: Error) => {
+        linter.off('message', onMessage);
+        this.linter = undefined;
+        resolve({ id, failure: error.message });
+      };
+      linter.on('message', onMessage);
+      linter.once('error', onError);
+      linter.postMessage({ id, specDir: this.specDir } satisfies LintRequest);
+    });
+  }
+}

@@ -1,0 +1,59 @@
+// Prism as a library, in this process: the same engine as the CLI (prism-http's mock behind
+// prism-http-server, configured as `prism mock` configures it), without a process to start. A
+// reload is a new server on a new port in a tenth of a second, which is what pnpm dev's loop needs;
+// the CLI in a child process (prism.ts) stays the default, so a test process does not carry
+// Prism's modules.
+import { createRequire } from 'node:module';
+import type { PrismProcess } from './prism.js';
+
+const require = createRequire(import.meta.url);
+
+interface PrismServer {
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+interface PrismLibrary {
+  getHttpOperationsFromSpec(spec: string): Promise<unknown[]>;
+  createServer(operations: unknown[], options: Record<string, unknown>): PrismServer;
+  createLogger(name: string, options: Record<string, unknown>): unknown;
+}
+
+let library: PrismLibrary | undefined;
+
+/** Loaded on first use: a second and a half of modules, once per process. */
+function prism(): PrismLibrary {
+  library ??= {
+    getHttpOperationsFromSpec: require('@stoplight/prism-http').getHttpOperationsFromSpec,
+    createServer: require('@stoplight/prism-http-server').createServer,
+    createLogger: require('@stoplight/prism-core').createLogger,
+  };
+  return library;
+}
+
+export async function startPrismInProcess(options: {
+  spec: string;
+  dynamic: boolean;
+  seed?: string | number;
+  errors: boolean;
+}): Promise<PrismProcess> {
+  const { getHttpOperationsFromSpec, createServer, createLogger } = prism();
+  const operations = await getHttpOperationsFromSpec(options.spec);
+  if (operations.length === 0) throw new Error(`no operations in ${options.spec}`);
+  // As `prism mock` sets it up (cors on, as its flag defaults); silent, as the child process runs.
+  const server = createServer(operations, {
+    cors: true,
+    config: {
+      validateRequest: true,
+      validateResponse: true,
+      checkSecurity: true,
+      errors: options.errors,
+      upstreamProxy: undefined,
+      mock: { dynamic: options.dynamic, ignoreExamples: false, seed: options.seed ?? null },
+      isProxy: false,
+    },
+    components: { logger: createLogger('mock', { level: 'silent' }) },
+  });
+  const url = await server.listen(0, '127.0.0.1');
+  return { url, port: Number(new URL(url).port), stop: () => server.close() };
+}
