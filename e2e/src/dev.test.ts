@@ -110,6 +110,9 @@ describe('pnpm dev', () => {
     await outputMatching(/this save vs v\d+\.\d+\.\d+: 1 minor \(providers\): .*\/v1\/lms\/payouts\/\{id\}\/.* was added/, from);
 
     expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
+    // The clients were built and type-checked against this spec, not restored from turbo's cache of another.
+    expect(await readFile(join(workspace.dir, 'packages/client/src/generated/operations.ts'), 'utf8')).toContain('"getPayout"');
+    expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
     expect((await docsPage()).has('"operationId":"getPayout"'), 'docs show getPayout').toBe(true);
     const answer = await getNewOperation();
     expect(answer.status).toBe(200);

@@ -85,7 +85,7 @@ try {
     timings.mock.push(mock - savedAt);
     timings.all.push(Math.max(types, docs, mock) - savedAt);
     const thisSave = () => (output.split('rebuilding…').length - 1 === save ? output.split('rebuilding…').at(-1) : '');
-    const typeChecked = await until(() => /rebuilt in/.test(thisSave()), 'the clients type-check');
+    const typeChecked = await until(() => /clients and docs rebuilt in/.test(thisSave()), 'the clients type-check');
     timings.typeChecked.push(typeChecked - savedAt);
     await until(() => /mock reloaded/.test(thisSave()), 'the mock reload to settle');
   }

@@ -1,4 +1,4 @@
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { diffSpecs, lastRelease, summaryLine } from '@payouts/diff';
 import { buildDocs, DOCS_PAGE, type DocsServer, serveDocs } from '@payouts/docs';
 import { type Mock, startMock } from '@payouts/mock';
@@ -36,12 +36,10 @@ export interface DevSession {
 }
 
 // What a spec save must refresh: the spec and the types (warm, in this process), the docs page and
-// the mock (as soon as the bundle lands), and the clients, type-checked against the new types by
-// turbo (only their own tasks: the spec and the types are already on disk). The sandbox and the
-// verifier follow the spec at their next build, not on every keystroke.
+// the mock, and the clients, type-checked against the new types by turbo (only their own tasks: the
+// spec and the types are already on disk, and are inputs of the clients' builds, so a new spec is a
+// cache miss). The sandbox and the verifier follow the spec at their next build, not on every keystroke.
 const CLIENTS = ['@payouts/client', '@payouts/react'];
-// What builds write inside the spec package: never a reason to rebuild.
-const BUILD_OUTPUTS = new Set(['dist', 'node_modules', '.turbo']);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const clock = () => new Date().toTimeString().slice(0, 8);
@@ -108,6 +106,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   // After each good save, what it means for the teams that call the API: the diff against the last
   // release, in one line. It runs beside the next save's build, never in its way.
   let diffing: Promise<void> | undefined;
+  const stopDiffing = new AbortController();
   const sayWhatChanged = () => {
     const last = lastRelease();
     if (!last) return;
@@ -120,9 +119,11 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
           baseFile: releasePath(last),
           headFile: join(root, 'spec', 'dist', 'openapi.json'),
           consumers: false,
+          signal: stopDiffing.signal,
         });
         log(`[${clock()}] ${summaryLine(result, `this save vs v${last}`)}`);
       } catch (error) {
+        if (stopDiffing.signal.aborted) return; // the session is stopping
         log(`[${clock()}] ✗ could not compare with v${last}: ${error instanceof Error ? error.message : String(error)}`);
       }
     })();
@@ -145,15 +146,24 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
         },
         (error: Error) => ({ ok: false, report: `the docs page did not build: ${error.message}` }),
       ),
-      runBuild(CLIENTS, true).then((result) => ({ ok: result.ok, report: result.output })),
+      // One after the other: react compiles against the client's fresh declarations.
+      (async () => {
+        for (const client of CLIENTS) {
+          const result = await runBuild([client], true);
+          if (!result.ok) return { ok: false, report: result.output };
+        }
+        return { ok: true, report: '' };
+      })(),
     ]);
     return { ok: page.ok && compiled.ok, report: [page.report, compiled.ok ? '' : compiled.report].filter(Boolean).join('\n') };
   };
 
+  // The sources and the lint config: not all of spec/, whose dist/ and node_modules/ (pnpm's
+  // symlinks) would only burden the watch.
   const sourceWatcher: FileWatcher = watchFiles(
-    join(root, 'spec'),
+    join(root, 'spec', 'openapi'),
     root,
-    (file) => BUILD_OUTPUTS.has(file.split(sep)[0] ?? ''),
+    () => false,
     async (changed) => {
       const started = performance.now();
       log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
@@ -167,6 +177,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
         docs?.notify({ kind: 'failed', report: result.report });
       }
     },
+    [join(root, 'spec', 'redocly.yaml')],
   );
 
   let stopping: Promise<void> | undefined;
@@ -180,6 +191,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
         await sourceWatcher.close();
         await warm.close();
         await reloading; // a mock starting now must not outlive the session
+        stopDiffing.abort(); // its Redocly process ends with the session
         await diffing;
         await Promise.allSettled([mock?.stop(), docs?.close(), sandbox?.stop()]);
       })();

@@ -10,11 +10,13 @@ export interface DiffOptions {
   headFile: string;
   /** Type-check the example consumers against the head too (a few seconds). Default true. */
   consumers?: boolean;
+  /** Aborting it ends the diff's child process (pnpm dev stopping mid-diff). */
+  signal?: AbortSignal;
 }
 
 export async function diffSpecs(options: DiffOptions): Promise<DiffResult> {
   const [rated, breaks] = await Promise.all([
-    rateChanges(options.baseFile, options.headFile),
+    rateChanges(options.baseFile, options.headFile, options.signal),
     options.consumers === false ? [] : checkConsumers(options.headFile),
   ]);
   if (breaks.length === 0) return rated;

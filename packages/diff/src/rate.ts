@@ -63,12 +63,12 @@ interface RedoclyChange {
 }
 
 /** Runs `redocly diff` on two bundles and answers its changes. */
-async function redoclyChanges(baseFile: string, headFile: string): Promise<RedoclyChange[]> {
+async function redoclyChanges(baseFile: string, headFile: string, signal?: AbortSignal): Promise<RedoclyChange[]> {
   const dir = await mkdtemp(join(tmpdir(), 'payouts-diff-'));
   try {
     const out = join(dir, 'diff.json');
     const args = ['diff', baseFile, headFile, '--config', CONFIG, '--format', 'json', '--fail-on', 'none', '-o', out];
-    const { code, output } = await runRedocly(args, { timeoutMs: 120_000 });
+    const { code, output } = await runRedocly(args, { timeoutMs: 120_000, signal });
     let report: { changes?: RedoclyChange[] };
     try {
       report = JSON.parse(await readFile(out, 'utf8')) as { changes?: RedoclyChange[] };
@@ -195,9 +195,13 @@ function describe(change: RedoclyChange, side: Side): string {
   return side === 'operation' ? what : `${what.replace(/\.$/, '')} (${side}).`;
 }
 
-/** Rates the changes from `baseFile` to `headFile` (bundled specs, JSON or YAML). */
-export async function rateChanges(baseFile: string, headFile: string): Promise<DiffResult> {
-  const [found, base, head] = await Promise.all([redoclyChanges(baseFile, headFile), SpecModel.load(baseFile), SpecModel.load(headFile)]);
+/** Rates the changes from `baseFile` to `headFile` (bundled specs, JSON or YAML); aborting `signal` ends Redocly's process. */
+export async function rateChanges(baseFile: string, headFile: string, signal?: AbortSignal): Promise<DiffResult> {
+  const [found, base, head] = await Promise.all([
+    redoclyChanges(baseFile, headFile, signal),
+    SpecModel.load(baseFile),
+    SpecModel.load(headFile),
+  ]);
   const reach = [reachOf(base), reachOf(head)];
   const changes: Change[] = [];
   const seen = new Set<string>();

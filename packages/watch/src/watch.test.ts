@@ -41,6 +41,31 @@ describe('watchFiles', () => {
     expect(calls).toEqual([['src/a.yaml', 'src/b.yaml']]);
   });
 
+  it('sees every save of a file whatever the editor does: written in place, or renamed over it', async () => {
+    const file = join(dir, 'src/a.yaml');
+    await writeFile(file, 'a: 0');
+    watcher = watchFiles(
+      dir,
+      dir,
+      (name) => name.startsWith('dist'),
+      async (changed) => void calls.push(changed.filter((name) => name.endsWith('a.yaml'))),
+    );
+    const renamedOver = async (text: string) => {
+      await writeFile(`${file}.swp`, text);
+      await rename(`${file}.swp`, file);
+    };
+    await renamedOver('a: 1');
+    await callsReach(1);
+    await writeFile(file, 'a: 2'); // the save Node's watch used to lose after a rename
+    await callsReach(2);
+    await renamedOver('a: 3');
+    await callsReach(3);
+    await writeFile(file, 'a: 4');
+    await callsReach(4);
+    expect(calls).toHaveLength(4);
+    for (const call of calls) expect(call).toEqual(['src/a.yaml']);
+  });
+
   it('skips a save that leaves the content as it was', async () => {
     watcher = watchFiles(
       dir,
@@ -67,12 +92,12 @@ describe('watchFiles', () => {
       async (changed) => {
         most = Math.max(most, ++running);
         calls.push(changed);
-        await settle(300);
+        await settle(600);
         running--;
       },
     );
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
-    await settle(150); // the first call is under way
+    await settle(350); // seen, settled: the first call is under way
     await writeFile(join(dir, 'src/a.yaml'), 'a: 2');
     await writeFile(join(dir, 'src/b.yaml'), 'b: 1');
     await callsReach(2);
@@ -88,12 +113,12 @@ describe('watchFiles', () => {
       dir,
       () => false,
       async () => {
-        await settle(300);
+        await settle(600);
         finished = true;
       },
     );
     await writeFile(join(dir, 'src/a.yaml'), 'a: 1');
-    await settle(150);
+    await settle(350); // seen, settled: the call is under way
     await watcher.close();
     expect(finished).toBe(true);
   });

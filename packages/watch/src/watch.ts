@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, unwatchFile, watch, watchFile } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import { join, relative } from 'node:path';
 
 // Editors save in bursts (write a temp file, rename, chmod): one rebuild per burst.
 const SETTLE_MS = 100;
 // How often a polled file is looked at.
 const POLL_MS = 100;
+// How often a watched folder's files are: a save is seen within this, then settles for SETTLE_MS.
+const TREE_POLL_MS = 50;
 
 export interface FileWatcher {
   /** Stops watching; resolves once a call to `onSave` under way has finished. */
@@ -71,15 +73,53 @@ function burstsOf(root: string, onSave: OnSave) {
   };
 }
 
-/** Every file below `dir` but those `ignore` names (paths relative to `dir`). */
-export function watchFiles(dir: string, root: string, ignore: (file: string) => boolean, onSave: OnSave): FileWatcher {
+/**
+ * Every file below `dir` but those `ignore` names (paths relative to `dir`), polled: each file's
+ * size, modification time and inode are looked at every TREE_POLL_MS. Polling, not inotify: editors save in
+ * place or by renaming a new file over the old one, and Node's recursive watch on Linux loses a
+ * file replaced that way (its later saves go unseen); a spec's few dozen files cost nothing to stat.
+ */
+export function watchFiles(
+  dir: string,
+  root: string,
+  ignore: (file: string) => boolean,
+  onSave: OnSave,
+  /** Single files outside `dir` that count too (a config file beside it). */
+  alsoFiles: string[] = [],
+): FileWatcher {
   const bursts = burstsOf(root, onSave);
-  const watcher = watch(dir, { recursive: true }, (_event, file) => {
-    if (file && !ignore(file)) bursts.changed(relative(root, join(dir, file)));
-  });
+  const stamp = (file: string) => {
+    try {
+      const stats = statSync(file);
+      return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const scan = () => {
+    const now = new Map<string, string | undefined>();
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name));
+    } catch {
+      // the folder is being replaced: the next look sees it again
+    }
+    for (const file of files) if (!ignore(relative(dir, file))) now.set(file, stamp(file));
+    for (const file of alsoFiles) now.set(file, stamp(file));
+    return now;
+  };
+  let seen = scan();
+  const timer = setInterval(() => {
+    const now = scan();
+    for (const [file, value] of now) if (seen.get(file) !== value) bursts.changed(relative(root, file));
+    for (const file of seen.keys()) if (!now.has(file)) bursts.changed(relative(root, file));
+    seen = now;
+  }, TREE_POLL_MS);
   return {
     close() {
-      watcher.close();
+      clearInterval(timer);
       return bursts.close();
     },
   };
