@@ -62,7 +62,7 @@ async function git(root: string, args: string[]): Promise<string> {
 }
 
 /** Each published package's folder, found by name in the workspace. */
-async function locatePackages(root: string): Promise<{ name: string; dir: string }[]> {
+export async function locatePackages(root: string): Promise<{ name: string; dir: string }[]> {
   const candidates = [join(root, 'spec'), ...(await readdir(join(root, 'packages'))).map((name) => join(root, 'packages', name))];
   const found = new Map<string, string>();
   for (const dir of candidates) {
