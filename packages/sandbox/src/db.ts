@@ -5,6 +5,7 @@
 // 24), else better-sqlite3 (Node 20). better-sqlite3 12 is loaded only when needed: on Node 24 its
 // object finalizers abort the process (a known upstream bug), and the fix, 13.x, needs Node 22.
 import { createRequire } from 'node:module';
+import { newerSchemaError } from './store/database.js';
 
 const require = createRequire(import.meta.url);
 
@@ -95,6 +96,28 @@ export class Db {
     } catch (error) {
       if (this.inTransaction) this.exec('ROLLBACK');
       throw error;
+    }
+  }
+
+  /** `transaction` for a change that awaits: its statements must not interleave with another's (the caller queues them). */
+  async transactionAsync<T>(change: () => Promise<T>): Promise<T> {
+    const savepoint = `change_${++this.savepoints}`;
+    const outer = !this.inTransaction;
+    this.exec(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
+    try {
+      const result = await change();
+      this.exec(outer ? 'COMMIT' : `RELEASE ${savepoint}`);
+      return result;
+    } catch (error) {
+      if (outer) {
+        if (this.inTransaction) this.exec('ROLLBACK');
+      } else {
+        this.exec(`ROLLBACK TO ${savepoint}`);
+        this.exec(`RELEASE ${savepoint}`);
+      }
+      throw error;
+    } finally {
+      this.savepoints -= 1;
     }
   }
 
@@ -220,6 +243,42 @@ const MIGRATIONS: Migration[] = [
       DROP TABLE idempotency_keys;
     `,
   },
+  {
+    version: 4,
+    name: 'tenants: every payout, export line, record and Idempotency-Key belongs to one',
+    sql: `
+      CREATE TABLE tenants (
+        name TEXT PRIMARY KEY,
+        callback_secret TEXT NOT NULL UNIQUE,
+        created_at REAL NOT NULL
+      );
+      CREATE TABLE tenant_tokens (
+        token_hash TEXT PRIMARY KEY, -- sha256 of the bearer token: the database never holds a usable token
+        tenant TEXT NOT NULL REFERENCES tenants (name) ON DELETE CASCADE
+      );
+      -- '' is the sandbox's own tenant: the tokens and callback secrets given on its command line.
+      ALTER TABLE payouts ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+      ALTER TABLE export_lines ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+      ALTER TABLE records ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+      CREATE INDEX payouts_tenant_created ON payouts (tenant, created_at, seq);
+      CREATE TABLE idempotent_answers_by_tenant (
+        tenant TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (tenant, key)
+      );
+      INSERT INTO idempotent_answers_by_tenant
+        SELECT '', key, request_hash, status, content_type, headers, body, created_at FROM idempotent_answers;
+      DROP TABLE idempotent_answers;
+      ALTER TABLE idempotent_answers_by_tenant RENAME TO idempotent_answers;
+      CREATE INDEX idempotent_answers_created ON idempotent_answers (created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -250,11 +309,7 @@ export function openDb(file?: string): Db {
 function migrate(db: Db, name: string): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)');
   const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
-  if (current > SCHEMA_VERSION) {
-    throw new Error(
-      `${name} has schema version ${current}, newer than this sandbox knows (${SCHEMA_VERSION}): use a newer sandbox or another --db file`,
-    );
-  }
+  if (current > SCHEMA_VERSION) throw newerSchemaError(name, current, SCHEMA_VERSION);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
     db.transaction(() => {

@@ -3,22 +3,29 @@
 import type { Handlers } from './handlers.js';
 import type { Payout } from './types.js';
 
-export const undocumentedStatus: Handlers['retryFailedPayout'] = ({ params }, store) =>
-  // @ts-expect-error retryFailedPayout documents no 202
-  ({ status: 202, body: store.retryNow(params.id) });
+// @ts-expect-error retryFailedPayout documents no 202
+export const undocumentedStatus: Handlers['retryFailedPayout'] = async ({ params }, payouts) => ({
+  status: 202,
+  body: await payouts.retry(params.id),
+});
 
-export const wrongBody: Handlers['listPayouts'] = ({ query }, store) =>
-  // @ts-expect-error List Payouts answers the page envelope, not a bare list
-  ({ status: 200, body: store.pageNow(query).results });
+// @ts-expect-error List Payouts answers the page envelope, not a bare list
+export const wrongBody: Handlers['listPayouts'] = async ({ query }, payouts) => ({
+  status: 200,
+  body: (await payouts.page(query)).results,
+});
 
-export const missingHeader: Handlers['exportPayoutsForBank'] = ({ body }, store) =>
-  // @ts-expect-error the export's 200 documents Content-Disposition
-  ({ status: 200, contentType: 'text/csv', body: store.exportForBankNow(body).csv });
+// @ts-expect-error the export's 200 documents Content-Disposition
+export const missingHeader: Handlers['exportPayoutsForBank'] = async ({ body }, payouts) => ({
+  status: 200,
+  contentType: 'text/csv',
+  body: (await payouts.exportForBank(body)).csv,
+});
 
-export const unknownField: Handlers['createPayout'] = ({ body }, store) => {
+export const unknownField: Handlers['createPayout'] = async ({ body }, payouts) => {
   // @ts-expect-error Create Payout's body has no `currency`
   void body.currency;
-  return { status: 201, body: store.createNow(body) };
+  return { status: 201, body: await payouts.create(body) };
 };
 
 export const payoutMissingAField = (payout: Payout): Payout => {

@@ -1,27 +1,30 @@
 // One handler per operationId of the spec, typed from the generated types: a handler that is
-// missing, or that answers a body the spec does not describe, fails the type-check. Handlers are
-// synchronous changes: the HTTP side runs each in a write (or a read), where an Idempotency-Key's
-// first answer is recorded with the change it made.
-import type { PayoutStore } from './store/payout-store.js';
+// missing, or that answers a body the spec does not describe, fails the type-check. A handler is
+// one change (or read) of the calling tenant's payouts: the HTTP side runs it in a write (or a
+// read), where an Idempotency-Key's first answer is recorded with the change it made.
+import type { Payouts } from './store/payout-store.js';
 import type { Answer, Input, OperationId } from './types.js';
 
-export type Handlers = { [O in OperationId]: (input: Input<O>, store: PayoutStore) => Answer<O> };
+export type Handlers = { [O in OperationId]: (input: Input<O>, payouts: Payouts) => Promise<Answer<O>> };
 
 export const handlers: Handlers = {
-  listPayouts: ({ query }, store) => ({ status: 200, body: store.pageNow(query, { expandRecord: query.expand === 'record' }) }),
+  listPayouts: async ({ query }, payouts) => ({
+    status: 200,
+    body: await payouts.page(query, { expandRecord: query.expand === 'record' }),
+  }),
 
-  createPayout: ({ body }, store) => ({ status: 201, body: store.createNow(body) }),
+  createPayout: async ({ body }, payouts) => ({ status: 201, body: await payouts.create(body) }),
 
-  processPayout: ({ params, body }, store) => ({ status: 200, body: store.markProcessedNow(params.id, body) }),
+  processPayout: async ({ params, body }, payouts) => ({ status: 200, body: await payouts.markProcessed(params.id, body) }),
 
-  retryFailedPayout: ({ params }, store) => ({ status: 200, body: store.retryNow(params.id) }),
+  retryFailedPayout: async ({ params }, payouts) => ({ status: 200, body: await payouts.retry(params.id) }),
 
-  receivePayoutCallback: ({ body }, store) => ({ status: 200, body: store.callbackNow(body) }),
+  receivePayoutCallback: async ({ body }, payouts) => ({ status: 200, body: await payouts.callback(body) }),
 
-  listUnmatchedPayouts: ({ query }, store) => ({ status: 200, body: store.pageNow(query, { unmatched: true }) }),
+  listUnmatchedPayouts: async ({ query }, payouts) => ({ status: 200, body: await payouts.page(query, { unmatched: true }) }),
 
-  exportPayoutsForBank: ({ body }, store) => {
-    const file = store.exportForBankNow(body);
+  exportPayoutsForBank: async ({ body }, payouts) => {
+    const file = await payouts.exportForBank(body);
     return {
       status: 200,
       contentType: 'text/csv',

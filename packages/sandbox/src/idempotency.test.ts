@@ -4,23 +4,25 @@
 
 import { loadSpec } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from './db.js';
 import { seedBanks } from './seed.js';
-import { PayoutStore } from './store/payout-store.js';
+import { openDatabase } from './store/open-database.js';
+import { DEFAULT_TENANT, PayoutStore } from './store/payout-store.js';
+import { newDb, STORES } from './test-support/stores.js';
 import { DEBIT_BANK, failedPayout, initiatedPayout, newPayout, payout, startTestSandbox, type TestSandbox } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
 
 let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox?.dispose();
-});
 
 const keyed = (key: string) => ({ 'Idempotency-Key': key });
 
-describe('a repeat with the same Idempotency-Key', () => {
+describe.each(STORES)('a repeat with the same Idempotency-Key (%s)', (kind) => {
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({ db: await newDb(kind) });
+  });
+  afterAll(async () => {
+    await sandbox?.dispose();
+  });
+
   it('of an export answers the same file byte for byte, and exports nothing more', async () => {
     const created = (await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() })).body;
     const request = { body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.id] }, headers: keyed('export-1') };
@@ -93,24 +95,26 @@ describe('a repeat with the same Idempotency-Key', () => {
   });
 });
 
-describe('keys', () => {
+describe.each(STORES)('keys (%s)', (kind) => {
   it('are forgotten 24 hours after their first use', async () => {
     let now = 1_800_000_000;
-    const store = new PayoutStore(openDb(), () => now);
-    seedBanks(store, loadSpec());
+    const store = new PayoutStore(await openDatabase(await newDb(kind)), () => now);
+    await seedBanks(store, loadSpec());
     const create = (key: string) =>
-      store.answer(() => ({ status: 201, body: store.createNow(newPayout({ loan: '0f1e2d3c-4b5a-4697-8877-aaaaaaaaaaaa' }) as never) }), {
-        key,
-        operationId: 'createPayout',
-        params: {},
-        body: { same: 'request' },
-      });
+      store.answer(
+        DEFAULT_TENANT,
+        async (payouts) => ({
+          status: 201,
+          body: await payouts.create(newPayout({ loan: '0f1e2d3c-4b5a-4697-8877-aaaaaaaaaaaa' }) as never),
+        }),
+        { key, operationId: 'createPayout', params: {}, body: { same: 'request' } },
+      );
     const first = await create('day-1');
     now += 24 * 60 * 60 - 1;
     expect((await create('day-1')).body).toEqual(first.body);
     now += 2;
     const later = await create('day-1');
     expect((later.body as Payout).id).not.toBe((first.body as Payout).id);
-    store.close();
+    await store.close();
   });
 });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Db, SCHEMA_VERSION } from './db.js';
 import { requestHash } from './store/idempotency.js';
 import { spawnSandbox } from './test-support/process.js';
+import { execute, newDb, STORES } from './test-support/stores.js';
 import { DEBIT_BANK, initiatedPayout, newPayout, startTestSandbox, TOKEN, tempDir } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
 
@@ -21,10 +22,11 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describe('a database file', () => {
+describe.each(STORES)('a database (%s)', (kind) => {
   it('keeps payouts, their states and idempotency keys across a restart', async () => {
     const dir = await newDir();
-    const first = await startTestSandbox({}, dir);
+    const db = await newDb(kind, dir);
+    const first = await startTestSandbox({ db }, dir);
     await first.call('POST', '/v1/lms/payouts/', { body: newPayout(), headers: { 'Idempotency-Key': 'k1' } });
     const initiated = await initiatedPayout(first);
     await first.call('PUT', `/v1/lms/payouts/${initiated.id}/mark_processed/`, {
@@ -33,7 +35,7 @@ describe('a database file', () => {
     const before = (await first.call<PayoutPage>('GET', '/v1/lms/payouts/')).body;
     await first.dispose();
 
-    const second = await startTestSandbox({}, dir);
+    const second = await startTestSandbox({ db }, dir);
     const after = (await second.call<PayoutPage>('GET', '/v1/lms/payouts/')).body;
     expect(after).toEqual(before);
     const replay = await second.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout(), headers: { 'Idempotency-Key': 'k1' } });
@@ -43,9 +45,9 @@ describe('a database file', () => {
     await second.dispose();
   });
 
-  it('survives a restart of the CLI process, in WAL mode', async () => {
+  it('survives a restart of the CLI process (SQLite in WAL mode)', async () => {
     const dir = await newDir();
-    const db = join(dir, 'cli.db');
+    const db = await newDb(kind, dir);
     const args = ['--port', '0', '--db', db, '--token', TOKEN, '--quiet'];
     const first = await spawnSandbox(args);
     const created = await first.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
@@ -54,11 +56,40 @@ describe('a database file', () => {
     const listed = await second.call<PayoutPage>('GET', '/v1/lms/payouts/');
     expect(listed.body.results.map((p) => p.id)).toEqual([created.body.id]);
     await second.stop();
-    const file = Db.open(db, { readonly: true });
-    expect(file.pragma('journal_mode')).toBe('wal');
-    file.close();
+    if (kind === 'sqlite') {
+      const file = Db.open(db, { readonly: true });
+      expect(file.pragma('journal_mode')).toBe('wal');
+      file.close();
+    }
   });
 
+  it('refuses a database written by a newer sandbox, naming both versions', async () => {
+    const dir = await newDir();
+    const db = await newDb(kind, dir);
+    await (await startTestSandbox({ db }, dir)).dispose();
+    await execute(db, 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+      SCHEMA_VERSION + 1,
+      'from the future',
+      0,
+    ]);
+    await expect(startTestSandbox({ db }, dir)).rejects.toThrow(
+      `has schema version ${SCHEMA_VERSION + 1}, newer than this sandbox knows (${SCHEMA_VERSION})`,
+    );
+  });
+
+  it('the database itself refuses a payout that breaks the lifecycle', async () => {
+    const dir = await newDir();
+    const db = await newDb(kind, dir);
+    const sandbox = await startTestSandbox({ db }, dir);
+    const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
+    await sandbox.dispose();
+    await expect(execute(db, "UPDATE payouts SET status = 'processed' WHERE id = ?", [created.body.id])).rejects.toThrow(
+      /check constraint/i,
+    );
+  });
+});
+
+describe('a SQLite file', () => {
   it('records the schema version it created, once', async () => {
     const dir = await newDir();
     await (await startTestSandbox({}, dir)).dispose();
@@ -83,6 +114,8 @@ describe('a database file', () => {
     })) as Payout;
     const file = Db.open(join(dir, 'sandbox.db'));
     file.exec(`
+      DROP TABLE tenant_tokens; DROP TABLE tenants; DROP INDEX payouts_tenant_created;
+      ALTER TABLE payouts DROP COLUMN tenant; ALTER TABLE export_lines DROP COLUMN tenant; ALTER TABLE records DROP COLUMN tenant;
       DROP TRIGGER payouts_version; DROP INDEX payouts_amount; DROP INDEX payouts_processed;
       ALTER TABLE payouts DROP COLUMN version; DELETE FROM schema_migrations WHERE version > 1;
       DROP TABLE idempotent_answers;
@@ -114,33 +147,9 @@ describe('a database file', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ]);
     expect(migrated.prepare('SELECT version FROM payouts WHERE id = ?').get(old.id)).toEqual({ version: 1 });
     migrated.close();
-  });
-
-  it('refuses a file written by a newer sandbox, naming both versions', async () => {
-    const dir = await newDir();
-    await (await startTestSandbox({}, dir)).dispose();
-    const file = Db.open(join(dir, 'sandbox.db'));
-    file
-      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-      .run(SCHEMA_VERSION + 1, 'from the future', 0);
-    file.close();
-    await expect(startTestSandbox({}, dir)).rejects.toThrow(
-      `has schema version ${SCHEMA_VERSION + 1}, newer than this sandbox knows (${SCHEMA_VERSION})`,
-    );
-  });
-
-  it('the database itself refuses a payout that breaks the lifecycle', async () => {
-    const dir = await newDir();
-    const sandbox = await startTestSandbox({}, dir);
-    const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() });
-    await sandbox.dispose();
-    const file = Db.open(join(dir, 'sandbox.db'));
-    expect(() => file.prepare("UPDATE payouts SET status = 'processed' WHERE id = ?").run(created.body.id)).toThrow(
-      /CHECK constraint failed/,
-    );
-    file.close();
   });
 });

@@ -1,19 +1,22 @@
 // The HTTP side: a Fastify route per operation of the bundled spec, bearer-token auth (signed
-// callbacks for the provider's operation), request validation and (by default) response validation from the spec, and the spec's Error bodies for
-// every refusal.
+// callbacks for the provider's operation) that says which tenant is calling, request validation and
+// (by default) response validation from the spec, and the spec's Error bodies for every refusal.
+// The admin API (admin.ts) is mounted beside it when an admin token is given.
 import { randomUUID } from 'node:crypto';
-import { checkCallbackSignature, SIGNATURE_HEADER } from '@payouts/callbacks';
+import { SIGNATURE_HEADER } from '@payouts/callbacks';
 import type { Operation, SpecModel } from '@payouts/model';
 import { httpUrl, isLoopback, listenError } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { openDb } from './db.js';
+import { mountAdmin } from './admin.js';
 import { handlers } from './handlers.js';
 import { Problem } from './problem.js';
 import { seedBanks, seedDemo } from './seed.js';
 import type { RecordedAnswer } from './store/idempotency.js';
-import { PayoutStore } from './store/payout-store.js';
+import { openDatabase } from './store/open-database.js';
+import { PayoutStore, type Payouts } from './store/payout-store.js';
 import { prerenderedJson } from './store/render-cache.js';
+import { type TenantConfig, Tenants } from './tenants.js';
 import type { ErrorBody, Input, OperationId } from './types.js';
 import { jsonBodyOf, type ResponseProblem, Validation } from './validation.js';
 
@@ -26,15 +29,23 @@ export interface SandboxOptions {
   /** The CLI flag that sets `port`, named in the error when it is taken. Default `--port`. */
   portFlag?: string;
   host?: string;
-  /** SQLite file; in memory when absent. */
+  /** A SQLite file, or a PostgreSQL URL (postgres://...) several sandboxes may share; in memory when absent. */
   db?: string;
-  /** Accepted bearer tokens; [DEFAULT_TOKEN] when absent or empty. */
+  /**
+   * Bearer tokens of the sandbox's own tenant; [DEFAULT_TOKEN] when absent or empty, unless
+   * tenants or an admin token are given (then none).
+   */
   tokens?: string[];
   /**
-   * Secrets a Payout Callback may be signed with (X-Payout-Signature); several while one is
-   * rotated. [DEFAULT_CALLBACK_SECRET] when absent or empty.
+   * Secrets the own tenant's Payout Callbacks may be signed with (X-Payout-Signature); several
+   * while one is rotated. [DEFAULT_CALLBACK_SECRET] when absent or empty, unless tenants or an
+   * admin token are given (then none).
    */
   callbackSecrets?: string[];
+  /** Tenants (a --tenants file), each with its own tokens, callback secret and payouts. */
+  tenants?: TenantConfig[];
+  /** Turns the admin API on (/_sandbox/tenants/), behind this bearer token. */
+  adminToken?: string;
   /** Demo payouts in every status, into an empty database. */
   seedDemo?: boolean;
   /**
@@ -54,8 +65,11 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:4030 (no trailing slash; the spec's paths follow it). */
   url: string;
   port: number;
+  /** The own tenant's tokens and callback secrets. */
   tokens: string[];
   callbackSecrets: string[];
+  /** What the data is kept in: a file, a URL without its password, or in memory. */
+  database: string;
   /** How many demo payouts --seed-demo made (0 when the database already held payouts). */
   demoPayouts: number;
   stop(): Promise<void>;
@@ -79,8 +93,51 @@ const STOP_GRACE_MS = 3000;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
-  const tokens = options.tokens?.length ? [...options.tokens] : [DEFAULT_TOKEN];
-  const callbackSecrets = options.callbackSecrets?.length ? [...options.callbackSecrets] : [DEFAULT_CALLBACK_SECRET];
+  const shared = Boolean(options.tenants?.length || options.adminToken);
+  const tokens = options.tokens?.length ? [...options.tokens] : shared ? [] : [DEFAULT_TOKEN];
+  const callbackSecrets = options.callbackSecrets?.length ? [...options.callbackSecrets] : shared ? [] : [DEFAULT_CALLBACK_SECRET];
+  checkCredentials(host, tokens, callbackSecrets, options);
+  const spec = loadSpec(options.specPath);
+  const store = new PayoutStore(await openDatabase(options.db));
+  let app: FastifyInstance | undefined;
+  try {
+    await seedBanks(store, spec);
+    const tenants = new Tenants(store.database, { tokens, callbackSecrets }, shared);
+    if (options.tenants?.length) await tenants.configure(options.tenants);
+    let demoPayouts = options.seedDemo ? await seedDemo(store, spec) : 0;
+    for (const tenant of options.tenants ?? []) if (tenant.seed_demo) demoPayouts += await seedDemo(store, spec, tenant.name);
+    app = buildApp(store, tenants, spec, new Validation(spec), options);
+    await app.listen({ port: options.port ?? 0, host });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+    const server = app;
+    let stopped: Promise<void> | undefined;
+    return {
+      url: httpUrl(host, address.port),
+      port: address.port,
+      tokens,
+      callbackSecrets,
+      database: store.database.name,
+      demoPayouts,
+      stop: () =>
+        (stopped ??= (async () => {
+          // Requests in flight get their answers; a client that never finishes its request (or
+          // never reads its answer) is cut off after the grace, so stop() always returns.
+          const cutOff = setTimeout(() => server.server.closeAllConnections(), STOP_GRACE_MS);
+          await server.close();
+          clearTimeout(cutOff);
+          await store.close();
+        })()),
+    };
+  } catch (error) {
+    await app?.close();
+    await store.close();
+    throw listenError(error, { port: options.port ?? 0, host, flag: options.portFlag });
+  }
+}
+
+/** Refuses credentials that would let the wrong caller in. */
+function checkCredentials(host: string, tokens: string[], callbackSecrets: string[], options: SandboxOptions): void {
   if (!isLoopback(host) && tokens.includes(DEFAULT_TOKEN)) {
     throw new Error(
       `refusing to listen on ${host} with the well-known development token "${DEFAULT_TOKEN}": anyone who reaches it could move payouts. Give tokens of your own (--token).`,
@@ -92,47 +149,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   }
   if (callbackSecrets.some((secret) => secret.length === 0)) throw new Error('a callback secret may not be empty');
-  const spec = loadSpec(options.specPath);
-  const store = new PayoutStore(openDb(options.db));
-  let app: FastifyInstance | undefined;
-  try {
-    seedBanks(store, spec);
-    const demoPayouts = options.seedDemo ? await seedDemo(store) : 0;
-    app = buildApp(store, spec, new Validation(spec), { ...options, tokens, callbackSecrets });
-    await app.listen({ port: options.port ?? 0, host });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-    const server = app;
-    let stopped: Promise<void> | undefined;
-    return {
-      url: httpUrl(host, address.port),
-      port: address.port,
-      tokens,
-      callbackSecrets,
-      demoPayouts,
-      stop: () =>
-        (stopped ??= (async () => {
-          // Requests in flight get their answers; a client that never finishes its request (or
-          // never reads its answer) is cut off after the grace, so stop() always returns.
-          const cutOff = setTimeout(() => server.server.closeAllConnections(), STOP_GRACE_MS);
-          await server.close();
-          clearTimeout(cutOff);
-          store.close();
-        })()),
-    };
-  } catch (error) {
-    await app?.close();
-    store.close();
-    throw listenError(error, { port: options.port ?? 0, host, flag: options.portFlag });
+  if (options.adminToken !== undefined && !/^\S{16,}$/.test(options.adminToken))
+    throw new Error('the admin token must be at least 16 characters with no spaces: it can make and drop every tenant');
+  for (const tenant of options.tenants ?? []) {
+    const clash = tenant.tokens.find((token) => tokens.includes(token) || token === options.adminToken);
+    if (clash !== undefined)
+      throw new Error(
+        `tenant "${tenant.name}" has a token that is also ${clash === options.adminToken ? 'the admin token' : 'a --token of the sandbox'}`,
+      );
   }
+  if (options.adminToken !== undefined && tokens.includes(options.adminToken)) throw new Error('the admin token may not also be a --token');
 }
 
-function buildApp(
-  store: PayoutStore,
-  spec: SpecModel,
-  validation: Validation,
-  options: SandboxOptions & { tokens: string[]; callbackSecrets: string[] },
-): FastifyInstance {
+function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validation: Validation, options: SandboxOptions): FastifyInstance {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
   const app = Fastify({
     logger: false,
@@ -142,7 +171,8 @@ function buildApp(
     requestTimeout: REQUEST_TIMEOUT_MS,
     genReqId: () => randomUUID(),
   });
-  const tokens = new Set(options.tokens);
+  /** The tenant each authenticated request acts as. */
+  const tenantOf = new WeakMap<FastifyRequest, string>();
   const validateResponses = options.validateResponses ?? true;
   const responseChecks = new Map<string, ResponseCheck>();
   const log = options.log ?? ((line: string) => console.error(line));
@@ -208,18 +238,19 @@ function buildApp(
     done(Problem.request(`Unsupported media type "${request.headers['content-type']}" in request; send application/json.`), undefined);
   });
 
-  app.addHook('onRequest', (request, reply, done) => {
-    const op = (request.routeOptions.config as RouteConfig).operation;
-    if (!op?.securitySchemes.includes(BEARER_SCHEME)) return done();
+  app.addHook('onRequest', async (request, reply) => {
+    const op = (request.routeOptions.config as RouteConfig | undefined)?.operation;
+    if (!op?.securitySchemes.includes(BEARER_SCHEME)) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
       const detail = header ? 'Invalid Authorization header: expected "Bearer <token>".' : 'Authentication credentials were not provided.';
       return refuse(reply, op, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
     }
-    if (!tokens.has(match[1]!))
+    const tenant = await tenants.ofToken(match[1]!);
+    if (tenant === undefined)
       return refuse(reply, op, 401, { detail: 'Invalid bearer token.' }, { 'WWW-Authenticate': 'Bearer realm="api"' });
-    done();
+    tenantOf.set(request, tenant);
   });
 
   if (options.logRequests) {
@@ -232,7 +263,10 @@ function buildApp(
   const known = new Set(Object.keys(handlers));
   for (const op of spec.operations) {
     if (!known.delete(op.operationId)) throw new Error(`the spec has an operation the sandbox does not implement: ${op.operationId}`);
-    const handler = handlers[op.operationId as OperationId] as unknown as (input: Input<OperationId>, store: PayoutStore) => RecordedAnswer;
+    const handler = handlers[op.operationId as OperationId] as unknown as (
+      input: Input<OperationId>,
+      payouts: Payouts,
+    ) => Promise<RecordedAnswer>;
     const takesKey = op.parameters.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY);
     const check = validation.request(op);
     const signed = op.securitySchemes.includes(SIGNATURE_SCHEME);
@@ -244,11 +278,13 @@ function buildApp(
       config,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const body = received.get(request);
+        let tenant = tenantOf.get(request);
         if (signed) {
-          const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
-          const signature = checkCallbackSignature(header, body?.bytes ?? '', options.callbackSecrets);
-          if (!signature.ok) return refuse(reply, op, 401, { detail: signature.reason });
+          const signer = await tenants.ofCallback(request.headers[SIGNATURE_HEADER.toLowerCase()], body?.bytes ?? new Uint8Array());
+          if (!signer.ok) return refuse(reply, op, 401, { detail: signer.reason });
+          tenant = signer.tenant;
         }
+        if (tenant === undefined) throw new Error(`${op.operationId} has no security scheme that says which tenant calls it`);
         if (body?.parseError) return refuse(reply, op, 400, body.parseError.body);
         const checked = check({
           params: request.params as Record<string, unknown>,
@@ -259,12 +295,13 @@ function buildApp(
         });
         if (!checked.ok) return refuse(reply, op, 400, checked.errors);
         const input = checked.request as Input<OperationId>;
-        const run = () => handler(input, store);
+        const run = (payouts: Payouts) => handler(input, payouts);
         const key = takesKey ? (input.headers as Record<string, string | undefined>)[IDEMPOTENCY_KEY] : undefined;
         const answer =
           op.method === 'GET'
-            ? await store.read(run)
+            ? await store.read(tenant, run)
             : await store.answer(
+                tenant,
                 run,
                 key === undefined ? undefined : { key, operationId: op.operationId, params: input.params, body: input.body },
               );
@@ -275,6 +312,13 @@ function buildApp(
     });
   }
   if (known.size > 0) throw new Error(`the sandbox implements operations the spec no longer has: ${[...known].join(', ')}`);
+
+  if (options.adminToken) {
+    mountAdmin(app, tenants, options.adminToken, (request) => {
+      const entry = received.get(request);
+      return { body: request.body, parseError: entry?.parseError };
+    });
+  }
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;

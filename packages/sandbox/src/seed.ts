@@ -3,7 +3,7 @@
 // status. The spec's own example banks are among them, so the spec's example requests work as is.
 import { randomUUID } from 'node:crypto';
 import type { SpecModel } from '@payouts/model';
-import type { PayoutStore } from './store/payout-store.js';
+import { DEFAULT_TENANT, type PayoutStore } from './store/payout-store.js';
 import type { CreditBank, DebitBank } from './types.js';
 
 const LENDER_COMPANY = '3c1f2a9e-6b7d-4e8f-9a0b-1c2d3e4f5a6b';
@@ -60,51 +60,53 @@ const EXTRA_CREDIT_BANKS: CreditBank[] = [
 ];
 
 /** The known banks: the spec's example accounts and a few more. */
-export function seedBanks(store: PayoutStore, spec: SpecModel): void {
+export function seedBanks(store: PayoutStore, spec: SpecModel): Promise<void> {
   const examples = spec.document.components?.schemas ?? {};
   const debit = [examples.DebitBank?.example, ...EXTRA_DEBIT_BANKS].filter(Boolean) as DebitBank[];
   const credit = [examples.CreditBank?.example, ...EXTRA_CREDIT_BANKS].filter(Boolean) as CreditBank[];
-  store.seedBanks(debit, credit);
+  return store.seedBanks(debit, credit);
 }
 
 /**
- * Demo payouts in every status, made through the same operations callers use. Only into an empty
- * database: answers how many payouts it made (0 when there were payouts already).
+ * Demo payouts in every status, made through the same operations callers use. Only into a tenant
+ * with no payouts: answers how many payouts it made (0 when there were payouts already).
  */
-export async function seedDemo(store: PayoutStore): Promise<number> {
-  if (store.count() > 0) return 0;
-  const [debitBank] = EXTRA_DEBIT_BANKS;
-  const borrowerBank = store.db.prepare('SELECT id FROM credit_banks ORDER BY rowid LIMIT 1').get() as { id: string };
-  const banks = [borrowerBank.id, EXTRA_CREDIT_BANKS[0]!.id, EXTRA_CREDIT_BANKS[1]!.id];
-  const loan = randomUUID();
-  const account = randomUUID();
-  const make = (amount: number, type: 'disbursement' | 'tranche' | 'topup' | 'refund', method: 'neft' | 'rtgs' | 'imps', to: number) =>
-    store.create({
-      loan,
-      account,
-      type,
-      amount,
-      method,
-      payout_to: (['borrower', 'merchant', 'anchor'] as const)[to]!,
-      credit_bank_id: banks[to]!,
-      ...(type === 'topup' ? { topup: randomUUID() } : {}),
-    });
+export function seedDemo(store: PayoutStore, spec: SpecModel, tenant = DEFAULT_TENANT): Promise<number> {
+  return store.write(tenant, async (payouts) => {
+    if ((await payouts.count()) > 0) return 0;
+    const [debitBank] = EXTRA_DEBIT_BANKS;
+    const borrowerBank = spec.document.components?.schemas?.CreditBank?.example as CreditBank;
+    const banks = [borrowerBank.id, EXTRA_CREDIT_BANKS[0]!.id, EXTRA_CREDIT_BANKS[1]!.id];
+    const loan = randomUUID();
+    const account = randomUUID();
+    const make = (amount: number, type: 'disbursement' | 'tranche' | 'topup' | 'refund', method: 'neft' | 'rtgs' | 'imps', to: number) =>
+      payouts.create({
+        loan,
+        account,
+        type,
+        amount,
+        method,
+        payout_to: (['borrower', 'merchant', 'anchor'] as const)[to]!,
+        credit_bank_id: banks[to]!,
+        ...(type === 'topup' ? { topup: randomUUID() } : {}),
+      });
 
-  const paidByStatement = await make(500000, 'disbursement', 'rtgs', 0);
-  const paidByCallback = await make(120000, 'tranche', 'neft', 1);
-  const reconciled = await make(75000, 'topup', 'imps', 2);
-  const refused = await make(42000, 'refund', 'imps', 0);
-  const inFlight = await make(98000, 'tranche', 'neft', 1);
-  const toExport = [paidByStatement.id, paidByCallback.id, reconciled.id, refused.id, inFlight.id];
-  const file = await store.exportForBank({ debit_bank_id: debitBank!.id, payout_ids: toExport });
-  const reference = (id: string) => file.payouts.find((p) => p.id === id)!.payout_service_id!;
-  const day = Math.floor(Date.now() / 1000);
-  await store.markProcessed(paidByStatement.id, { utr: 'ICIC000512345678', processed_at: day, debit_bank_id: debitBank!.id });
-  await store.callback({ payout_service_id: reference(paidByCallback.id), status: 'processed', utr: 'N3240112345678' });
-  await store.callback({ payout_service_id: reference(reconciled.id), status: 'processed', utr: 'IMPS409911223344' });
-  await store.match(reconciled.id, randomUUID());
-  await store.callback({ payout_service_id: reference(refused.id), status: 'failed', failed_remark: 'Beneficiary account closed' });
-  await make(250000, 'disbursement', 'neft', 0);
-  await make(30000, 'refund', 'imps', 0);
-  return store.count();
+    const paidByStatement = await make(500000, 'disbursement', 'rtgs', 0);
+    const paidByCallback = await make(120000, 'tranche', 'neft', 1);
+    const reconciled = await make(75000, 'topup', 'imps', 2);
+    const refused = await make(42000, 'refund', 'imps', 0);
+    const inFlight = await make(98000, 'tranche', 'neft', 1);
+    const toExport = [paidByStatement.id, paidByCallback.id, reconciled.id, refused.id, inFlight.id];
+    const file = await payouts.exportForBank({ debit_bank_id: debitBank!.id, payout_ids: toExport });
+    const reference = (id: string) => file.payouts.find((p) => p.id === id)!.payout_service_id!;
+    const day = Math.floor(Date.now() / 1000);
+    await payouts.markProcessed(paidByStatement.id, { utr: 'ICIC000512345678', processed_at: day, debit_bank_id: debitBank!.id });
+    await payouts.callback({ payout_service_id: reference(paidByCallback.id), status: 'processed', utr: 'N3240112345678' });
+    await payouts.callback({ payout_service_id: reference(reconciled.id), status: 'processed', utr: 'IMPS409911223344' });
+    await payouts.match(reconciled.id, randomUUID());
+    await payouts.callback({ payout_service_id: reference(refused.id), status: 'failed', failed_remark: 'Beneficiary account closed' });
+    await make(250000, 'disbursement', 'neft', 0);
+    await make(30000, 'refund', 'imps', 0);
+    return payouts.count();
+  });
 }

@@ -68,6 +68,7 @@ export class Validation {
     const checkQuery = part('query');
     const checkHeaders = part('header');
     const headerNames = op.parameters.filter((p) => p.in === 'header').map((p) => p.name);
+    const queryNames = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name));
     const body = jsonBodyOf(op);
     const checkBody = body ? this.bodyAjv.compile({ $ref: `${DOC_ID}${body.schemaPointer}` }) : undefined;
     const numeric = op.parameters.flatMap((p) => {
@@ -78,7 +79,9 @@ export class Validation {
     return (parts) => {
       const errors: FieldErrors = {};
       const params = { ...parts.params };
-      const query = { ...parts.query };
+      // A query parameter the operation does not document is ignored, as Django ignores it; it
+      // must not reach a filter another operation documents (Unmatched's processed_at__lte).
+      const query = Object.fromEntries(Object.entries(parts.query).filter(([name]) => queryNames.has(name)));
       const headers: Record<string, unknown> = {};
       for (const name of headerNames) {
         const value = parts.headers[name.toLowerCase()];

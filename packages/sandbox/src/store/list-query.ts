@@ -1,5 +1,5 @@
-// List Payouts' and Unmatched Payouts' query parameters as SQL: the filters, and an order SQLite
-// can serve from an index.
+// List Payouts' and Unmatched Payouts' query parameters as SQL: the filters, and an order the
+// database can serve from an index.
 import type { QueryOf } from '../types.js';
 
 /** The filters of List Payouts and Unmatched Payouts, page and order included. */
@@ -8,10 +8,10 @@ type Ordering = NonNullable<ListQuery['ordering']>;
 
 const ORDER_COLUMNS: Record<string, string> = { created_at: 'created_at', amount: 'amount', processed_at: 'processed_at' };
 
-/** The WHERE clause (with its arguments, in order) for a list query. */
-export function listFilter(query: ListQuery, options: { unmatched?: boolean }): { whereSql: string; args: unknown[] } {
-  const where: string[] = [];
-  const args: unknown[] = [];
+/** The WHERE clause (with its arguments, in order) for a tenant's list query. */
+export function listFilter(tenant: string, query: ListQuery, options: { unmatched?: boolean }): { whereSql: string; args: unknown[] } {
+  const where: string[] = ['tenant = ?'];
+  const args: unknown[] = [tenant];
   const filter = (condition: string, value: unknown) => {
     if (value === undefined) return;
     where.push(condition);
@@ -32,10 +32,11 @@ export function listFilter(query: ListQuery, options: { unmatched?: boolean }): 
   filter('processed_at <= ?', query.processed_at__lte);
   if (query.search !== undefined) {
     const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push("(ref_id LIKE ? ESCAPE '\\' OR utr LIKE ? ESCAPE '\\')");
+    // Case-insensitive on both databases (SQLite's LIKE is, PostgreSQL's is not).
+    where.push("(lower(ref_id) LIKE lower(?) ESCAPE '\\' OR lower(utr) LIKE lower(?) ESCAPE '\\')");
     args.push(pattern, pattern);
   }
-  return { whereSql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+  return { whereSql: `WHERE ${where.join(' AND ')}`, args };
 }
 
 /** ORDER BY for an `ordering` value (default newest first). */

@@ -1,17 +1,20 @@
 // The payouts and their lifecycle: which operation may move a payout from which status, and what
-// it writes. Every change runs in one IMMEDIATE transaction (group-commit.ts) that reads the payout
-// and writes it under the write lock, so two requests racing to move the same payout (in this
-// process or another one on the same file) leave exactly one winner; the other sees the new status
-// and gets its 409.
+// it writes. Every change runs in one write of the database (database.ts), which serialises it
+// against every other writer, in this process or another on the same database: two requests
+// racing to move the same payout leave exactly one winner; the other sees the new status and gets
+// its 409. Every row belongs to a tenant, and a tenant's view (`Payouts`) reads and writes only
+// its own.
 import { randomUUID } from 'node:crypto';
-import type { Db, Statement } from '../db.js';
 import { Problem } from '../problem.js';
 import type { CreditBank, DebitBank, ExpandedRecord, Payout, PayoutPage, PayoutStatus, RequestBody } from '../types.js';
 import { type BankFile, type BankFileLine, bankFileCsv, bankFileName, exportReference } from './bank-file.js';
-import { GroupCommit } from './group-commit.js';
+import type { Database, Tx } from './database.js';
 import { KEY_TTL_SECONDS, type KeyedRequest, keyedRequestHash, type RecordedAnswer, requestHash } from './idempotency.js';
 import { type ListQuery, listFilter, orderBy } from './list-query.js';
 import { RenderCache, type Rendered, renderedPage } from './render-cache.js';
+
+/** The sandbox's own tenant: the tokens and callback secrets given on its command line. */
+export const DEFAULT_TENANT = '';
 
 type CreatePayoutRequest = RequestBody<'createPayout'>;
 type ProcessPayoutRequest = RequestBody<'processPayout'>;
@@ -63,32 +66,31 @@ interface PayoutRow {
   record_id: string | null;
   transaction_id: string | null;
   version: number;
+  tenant: string;
 }
 
 // Requests arrive with the spec's defaults filled in by validation; this serves direct calls.
 const DEFAULT_PAGE_SIZE = 15;
 
+/** What outlives a transaction: the database, the banks (they never change) and rendered payouts. */
 export class PayoutStore {
-  private readonly statements = new Map<string, Statement>();
   private readonly debitBanks = new Map<string, DebitBank>();
   private readonly creditBanks = new Map<string, CreditBank>();
-  private readonly rendered = new RenderCache();
-  private readonly batches: GroupCommit;
+  readonly rendered = new RenderCache();
 
   constructor(
-    readonly db: Db,
-    private readonly clock: () => number = () => Date.now() / 1000,
+    readonly database: Database,
+    readonly clock: () => number = () => Date.now() / 1000,
   ) {
-    this.batches = new GroupCommit(db, () => this.rendered.clear());
+    database.onRollback(() => this.rendered.clear());
   }
 
-  // ---- banks -------------------------------------------------------------------------------
-
   /** Adds the banks that are not there yet (by id); known ones are left as they are. */
-  seedBanks(debit: DebitBank[], credit: CreditBank[]): void {
-    this.db.transaction(() => {
+  seedBanks(debit: DebitBank[], credit: CreditBank[]): Promise<void> {
+    return this.database.write(async (tx) => {
       for (const bank of debit) {
-        this.sql('INSERT OR IGNORE INTO debit_banks (id, account_no, ifsc, document) VALUES (?, ?, ?, ?)').run(
+        await tx.run(
+          'INSERT INTO debit_banks (id, account_no, ifsc, document) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
           bank.id,
           bank.account_no,
           bank.ifsc,
@@ -96,38 +98,42 @@ export class PayoutStore {
         );
       }
       for (const bank of credit)
-        this.sql('INSERT OR IGNORE INTO credit_banks (id, document) VALUES (?, ?)').run(bank.id, JSON.stringify(bank));
-    }, 'immediate');
+        await tx.run('INSERT INTO credit_banks (id, document) VALUES (?, ?) ON CONFLICT DO NOTHING', bank.id, JSON.stringify(bank));
+    });
   }
 
   /** Banks never change once stored, so each is read from the database once. */
-  debitBank(id: string): DebitBank | undefined {
-    return cached(this.debitBanks, id, () => this.sql('SELECT document FROM debit_banks WHERE id = ?').get(id));
+  async debitBank(tx: Tx, id: string): Promise<DebitBank | undefined> {
+    return cached(this.debitBanks, id, () => tx.get('SELECT document FROM debit_banks WHERE id = ?', id));
   }
 
-  creditBank(id: string): CreditBank | undefined {
-    return cached(this.creditBanks, id, () => this.sql('SELECT document FROM credit_banks WHERE id = ?').get(id));
+  async creditBank(tx: Tx, id: string): Promise<CreditBank | undefined> {
+    return cached(this.creditBanks, id, () => tx.get('SELECT document FROM credit_banks WHERE id = ?', id));
   }
 
-  // ---- how the HTTP side runs an operation -------------------------------------------------
+  /** Runs a read as a tenant, against what is committed. */
+  read<T>(tenant: string, query: (payouts: Payouts) => Promise<T>): Promise<T> {
+    return this.database.read((tx) => query(new Payouts(this, tx, tenant, true)));
+  }
 
-  /** Runs a read (a list) against what is committed, and what the open batch has written. */
-  read<T>(query: () => T): Promise<T> {
-    return this.batches.read(query);
+  /** Runs a change as a tenant, in one write. */
+  write<T>(tenant: string, change: (payouts: Payouts) => Promise<T>): Promise<T> {
+    return this.database.write((tx) => change(new Payouts(this, tx, tenant, false)));
   }
 
   /**
    * Runs one state-changing operation, its change and the answer built from it, in a write. A
-   * refusal (a Problem) is an answer too. With an Idempotency-Key the answer is recorded in the
-   * same transaction as the change, so a repeat gets the first answer and changes nothing, and a
-   * crash leaves both or neither.
+   * refusal (a Problem) is an answer too. With an Idempotency-Key (the tenant's own) the answer is
+   * recorded in the same transaction as the change, so a repeat gets the first answer and changes
+   * nothing, and a crash leaves both or neither.
    */
-  answer(run: () => RecordedAnswer, keyed?: KeyedRequest): Promise<RecordedAnswer> {
-    return this.batches.write(() => {
-      if (!keyed) return this.answerOf(run);
+  answer(tenant: string, run: (payouts: Payouts) => Promise<RecordedAnswer>, keyed?: KeyedRequest): Promise<RecordedAnswer> {
+    return this.write(tenant, async (payouts) => {
+      const { tx } = payouts;
+      if (!keyed) return answerOf(tx, () => run(payouts));
       const now = this.clock();
       const hash = keyedRequestHash(keyed);
-      const seen = this.sql('SELECT * FROM idempotent_answers WHERE key = ?').get(keyed.key) as AnswerRow | undefined;
+      const seen = await tx.get<AnswerRow>('SELECT * FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
       if (seen && seen.created_at > now - KEY_TTL_SECONDS) {
         // Create Payout's keys from before schema 3 hashed the body alone, and answer the payout as it is.
         const legacy = seen.content_type === LEGACY_PAYOUT;
@@ -136,7 +142,7 @@ export class PayoutStore {
           : seen.request_hash === hash;
         if (!same)
           throw Problem.conflict(`Idempotency-Key ${keyed.key} was used with another request (another body, payout or operation).`);
-        if (legacy) return { status: 201, body: this.payout(this.row(seen.body)!) };
+        if (legacy) return { status: 201, body: await payouts.payoutOf(seen.body) };
         return {
           status: seen.status,
           contentType: seen.content_type,
@@ -144,53 +150,121 @@ export class PayoutStore {
           body: seen.content_type === 'application/json' ? JSON.parse(seen.body) : seen.body,
         };
       }
-      if (seen) this.sql('DELETE FROM idempotent_answers WHERE key = ?').run(keyed.key);
-      const answer = this.answerOf(run);
+      if (seen) await tx.run('DELETE FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
+      const answer = await answerOf(tx, () => run(payouts));
       const contentType = answer.contentType ?? 'application/json';
       const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      this.sql(
-        'INSERT INTO idempotent_answers (key, request_hash, status, content_type, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(keyed.key, hash, answer.status, contentType, JSON.stringify(answer.headers ?? {}), body, now);
+      await tx.run(
+        'INSERT INTO idempotent_answers (tenant, key, request_hash, status, content_type, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        tenant,
+        keyed.key,
+        hash,
+        answer.status,
+        contentType,
+        JSON.stringify(answer.headers ?? {}),
+        body,
+        now,
+      );
       // Forgetting expired keys a few at a time keeps every write short.
-      this.sql('DELETE FROM idempotent_answers WHERE rowid IN (SELECT rowid FROM idempotent_answers WHERE created_at < ? LIMIT 100)').run(
+      await tx.run(
+        'DELETE FROM idempotent_answers WHERE (tenant, key) IN (SELECT tenant, key FROM idempotent_answers WHERE created_at < ? LIMIT 100)',
         now - KEY_TTL_SECONDS,
       );
       return { ...answer, contentType };
     });
   }
 
-  /** The change's answer, or the refusal it made as an answer; a refused change leaves nothing behind. */
-  private answerOf(run: () => RecordedAnswer): RecordedAnswer {
-    try {
-      return this.db.transaction(run);
-    } catch (error) {
-      if (error instanceof Problem) return { status: error.status, body: error.body };
-      throw error;
-    }
+  // ---- the operations as the default tenant: for seeding and tests below HTTP -------------------
+
+  create(request: CreatePayoutRequest, tenant = DEFAULT_TENANT): Promise<Payout> {
+    return this.write(tenant, (p) => p.create(request));
   }
 
-  // ---- the seven operations ----------------------------------------------------------------
+  list(query: ListQuery, options: PageOptions = {}, tenant = DEFAULT_TENANT): Promise<PayoutPage> {
+    return this.read(tenant, (p) => p.page(query, options));
+  }
+
+  exportForBank(request: ExportPayoutsRequest, tenant = DEFAULT_TENANT): Promise<BankFile> {
+    return this.write(tenant, (p) => p.exportForBank(request));
+  }
+
+  markProcessed(id: string, request: ProcessPayoutRequest, tenant = DEFAULT_TENANT): Promise<Payout> {
+    return this.write(tenant, (p) => p.markProcessed(id, request));
+  }
+
+  callback(request: PayoutCallback, tenant = DEFAULT_TENANT): Promise<Payout> {
+    return this.write(tenant, (p) => p.callback(request));
+  }
+
+  retry(id: string, tenant = DEFAULT_TENANT): Promise<Payout> {
+    return this.write(tenant, (p) => p.retry(id));
+  }
+
+  match(id: string, transactionId: string, tenant = DEFAULT_TENANT): Promise<void> {
+    return this.write(tenant, (p) => p.match(id, transactionId));
+  }
+
+  count(tenant = DEFAULT_TENANT): Promise<number> {
+    return this.read(tenant, (p) => p.count());
+  }
+
+  /** Commits what is pending and closes the database. */
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}
+
+export interface PageOptions {
+  unmatched?: boolean;
+  expandRecord?: boolean;
+}
+
+/** The change's answer, or the refusal it made as an answer; a refused change leaves nothing behind. */
+async function answerOf(tx: Tx, run: () => Promise<RecordedAnswer>): Promise<RecordedAnswer> {
+  try {
+    return await tx.nested(run);
+  } catch (error) {
+    if (error instanceof Problem) return { status: error.status, body: error.body };
+    throw error;
+  }
+}
+
+/** One tenant's payouts, in one transaction. */
+export class Payouts {
+  constructor(
+    private readonly store: PayoutStore,
+    readonly tx: Tx,
+    readonly tenant: string,
+    /**
+     * Reads of committed data fill the render cache; a change renders without it, as what it
+     * wrote may still be rolled back (or run again) after another process commits that version.
+     */
+    private readonly caching: boolean,
+  ) {}
+
+  private get dialect() {
+    return this.store.database.dialect;
+  }
 
   /** Create Payout: a new pending payout. */
-  create(request: CreatePayoutRequest): Promise<Payout> {
-    return this.batches.write(() => this.createNow(request));
-  }
-
-  createNow(request: CreatePayoutRequest): Payout {
-    if (!this.creditBank(request.credit_bank_id)) {
+  async create(request: CreatePayoutRequest): Promise<Payout> {
+    if (!(await this.store.creditBank(this.tx, request.credit_bank_id))) {
       throw Problem.field('credit_bank_id', `Invalid pk "${request.credit_bank_id}" - object does not exist.`);
     }
-    const now = this.clock();
-    const seq = (this.sql('SELECT coalesce(max(seq), 0) + 1 AS next FROM payouts').get() as { next: number }).next;
-    const index = (this.sql('SELECT count(*) AS n FROM payouts WHERE loan = ?').get(request.loan) as { n: number }).n;
+    const now = this.store.clock();
+    const seq = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('payouts')))!.next;
+    const index = (await this.tx.get<{ n: number }>(
+      'SELECT count(*) AS n FROM payouts WHERE tenant = ? AND loan = ?',
+      this.tenant,
+      request.loan,
+    ))!.n;
     const yymm = new Date(now * 1000).toISOString().slice(2, 7).replace('-', '');
     const number = String(seq).padStart(6, '0');
     const id = randomUUID();
-    this.sql(
+    await this.tx.run(
       `INSERT INTO payouts (seq, id, created_at, updated_at, type, ref_id, numeric_ref_id, idx, amount, method, status,
-         credit_bank_id, payout_to, is_downloaded, is_imported, sent_to_gl, account, topup, loan)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, 0, 0, 0, ?, ?, ?)`,
-    ).run(
+         credit_bank_id, payout_to, is_downloaded, is_imported, sent_to_gl, account, topup, loan, tenant)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
       seq,
       id,
       now,
@@ -206,123 +280,120 @@ export class PayoutStore {
       request.account,
       request.topup ?? null,
       request.loan,
+      this.tenant,
     );
-    return this.payout(this.row(id)!);
+    return this.payoutOf(id);
   }
 
   /** List Payouts (and, with `unmatched`, Unmatched Payouts): one page, filtered and ordered. */
-  list(query: ListQuery, options: { unmatched?: boolean; expandRecord?: boolean } = {}): Promise<PayoutPage> {
-    return this.batches.read(() => this.pageNow(query, options));
-  }
-
-  pageNow(query: ListQuery, options: { unmatched?: boolean; expandRecord?: boolean } = {}): PayoutPage {
-    const { whereSql, args } = listFilter(query, options);
+  async page(query: ListQuery, options: PageOptions = {}): Promise<PayoutPage> {
+    const { whereSql, args } = listFilter(this.tenant, query, options);
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
-    const count = (this.sql(`SELECT count(*) AS n FROM payouts ${whereSql}`).get(...args) as { n: number }).n;
+    const count = (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM payouts ${whereSql}`, ...args))!.n;
     const offset = (page - 1) * pageSize;
     let versions: { id: string; version: number }[] = [];
-    // Past the last page the answer is an empty page (as the spec says), without asking SQLite for
-    // an offset it may not be able to represent.
+    // Past the last page the answer is an empty page (as the spec says), without asking the
+    // database for an offset it may not be able to represent.
     if (offset < count) {
-      versions = this.sql(`SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(query.ordering)} LIMIT ? OFFSET ?`).all(
+      versions = await this.tx.all<{ id: string; version: number }>(
+        `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(query.ordering)} LIMIT ? OFFSET ?`,
         ...args,
         pageSize,
         offset,
-      ) as { id: string; version: number }[];
+      );
     }
-    const rendered = versions.map(({ id, version }) => this.cachedRender(id, version));
+    const rendered: Rendered[] = [];
+    for (const { id, version } of versions)
+      rendered.push(this.store.rendered.at(id, version) ?? (await this.render((await this.row(id))!)));
     if (options.expandRecord) {
-      return { count, current_page: page, page_size: pageSize, results: this.withRecords(rendered.map((r) => r.payout)) };
+      return { count, current_page: page, page_size: pageSize, results: await this.withRecords(rendered.map((r) => r.payout)) };
     }
     return renderedPage(count, page, pageSize, rendered);
   }
 
   /** Export Payout for Bank: the bank file; every payout in it becomes initiated. */
-  exportForBank(request: ExportPayoutsRequest): Promise<BankFile> {
-    return this.batches.write(() => this.exportForBankNow(request));
-  }
-
-  exportForBankNow(request: ExportPayoutsRequest): BankFile {
-    const bank = this.debitBank(request.debit_bank_id);
+  async exportForBank(request: ExportPayoutsRequest): Promise<BankFile> {
+    const bank = await this.store.debitBank(this.tx, request.debit_bank_id);
     if (!bank) throw Problem.notFound(`No DebitBank matches ${request.debit_bank_id}.`);
     let rows: PayoutRow[];
     if (request.payout_ids) {
-      rows = request.payout_ids.map((id) => {
-        const row = this.row(id);
+      rows = [];
+      for (const id of request.payout_ids) {
+        const row = await this.row(id, this.dialect.forUpdate);
         if (!row) throw Problem.notFound(`No Payout matches ${id}.`);
         if (row.status !== 'pending') throw Problem.conflict(`Payout ${id} is ${row.status}; only pending payouts can be exported.`);
-        return row;
-      });
+        rows.push(row);
+      }
     } else {
-      rows = this.sql("SELECT * FROM payouts WHERE status = 'pending' AND is_downloaded = 0 ORDER BY seq").all() as PayoutRow[];
+      rows = await this.tx.all<PayoutRow>(
+        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY seq${this.dialect.forUpdate}`,
+        this.tenant,
+      );
     }
-    const now = this.clock();
-    let lineNumber = (this.sql('SELECT coalesce(max(seq), 0) AS last FROM export_lines').get() as { last: number }).last;
+    const now = this.store.clock();
     const lines: BankFileLine[] = [];
     for (const row of rows) {
-      lineNumber += 1;
+      const lineNumber = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('export_lines')))!.next;
       // The export line's number keeps every reference unique, also for a payout exported again after a retry.
       const reference = exportReference(bank, row.method, now, lineNumber);
-      this.sql('INSERT INTO export_lines (seq, reference, payout_id, debit_bank_id, exported_at) VALUES (?, ?, ?, ?, ?)').run(
+      await this.tx.run(
+        'INSERT INTO export_lines (seq, reference, payout_id, debit_bank_id, exported_at, tenant) VALUES (?, ?, ?, ?, ?, ?)',
         lineNumber,
         reference,
         row.id,
         bank.id,
         now,
+        this.tenant,
       );
-      this.sql(
+      await this.tx.run(
         `UPDATE payouts SET status = 'initiated', is_downloaded = 1, payout_service_id = ?, export_debit_bank_id = ?, updated_at = ?
          WHERE id = ?`,
-      ).run(reference, bank.id, now, row.id);
+        reference,
+        bank.id,
+        now,
+        row.id,
+      );
       lines.push({
         payoutId: row.id,
         reference,
         amount: row.amount,
         method: row.method,
-        beneficiary: this.creditBank(row.credit_bank_id)!,
+        beneficiary: (await this.store.creditBank(this.tx, row.credit_bank_id))!,
       });
     }
-    return {
-      csv: bankFileCsv(bank, lines),
-      fileName: bankFileName(bank, now),
-      payouts: rows.map((row) => this.payout(this.row(row.id)!)),
-    };
+    const payouts: Payout[] = [];
+    for (const row of rows) payouts.push(await this.payoutOf(row.id));
+    return { csv: bankFileCsv(bank, lines), fileName: bankFileName(bank, now), payouts };
   }
 
   /** Process Payout: the bank paid an initiated payout. */
-  markProcessed(id: string, request: ProcessPayoutRequest): Promise<Payout> {
-    return this.batches.write(() => this.markProcessedNow(id, request));
-  }
-
-  markProcessedNow(id: string, request: ProcessPayoutRequest): Payout {
-    const row = this.existing(id);
-    const bank = this.debitBank(request.debit_bank_id);
+  async markProcessed(id: string, request: ProcessPayoutRequest): Promise<Payout> {
+    const row = await this.existing(id);
+    const bank = await this.store.debitBank(this.tx, request.debit_bank_id);
     if (!bank) throw Problem.field('debit_bank_id', `Invalid pk "${request.debit_bank_id}" - object does not exist.`);
     if (request.debit_bank_account_no !== undefined && request.debit_bank_account_no !== bank.account_no) {
       throw Problem.field('debit_bank_account_no', `Does not match the account number of debit bank ${bank.id}.`);
     }
     if (row.status !== 'initiated') throw Problem.conflict(`Payout is ${row.status}; only an initiated payout can be marked processed.`);
-    this.applyProcessed(row, request.utr, request.processed_at, bank.id, row.payout_service_id!);
-    return this.payout(this.row(id)!);
+    await this.applyProcessed(row, request.utr, request.processed_at, bank.id, row.payout_service_id!);
+    return this.payoutOf(id);
   }
 
   /** Payout Callback: the payout service's outcome, applied once. */
-  callback(request: PayoutCallback): Promise<Payout> {
-    return this.batches.write(() => this.callbackNow(request));
-  }
-
-  callbackNow(request: PayoutCallback): Payout {
+  async callback(request: PayoutCallback): Promise<Payout> {
     const reference = request.payout_service_id;
     // Every reference a payout was ever exported under stays its own: a retry exports it again
     // under a new one, and the bank may still pay (or bounce) the old one.
-    const line = this.sql('SELECT payout_id, debit_bank_id FROM export_lines WHERE reference = ?').get(reference) as
-      | { payout_id: string; debit_bank_id: string }
-      | undefined;
+    const line = await this.tx.get<{ payout_id: string; debit_bank_id: string }>(
+      'SELECT payout_id, debit_bank_id FROM export_lines WHERE tenant = ? AND reference = ?',
+      this.tenant,
+      reference,
+    );
     if (!line) throw Problem.notFound(`No Payout has payout_service_id ${reference}.`);
-    const row = this.row(line.payout_id)!;
+    const row = (await this.row(line.payout_id, this.dialect.forUpdate))!;
     const current = row.payout_service_id;
-    const now = this.clock();
+    const now = this.store.clock();
 
     if (request.status === 'processed') {
       if (row.status === 'processed') {
@@ -340,8 +411,8 @@ export class PayoutStore {
         throw Problem.conflict(`Payout is failed under reference ${reference}; a success for the same reference contradicts it.`);
       }
       // Initiated under this reference, or a late success for an earlier one: the bank paid it.
-      this.applyProcessed(row, request.utr, request.processed_at ?? Math.floor(now), line.debit_bank_id, reference);
-      return this.payout(this.row(row.id)!);
+      await this.applyProcessed(row, request.utr, request.processed_at ?? Math.floor(now), line.debit_bank_id, reference);
+      return this.payoutOf(row.id);
     }
 
     if (current !== reference) {
@@ -350,50 +421,52 @@ export class PayoutStore {
       );
     }
     if (row.status === 'initiated') {
-      this.sql("UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ? WHERE id = ?").run(
+      await this.tx.run(
+        "UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ? WHERE id = ?",
         request.failed_remark,
         now,
         row.id,
       );
-      return this.payout(this.row(row.id)!);
+      return this.payoutOf(row.id);
     }
     if (row.status === 'failed') return this.payout(row); // the same outcome again: nothing changes
     throw Problem.conflict(`Payout is ${row.status}; a failed callback cannot change it.`);
   }
 
   /** Retry Failed Payout: back to pending, ready for the next export. */
-  retry(id: string): Promise<Payout> {
-    return this.batches.write(() => this.retryNow(id));
-  }
-
-  retryNow(id: string): Payout {
-    const row = this.existing(id);
+  async retry(id: string): Promise<Payout> {
+    const row = await this.existing(id);
     if (row.status !== 'failed') throw Problem.conflict(`Payout is ${row.status}; only a failed payout can be retried.`);
-    this.sql(
+    await this.tx.run(
       `UPDATE payouts SET status = 'pending', failed_remark = NULL, payout_service_id = NULL, export_debit_bank_id = NULL,
          is_downloaded = 0, updated_at = ? WHERE id = ?`,
-    ).run(this.clock(), id);
-    return this.payout(this.row(id)!);
+      this.store.clock(),
+      id,
+    );
+    return this.payoutOf(id);
   }
 
   /** Marks a processed payout as matched to a bank statement line (no API operation does this). */
-  match(id: string, transactionId: string): Promise<void> {
-    return this.batches.write(() => {
-      const row = this.existing(id);
-      if (row.status !== 'processed') throw Problem.conflict(`Payout is ${row.status}; only a processed payout can be matched.`);
-      this.sql('UPDATE payouts SET transaction_id = ?, updated_at = ? WHERE id = ?').run(transactionId, this.clock(), id);
-    });
+  async match(id: string, transactionId: string): Promise<void> {
+    const row = await this.existing(id);
+    if (row.status !== 'processed') throw Problem.conflict(`Payout is ${row.status}; only a processed payout can be matched.`);
+    await this.tx.run('UPDATE payouts SET transaction_id = ?, updated_at = ? WHERE id = ?', transactionId, this.store.clock(), id);
   }
 
-  count(): number {
-    return (this.sql('SELECT count(*) AS n FROM payouts').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.tx.get<{ n: number }>('SELECT count(*) AS n FROM payouts WHERE tenant = ?', this.tenant))!.n;
+  }
+
+  /** The payout with this id as it is now in this transaction. */
+  async payoutOf(id: string): Promise<Payout> {
+    return this.payout((await this.row(id))!);
   }
 
   // ---- internals ---------------------------------------------------------------------------
 
   /** Pays a payout under one of its references (the one it was paid under becomes its own again). */
-  private applyProcessed(row: PayoutRow, utr: string, processedAt: number, debitBankId: string, reference: string): void {
-    const now = this.clock();
+  private async applyProcessed(row: PayoutRow, utr: string, processedAt: number, debitBankId: string, reference: string): Promise<void> {
+    const now = this.store.clock();
     // Paying a payout posts it to the ledger: the record that expand=record shows.
     const record: ExpandedRecord = {
       id: randomUUID(),
@@ -407,101 +480,101 @@ export class PayoutStore {
       utr,
       date: processedAt,
     };
-    this.sql('INSERT INTO records (id, payout_id, document) VALUES (?, ?, ?)').run(record.id, row.id, JSON.stringify(record));
-    this.sql(
+    await this.tx.run(
+      'INSERT INTO records (id, payout_id, document, tenant) VALUES (?, ?, ?, ?)',
+      record.id,
+      row.id,
+      JSON.stringify(record),
+      this.tenant,
+    );
+    await this.tx.run(
       `UPDATE payouts SET status = 'processed', utr = ?, processed_at = ?, date = ?, bank_date = ?, debit_bank_id = ?,
          record_id = ?, sent_to_gl = 1, payout_service_id = ?, is_downloaded = 1, failed_remark = NULL, updated_at = ?
        WHERE id = ?`,
-    ).run(utr, processedAt, processedAt, processedAt, debitBankId, record.id, reference, now, row.id);
+      utr,
+      processedAt,
+      processedAt,
+      processedAt,
+      debitBankId,
+      record.id,
+      reference,
+      now,
+      row.id,
+    );
   }
 
   /** Copies of the payouts with each record id replaced by the record (cached payouts stay as they are). */
-  private withRecords(payouts: Payout[]): Payout[] {
+  private async withRecords(payouts: Payout[]): Promise<Payout[]> {
     const ids = payouts.map((p) => p.record).filter((r): r is string => typeof r === 'string');
     if (ids.length === 0) return payouts;
-    const rows = this.db.prepare(`SELECT id, document FROM records WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as {
-      id: string;
-      document: string;
-    }[];
+    const rows = await this.tx.all<{ id: string; document: string }>(
+      `SELECT id, document FROM records WHERE id IN (${ids.map(() => '?').join(',')})`,
+      ...ids,
+    );
     const byId = new Map(rows.map((r) => [r.id, JSON.parse(r.document) as ExpandedRecord]));
     return payouts.map((p) => (typeof p.record === 'string' && byId.has(p.record) ? { ...p, record: byId.get(p.record)! } : p));
   }
 
-  /** Commits what is pending and closes the database. */
-  close(): void {
-    this.batches.commit();
-    this.db.close();
+  /** The tenant's payout with this id; another tenant's is as absent as one that never was. */
+  private row(id: string, lock = ''): Promise<PayoutRow | undefined> {
+    return this.tx.get<PayoutRow>(`SELECT * FROM payouts WHERE tenant = ? AND id = ?${lock}`, this.tenant, id);
   }
 
-  private row(id: string): PayoutRow | undefined {
-    return this.sql('SELECT * FROM payouts WHERE id = ?').get(id) as PayoutRow | undefined;
-  }
-
-  private existing(id: string): PayoutRow {
-    const row = this.row(id);
+  /** A payout this change will move: locked until the change commits where the database has row locks. */
+  private async existing(id: string): Promise<PayoutRow> {
+    const row = await this.row(id, this.dialect.forUpdate);
     if (!row) throw Problem.notFound('No Payout matches the given query.');
     return row;
   }
 
-  private payout(row: PayoutRow): Payout {
-    return this.render(row).payout;
+  private async payout(row: PayoutRow): Promise<Payout> {
+    return (await this.render(row)).payout;
   }
 
-  private cachedRender(id: string, version: number): Rendered {
-    return this.rendered.at(id, version) ?? this.render(this.row(id)!);
-  }
-
-  private render(row: PayoutRow): Rendered {
-    return this.rendered.get(row.id, row.version, () => this.toPayout(row));
-  }
-
-  private toPayout(row: PayoutRow): Payout {
-    return {
-      id: row.id,
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-      type: row.type,
-      ref_id: row.ref_id,
-      numeric_ref_id: row.numeric_ref_id,
-      index: row.idx,
-      amount: row.amount,
-      method: row.method,
-      status: row.status,
-      payout_service_id: row.payout_service_id,
-      processed_at: row.processed_at,
-      bank_date: row.bank_date,
-      date: row.date,
-      failed_remark: row.failed_remark,
-      utr: row.utr,
-      debit_bank: row.debit_bank_id === null ? null : this.debitBank(row.debit_bank_id)!,
-      credit_bank: this.creditBank(row.credit_bank_id)!,
-      payout_to: row.payout_to,
-      is_downloaded: row.is_downloaded === 1,
-      is_imported: row.is_imported === 1,
-      sent_to_gl: row.sent_to_gl === 1,
-      account: row.account,
-      topup: row.topup,
-      loan: row.loan,
-      record: row.record_id,
-      transaction: row.transaction_id,
-    };
-  }
-
-  /** Prepared statements, one per SQL text (list queries vary with their filters). */
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  private async render(row: PayoutRow): Promise<Rendered> {
+    const debitBank = row.debit_bank_id === null ? null : (await this.store.debitBank(this.tx, row.debit_bank_id))!;
+    const creditBank = (await this.store.creditBank(this.tx, row.credit_bank_id))!;
+    const build = () => toPayout(row, debitBank, creditBank);
+    return this.caching ? this.store.rendered.get(row.id, row.version, build) : RenderCache.render(row.version, build);
   }
 }
 
-function cached<T>(cache: Map<string, T>, id: string, read: () => unknown): T | undefined {
+function toPayout(row: PayoutRow, debitBank: DebitBank | null, creditBank: CreditBank): Payout {
+  return {
+    id: row.id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    type: row.type,
+    ref_id: row.ref_id,
+    numeric_ref_id: row.numeric_ref_id,
+    index: row.idx,
+    amount: row.amount,
+    method: row.method,
+    status: row.status,
+    payout_service_id: row.payout_service_id,
+    processed_at: row.processed_at,
+    bank_date: row.bank_date,
+    date: row.date,
+    failed_remark: row.failed_remark,
+    utr: row.utr,
+    debit_bank: debitBank,
+    credit_bank: creditBank,
+    payout_to: row.payout_to,
+    is_downloaded: row.is_downloaded === 1,
+    is_imported: row.is_imported === 1,
+    sent_to_gl: row.sent_to_gl === 1,
+    account: row.account,
+    topup: row.topup,
+    loan: row.loan,
+    record: row.record_id,
+    transaction: row.transaction_id,
+  };
+}
+
+async function cached<T>(cache: Map<string, T>, id: string, read: () => Promise<unknown>): Promise<T | undefined> {
   let value = cache.get(id);
   if (value === undefined) {
-    const row = read() as { document: string } | undefined;
+    const row = (await read()) as { document: string } | undefined;
     if (!row) return undefined;
     value = JSON.parse(row.document) as T;
     cache.set(id, value);

@@ -1,5 +1,5 @@
 // Payouts as answered, by id, with their JSON. An entry is used only while its version is the
-// row's (another process on the same file moves the version too), so the cache is never stale; it
+// row's (another process on the same database moves the version too), so the cache is never stale; it
 // only spares turning SQLite rows into objects and JSON again, which is most of a list's cost.
 import type { Payout, PayoutPage } from '../types.js';
 
@@ -38,12 +38,17 @@ export class RenderCache {
   get(id: string, version: number, build: () => Payout): Rendered {
     const cached = this.entries.get(id);
     if (cached?.version === version) return cached;
-    const payout = Object.freeze(build());
-    const entry = { version, payout, json: JSON.stringify(payout) };
+    const entry = RenderCache.render(version, build);
     this.entries.delete(id);
     this.entries.set(id, entry);
     if (this.entries.size > CACHED_PAYOUTS) this.entries.delete(this.entries.keys().next().value!);
     return entry;
+  }
+
+  /** A payout rendered without being cached. */
+  static render(version: number, build: () => Payout): Rendered {
+    const payout = Object.freeze(build());
+    return { version, payout, json: JSON.stringify(payout) };
   }
 
   /** The entry for an id if it is at this version. */

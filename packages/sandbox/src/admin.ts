@@ -1,0 +1,80 @@
+// The admin API (admin/openapi.yaml): make and drop tenants at run time, behind the admin token.
+// Requests and answers are validated against that file, as the Payouts routes are against theirs.
+import { timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { SpecModel } from '@payouts/model';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Problem } from './problem.js';
+import type { Tenants } from './tenants.js';
+import { jsonBodyOf, Validation } from './validation.js';
+
+export const ADMIN_SPEC = fileURLToPath(new URL('../admin/openapi.yaml', import.meta.url));
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The request's JSON body as parsed, or the 400 its bytes deserve. */
+export type BodyOf = (request: FastifyRequest) => { body: unknown; parseError?: Problem };
+
+type AdminHandler = (input: { params: Record<string, unknown>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
+
+export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: string, bodyOf: BodyOf): void {
+  const spec = SpecModel.load(ADMIN_SPEC);
+  const validation = new Validation(spec);
+  const expected = Buffer.from(adminToken);
+  const handlers: Record<string, AdminHandler> = {
+    createTenant: async ({ body }) => ({ status: 201, body: await tenants.create((body as { name: string }).name) }),
+    dropTenant: async ({ params }) => {
+      const name = params.name as string;
+      return (await tenants.drop(name)) ? { status: 204 } : { status: 404, body: { detail: `No tenant is named ${name}.` } };
+    },
+  };
+
+  for (const op of spec.operations) {
+    const handler = handlers[op.operationId];
+    if (!handler) throw new Error(`the admin API has an operation the sandbox does not implement: ${op.operationId}`);
+    const check = validation.request(op);
+    const checkAnswer = validation.response(op);
+    const send = (reply: FastifyReply, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      const problems = checkAnswer(
+        status,
+        JSON_TYPE,
+        body,
+        Object.keys(headers).map((h) => h.toLowerCase()),
+      );
+      if (problems.length > 0)
+        throw new Error(
+          `the admin API's ${status} to ${op.operationId} broke admin/openapi.yaml: ${problems.map((p) => `${p.at} ${p.message}`).join('; ')}`,
+        );
+      reply.code(status).headers(headers);
+      return body === undefined ? reply.send() : reply.type(JSON_TYPE).send(JSON.stringify(body));
+    };
+    app.route({
+      method: op.method as 'POST',
+      url: op.path.replace(/\{([^}]+)\}/g, ':$1'),
+      handler: async (request, reply) => {
+        const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+        const given = Buffer.from(match?.[1] ?? '');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          const detail = match ? 'Invalid admin token.' : 'The admin API takes the admin token: "Authorization: Bearer <admin token>".';
+          return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="sandbox-admin"' });
+        }
+        const { body, parseError } = bodyOf(request);
+        if (parseError) return send(reply, 400, parseError.body);
+        const checked = check({
+          params: request.params as Record<string, unknown>,
+          query: request.query as Record<string, unknown>,
+          headers: request.headers,
+          body: jsonBodyOf(op) && body === undefined ? {} : body,
+        });
+        if (!checked.ok) return send(reply, 400, checked.errors);
+        try {
+          const answer = await handler(checked.request);
+          return send(reply, answer.status, answer.body);
+        } catch (error) {
+          if (error instanceof Problem) return send(reply, error.status, error.body);
+          throw error;
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+// What the store asks of a database, so that one lifecycle runs on SQLite (embedded, one file) and
+// on PostgreSQL (several sandbox processes behind one server). SQL is written once, with `?`
+// placeholders, in the subset both speak; the few places they differ are the Dialect.
+
+/** One transaction's view of the database. */
+export interface Tx {
+  get<T>(sql: string, ...params: unknown[]): Promise<T | undefined>;
+  all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
+  run(sql: string, ...params: unknown[]): Promise<void>;
+  /** Runs `change` in a savepoint: what it wrote is undone if it throws, and the transaction goes on. */
+  nested<T>(change: () => Promise<T>): Promise<T>;
+}
+
+export interface Dialect {
+  /** A query answering `{ next }`: the next number of a table's `seq` (payouts, export_lines). */
+  nextSeq(table: 'payouts' | 'export_lines'): string;
+  /** Appended to a SELECT of a row the transaction will change: a row lock where the database has them. */
+  readonly forUpdate: string;
+}
+
+export interface Database {
+  /** What the banner and errors call it (a file, or a URL without its password). */
+  readonly name: string;
+  readonly dialect: Dialect;
+  /**
+   * Runs a change in a transaction that commits before the promise resolves: nothing is answered
+   * before it is durable. Concurrent writers, here or in another process, are serialised by the
+   * database; a change that lost a race is run again and sees the winner's result.
+   */
+  write<T>(change: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a query against committed data (and, on SQLite, what the open batch has written). */
+  read<T>(query: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Called when a write is rolled back: whatever was derived from what it read is void. */
+  onRollback(listener: () => void): void;
+  /** Commits what is pending and closes the connections. */
+  close(): Promise<void>;
+}
+
+/** Whether a --db value names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The newest schema version a database may have and still be served; a newer one is refused by name. */
+export function newerSchemaError(name: string, found: number, known: number): Error {
+  return new Error(`${name} has schema version ${found}, newer than this sandbox knows (${known}): use a newer sandbox or another --db`);
+}
