@@ -2,7 +2,8 @@
 # Sets up a fresh machine (Node 20 and npm only) to build and test this repo.
 #   scripts/setup.sh                 pnpm + the workspace's packages (frozen lockfile)
 #   scripts/setup.sh --with-browser  also what the tests run beside Node, from Debian: chromium (the docs'
-#                                    browser tests), curl and openssl (the docs' shell samples are run)
+#                                    browser tests), curl and openssl (the docs' shell samples are run),
+#                                    postgresql (the sandbox's second store; tests run throwaway clusters)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ if [[ "${1:-}" == "--with-browser" ]]; then
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v curl >/dev/null || missing+=(curl ca-certificates)
   command -v openssl >/dev/null || missing+=(openssl)
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
   if ((${#missing[@]} > 0)); then
     echo "setup: installing ${missing[*]} (Debian) for the tests"
     if [[ $(id -u) -ne 0 ]]; then

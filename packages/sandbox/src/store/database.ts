@@ -16,6 +16,11 @@ export interface Dialect {
   nextSeq(table: 'payouts' | 'export_lines'): string;
   /** Appended to a SELECT of a row the transaction will change: a row lock where the database has them. */
   readonly forUpdate: string;
+  /**
+   * A statement that holds the transaction until no other holds the same key (one `?`), where
+   * concurrent writers exist; SQLite's single writer needs none.
+   */
+  readonly lockKey?: string;
 }
 
 export interface Database {

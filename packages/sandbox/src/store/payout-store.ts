@@ -71,12 +71,15 @@ interface PayoutRow {
 
 // Requests arrive with the spec's defaults filled in by validation; this serves direct calls.
 const DEFAULT_PAGE_SIZE = 15;
+/** Expired Idempotency-Keys are forgotten (up to 100) on every this many keyed writes. */
+const FORGET_EVERY = 50;
 
 /** What outlives a transaction: the database, the banks (they never change) and rendered payouts. */
 export class PayoutStore {
   private readonly debitBanks = new Map<string, DebitBank>();
   private readonly creditBanks = new Map<string, CreditBank>();
   readonly rendered = new RenderCache();
+  private keyedWrites = 0;
 
   constructor(
     readonly database: Database,
@@ -127,10 +130,18 @@ export class PayoutStore {
    * recorded in the same transaction as the change, so a repeat gets the first answer and changes
    * nothing, and a crash leaves both or neither.
    */
-  answer(tenant: string, run: (payouts: Payouts) => Promise<RecordedAnswer>, keyed?: KeyedRequest): Promise<RecordedAnswer> {
+  async answer(tenant: string, run: (payouts: Payouts) => Promise<RecordedAnswer>, keyed?: KeyedRequest): Promise<RecordedAnswer> {
+    if (!keyed) {
+      // A refusal undoes whatever the change wrote before it, with the whole transaction.
+      try {
+        return await this.write(tenant, run);
+      } catch (error) {
+        if (error instanceof Problem) return { status: error.status, body: error.body };
+        throw error;
+      }
+    }
     return this.write(tenant, async (payouts) => {
       const { tx } = payouts;
-      if (!keyed) return answerOf(tx, () => run(payouts));
       const now = this.clock();
       const hash = keyedRequestHash(keyed);
       const seen = await tx.get<AnswerRow>('SELECT * FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
@@ -165,11 +176,14 @@ export class PayoutStore {
         body,
         now,
       );
-      // Forgetting expired keys a few at a time keeps every write short.
-      await tx.run(
-        'DELETE FROM idempotent_answers WHERE (tenant, key) IN (SELECT tenant, key FROM idempotent_answers WHERE created_at < ? LIMIT 100)',
-        now - KEY_TTL_SECONDS,
-      );
+      // Forgetting expired keys a few at a time, every few keyed writes, keeps every write short
+      // (more are forgotten each time than the writes in between can make).
+      if (++this.keyedWrites % FORGET_EVERY === 0) {
+        await tx.run(
+          'DELETE FROM idempotent_answers WHERE (tenant, key) IN (SELECT tenant, key FROM idempotent_answers WHERE created_at < ? LIMIT 100)',
+          now - KEY_TTL_SECONDS,
+        );
+      }
       return { ...answer, contentType };
     });
   }
@@ -251,6 +265,8 @@ export class Payouts {
     if (!(await this.store.creditBank(this.tx, request.credit_bank_id))) {
       throw Problem.field('credit_bank_id', `Invalid pk "${request.credit_bank_id}" - object does not exist.`);
     }
+    // A payout's index is its place among its loan's payouts: creates for one loan take turns.
+    if (this.dialect.lockKey) await this.tx.run(this.dialect.lockKey, `${this.tenant}/${request.loan}`);
     const now = this.store.clock();
     const seq = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('payouts')))!.next;
     const index = (await this.tx.get<{ n: number }>(

@@ -1,14 +1,21 @@
 // The store on PostgreSQL: several sandbox processes on one database behave as one sandbox. Every
-// change is one SERIALIZABLE transaction, run again when PostgreSQL says it lost a race (40001,
-// 40P01), and rows a change moves are read FOR UPDATE: two requests racing to move one payout, in
-// any processes, leave one winner and the other sees its result. A COMMIT returns once the WAL is
-// flushed (synchronous_commit stays on), so an acknowledged write survives a crash of the server.
+// change is one transaction (READ COMMITTED) that reads the rows it will move FOR UPDATE: two
+// requests racing to move one payout, in any processes, queue on the row lock, and the second
+// reads the winner's result and gets its 409. Creates for one loan queue on an advisory lock (a
+// payout's index is its place among the loan's). Two requests with one Idempotency-Key both try
+// to record their answer; the loser's whole transaction is undone by the primary key and run
+// again, and replays the winner's answer. A COMMIT returns once the WAL is flushed
+// (synchronous_commit stays on), so an acknowledged write survives a crash of the server.
+//
+// Not SERIALIZABLE: its predicate locks on small tables fail most concurrent creates as false
+// conflicts (measured: a few percent of requests failing after 30 attempts, 90 req/s).
 import pg from 'pg';
 import { type Database, type Dialect, newerSchemaError, type Tx } from './database.js';
 
 const DIALECT: Dialect = {
   nextSeq: (table) => `SELECT nextval('${table}_seq') AS next`,
   forUpdate: ' FOR UPDATE',
+  lockKey: 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))',
 };
 
 /** Connections per sandbox process. */
@@ -16,8 +23,12 @@ const POOL_SIZE = 8;
 const CONNECT_TIMEOUT_MS = 5000;
 /** How often a change that lost a race is run again before the request fails. */
 const ATTEMPTS = 30;
-/** Serialization failure and deadlock: the transaction did nothing and may simply run again. */
-const RETRYABLE = new Set(['40001', '40P01']);
+/**
+ * Serialization failure, deadlock (two exports locking the same payouts in another order) and a
+ * unique key taken by a concurrent transaction (an Idempotency-Key, a tenant's name): the
+ * transaction was undone and may simply run again, and will see what the other one committed.
+ */
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
 /** Taken while migrating, so that sandboxes starting together migrate once. */
 const MIGRATION_LOCK = 4_030_2026;
 
@@ -134,21 +145,24 @@ const MIGRATIONS: Migration[] = [
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** `?` placeholders as PostgreSQL's `$1, $2, ...` (the store's SQL has no `?` inside literals). */
-const numbered = new Map<string, string>();
-function toPostgres(sql: string): string {
-  let text = numbered.get(sql);
-  if (text === undefined) {
+/**
+ * Each SQL text as a named prepared statement (parsed once per connection), with `?` placeholders
+ * as PostgreSQL's `$1, $2, ...` (the store's SQL has no `?` inside literals).
+ */
+const prepared = new Map<string, { name: string; text: string }>();
+function toPostgres(sql: string): { name: string; text: string } {
+  let statement = prepared.get(sql);
+  if (statement === undefined) {
     let n = 0;
-    text = sql.replace(/\?/g, () => `$${++n}`);
-    numbered.set(sql, text);
+    statement = { name: `sandbox_${prepared.size}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    prepared.set(sql, statement);
   }
-  return text;
+  return statement;
 }
 
 function txOf(client: pg.PoolClient): Tx {
   let savepoints = 0;
-  const query = async (sql: string, params: unknown[]) => (await client.query({ text: toPostgres(sql), values: params, types })).rows;
+  const query = async (sql: string, params: unknown[]) => (await client.query({ ...toPostgres(sql), values: params, types })).rows;
   return {
     get: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params))[0] as T | undefined,
     all: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params)) as T[],
@@ -183,7 +197,6 @@ export function displayUrl(url: string): string {
 
 export class PostgresDatabase implements Database {
   readonly dialect = DIALECT;
-  private readonly rollbackListeners: (() => void)[] = [];
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -220,7 +233,7 @@ export class PostgresDatabase implements Database {
   }
 
   async write<T>(change: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN ISOLATION LEVEL SERIALIZABLE', change);
+    return this.transaction('BEGIN', change);
   }
 
   /** One snapshot for the whole read, so a page and its count agree. */
@@ -228,9 +241,8 @@ export class PostgresDatabase implements Database {
     return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', query);
   }
 
-  onRollback(listener: () => void): void {
-    this.rollbackListeners.push(listener);
-  }
+  /** Reads see committed data only, and changes do not fill the render cache: a rollback voids nothing. */
+  onRollback(): void {}
 
   async close(): Promise<void> {
     await this.pool.end();
@@ -251,7 +263,6 @@ export class PostgresDatabase implements Database {
         } catch {
           broken = true; // the connection is gone: the pool must not hand it out again
         }
-        for (const listener of this.rollbackListeners) listener();
         const code = (error as { code?: string }).code;
         if (code && RETRYABLE.has(code) && attempt < ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
