@@ -1,13 +1,18 @@
 // Load, kill -9, restart: many concurrent callers create payouts and move them through their
-// lifecycle against a sandbox on a database file; mid-load the sandbox is killed with SIGKILL and
-// restarted on the same file. Every write it acknowledged must have survived, every payout must be
-// in a state its lifecycle allows, and a create retried with its Idempotency-Key must not make a
-// second payout. Loopback only, bounded in time.
-//   pnpm --filter @payouts/sandbox bench:crash [-- --rounds 3 --seconds 5 --callers 16]
+// lifecycle against a sandbox on a database (a SQLite file, or with --store postgres a database on
+// a throwaway PostgreSQL server); mid-load the sandbox is killed with SIGKILL (and the PostgreSQL
+// server stopped at once, without a checkpoint) and restarted on the same database. Every write it
+// acknowledged must have survived, every payout must be in a state its lifecycle allows, and a
+// create retried with its Idempotency-Key must not make a second payout. Loopback only, bounded
+// in time.
+//   pnpm --filter @payouts/sandbox bench:crash [-- --rounds 3 --seconds 5 --callers 16 --store sqlite|postgres]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SIGNATURE_HEADER, signCallback } from '@payouts/callbacks';
+import { startPostgresCluster } from '../dist/postgres-cluster.js';
+import { CALLBACK_SECRET } from '../dist/testing.js';
 import { DEBIT_BANK, newPayoutBody, request, startSandboxProcess, table } from './support.mjs';
 
 const { values } = parseArgs({
@@ -15,8 +20,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     callers: { type: 'string', default: '16' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
+if (!['sqlite', 'postgres'].includes(values.store)) throw new Error(`--store ${values.store}: expected sqlite or postgres`);
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CALLERS = Number(values.callers);
@@ -97,10 +104,9 @@ async function caller(url, mine, run, counts) {
           counts.process++;
         } else {
           t.inFlight = { status: 'failed', failed_remark: 'Beneficiary account closed' };
-          const answer = await request(`${url}/v1/lms/payouts/callback/`, 'POST', {
-            payout_service_id: t.acked.payout_service_id,
-            status: 'failed',
-            failed_remark: 'Beneficiary account closed',
+          const callback = { payout_service_id: t.acked.payout_service_id, status: 'failed', failed_remark: 'Beneficiary account closed' };
+          const answer = await request(`${url}/v1/lms/payouts/callback/`, 'POST', callback, {
+            [SIGNATURE_HEADER]: signCallback(JSON.stringify(callback), CALLBACK_SECRET),
           });
           if (answer.status !== 200) throw new Error(`callback answered ${answer.status}: ${answer.text}`);
           counts.callback++;
@@ -152,10 +158,12 @@ function lifecycleViolations(p) {
 }
 
 const folder = await mkdtemp(join(tmpdir(), 'payouts-sandbox-crash-'));
-const dbFile = join(folder, 'crash.db');
+const cluster = values.store === 'postgres' ? await startPostgresCluster() : undefined;
+const dbFile = cluster ? await cluster.createDatabase('crash') : join(folder, 'crash.db');
 const rows = [];
 const findings = [];
-let sandbox = await startSandboxProcess(['--db', dbFile]);
+const args = ['--db', dbFile, '--callback-secret', CALLBACK_SECRET];
+let sandbox = await startSandboxProcess(args);
 
 try {
   for (let round = 1; round <= ROUNDS; round++) {
@@ -169,10 +177,15 @@ try {
     const inFlightAtKill = [...payouts.values()].filter((t) => t.inFlight).length + unansweredCreates.size;
     await sandbox.stop('SIGKILL');
     await Promise.all(callers);
+    if (cluster) {
+      // The database server crashes too: what it acknowledged must come back from its WAL.
+      await cluster.stop('immediate');
+      await cluster.start();
+    }
     const acknowledged = Object.values(counts).reduce((a, b) => a + b, 0);
 
     const acknowledgedPayouts = payouts.size;
-    sandbox = await startSandboxProcess(['--db', dbFile]);
+    sandbox = await startSandboxProcess(args);
     const stored = new Map((await listAll(sandbox.url)).map((p) => [p.id, p]));
     let lost = 0;
     let moved = 0;
@@ -242,6 +255,7 @@ try {
   }
 } finally {
   await sandbox.stop();
+  await cluster?.dispose();
   await rm(folder, { recursive: true, force: true });
 }
 
@@ -249,7 +263,11 @@ function pickState(p) {
   return { status: p.status, utr: p.utr, payout_service_id: p.payout_service_id, failed_remark: p.failed_remark };
 }
 
-console.log(`${CALLERS} callers, ${SECONDS} s of load per round, then kill -9 and a restart on the same file (WAL, synchronous=FULL)`);
+console.log(
+  cluster
+    ? `${CALLERS} callers, ${SECONDS} s of load per round, then kill -9 of the sandbox, an immediate stop of PostgreSQL, and a restart of both`
+    : `${CALLERS} callers, ${SECONDS} s of load per round, then kill -9 and a restart on the same file (WAL, synchronous=FULL)`,
+);
 console.log(
   table(
     [

@@ -3,11 +3,15 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, startProcess } from '@payouts/process';
+import autocannon from 'autocannon';
+import { DEBIT_BANK, newPayout } from '../dist/testing.js';
 
 export const SANDBOX_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 export const TOKEN = 'bench-token';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
-export { DEBIT_BANK, newPayout as newPayoutBody } from '../dist/testing.js';
+export { DEBIT_BANK, newPayout as newPayoutBody };
+export const LIST_PATH = '/v1/lms/payouts/';
+export const PROCESS_BODY = JSON.stringify({ utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK });
 export { findFreePort as freePort, startProcess };
 
 /** Starts the sandbox CLI; the banner's last line means it is ready. */
@@ -64,4 +68,79 @@ export function cpuSeconds(rootPid) {
     for (const [child, stat] of stats) if (stat.parent === pid) queue.push(child);
   }
   return ticks / CLOCK_TICKS;
+}
+
+/** The mock as callers use it (mock-server.mjs), in a process of its own. */
+export async function startMockProcess() {
+  const mock = await startProcess(
+    process.execPath,
+    [new URL('./mock-server.mjs', import.meta.url).pathname],
+    /listening on (http:\/\/\S+)/,
+  );
+  return { ...mock, url: mock.found };
+}
+
+export const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+
+/**
+ * One autocannon run against `server` (options: autocannon's, `connections` and `duration` or
+ * `amount` included), stopped after at most twice the planned time; also what the server's
+ * processes spent in CPU per request, which the load generator sharing this machine's two cores
+ * does not skew.
+ */
+export async function load(server, options) {
+  const cpuBefore = cpuSeconds(server.child.pid);
+  const started = process.hrtime.bigint();
+  let lastAnswer = started;
+  const run = autocannon({ ...options, headers: { ...AUTH, 'content-type': 'application/json', ...options.headers } });
+  run.on('response', () => (lastAnswer = process.hrtime.bigint()));
+  const guard = setTimeout(() => run.stop(), Math.max(options.duration ?? 0, 30) * 2000);
+  const result = await run;
+  clearTimeout(guard);
+  // autocannon's own figures count whole seconds (a run of a fixed number of requests ends on the
+  // next tick of its clock); the time to the last answer is exact.
+  const seconds = Number(lastAnswer - started) / 1e9;
+  const cpuMicros = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / result.requests.total;
+  // Bytes an answer takes on the wire, headers included: the same figure for every server.
+  const bytes = result.throughput.total / result.requests.total;
+  return {
+    rps: result.requests.total / seconds,
+    p99: result.latency.p99,
+    cpuMicros,
+    bytes,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  };
+}
+
+/** Creates payouts and exports them all; answers their ids, each of which can be processed once. */
+export async function initiatedIds(server, count, runLoad = load) {
+  const { url } = server;
+  const created = await runLoad(server, {
+    url: `${url}${LIST_PATH}`,
+    method: 'POST',
+    amount: count,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(newPayout()) }) }],
+  });
+  const file = await request(`${url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK });
+  const ids = file.text
+    .trim()
+    .split('\r\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]);
+  if (ids.length !== count) throw new Error(`expected ${count} exported payouts, got ${ids.length}`);
+  return { ids, created };
+}
+
+/** Process Payout on each of `ids` once. */
+export function processLoad(server, ids, runLoad = load) {
+  let next = 0;
+  return runLoad(server, {
+    url: `${server.url}/v1/lms/payouts/${ids[0]}/mark_processed/`,
+    method: 'PUT',
+    body: PROCESS_BODY,
+    amount: ids.length,
+    requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/lms/payouts/${ids[next++]}/mark_processed/` }) }],
+  });
 }

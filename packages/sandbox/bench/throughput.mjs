@@ -11,8 +11,20 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { AUTH, cpuSeconds, DEBIT_BANK, freePort, newPayoutBody, request, startProcess, startSandboxProcess, table } from './support.mjs';
+import {
+  freePort,
+  initiatedIds,
+  LIST_PATH,
+  load as loadOnce,
+  median,
+  PROCESS_BODY,
+  processLoad as processLoadOnce,
+  request,
+  startMockProcess,
+  startProcess,
+  startSandboxProcess,
+  table,
+} from './support.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -28,8 +40,6 @@ const ROUNDS = Number(values.rounds);
 // Process Payout requests per round on an in-memory sandbox (one per initiated payout); a file
 // database syncs each commit to disk, so it gets a fifth of them to keep the run short.
 const WRITES = Number(values.writes);
-const LIST_PATH = '/v1/lms/payouts/';
-const PROCESS_BODY = JSON.stringify({ utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK });
 const EXAMPLE_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
 const EMPTY_LOAN = '00000000-0000-4000-8000-000000000000';
 const MOCK = 'mock: startMock() (proxy + Prism)';
@@ -41,56 +51,13 @@ const MOCK_PAGE_SIZE = 2;
 // What each List row answers, so rows answering the same are compared with each other.
 const PAGE = { full: '15 payouts', mock: `${MOCK_PAGE_SIZE} payouts`, empty: 'empty page' };
 const require = createRequire(import.meta.url);
-
-/**
- * One autocannon run against `server`, stopped after at most twice the planned time; also what the
- * server's processes spent in CPU per request, which the load generator sharing this machine's two
- * cores does not skew.
- */
-async function load(server, options) {
-  const cpuBefore = cpuSeconds(server.child.pid);
-  const started = process.hrtime.bigint();
-  let lastAnswer = started;
-  const run = autocannon({
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...options,
-    headers: { ...AUTH, 'content-type': 'application/json', ...options.headers },
-  });
-  run.on('response', () => (lastAnswer = process.hrtime.bigint()));
-  const guard = setTimeout(() => run.stop(), Math.max(SECONDS, 30) * 2000);
-  const result = await run;
-  clearTimeout(guard);
-  // autocannon's own figures count whole seconds (a run of a fixed number of requests ends on the
-  // next tick of its clock); the time to the last answer is exact.
-  const seconds = Number(lastAnswer - started) / 1e9;
-  const cpuMicros = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / result.requests.total;
-  // Bytes an answer takes on the wire, headers included: the same figure for every server.
-  const bytes = result.throughput.total / result.requests.total;
-  return {
-    rps: result.requests.total / seconds,
-    p99: result.latency.p99,
-    cpuMicros,
-    bytes,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    total: result.requests.total,
-  };
-}
+const load = (server, options) => loadOnce(server, { connections: CONNECTIONS, duration: SECONDS, ...options });
+const processLoad = (server, ids) => processLoadOnce(server, ids, load);
 
 function prismBinary() {
   const manifest = require.resolve('@stoplight/prism-cli/package.json');
   const bin = require(manifest).bin;
   return join(dirname(manifest), typeof bin === 'string' ? bin : bin.prism);
-}
-
-async function startMockProcess() {
-  const mock = await startProcess(
-    process.execPath,
-    [new URL('./mock-server.mjs', import.meta.url).pathname],
-    /listening on (http:\/\/\S+)/,
-  );
-  return { ...mock, url: mock.found };
 }
 
 async function startPrism() {
@@ -109,40 +76,8 @@ async function startPrism() {
   throw new Error(`Prism did not answer on ${url}:\n${prism.output()}`);
 }
 
-/** Creates payouts and exports them all; answers their ids, each of which can be processed once. */
-async function initiatedIds(server, count) {
-  const { url } = server;
-  const created = await load(server, {
-    url: `${url}${LIST_PATH}`,
-    method: 'POST',
-    amount: count,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(newPayoutBody()) }) }],
-  });
-  const file = await request(`${url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK });
-  const ids = file.text
-    .trim()
-    .split('\r\n')
-    .slice(1)
-    .map((line) => line.split(',')[0]);
-  if (ids.length !== count) throw new Error(`expected ${count} exported payouts, got ${ids.length}`);
-  return { ids, created };
-}
-
-function processLoad(server, ids) {
-  let next = 0;
-  return load(server, {
-    url: `${server.url}/v1/lms/payouts/${ids[0]}/mark_processed/`,
-    method: 'PUT',
-    body: PROCESS_BODY,
-    amount: ids.length,
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/lms/payouts/${ids[next++]}/mark_processed/` }) }],
-  });
-}
-
 /** Process Payout on a server that answers a fixed payout: the same request every time. */
 const fixedProcess = (server) => ({ url: `${server.url}/v1/lms/payouts/${EXAMPLE_ID}/mark_processed/`, method: 'PUT', body: PROCESS_BODY });
-
-const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
 /** The median of the rounds' figures; non-2xx and errors are summed (they should all be 0). */
 function summary(name, runs) {
@@ -178,7 +113,7 @@ try {
   // The sandbox's answers once it holds processed payouts: its first page (15), a page of 2 (the
   // size of the mock's), and one payout. The plain server answers exactly these.
   const first = servers[0];
-  const { ids } = await initiatedIds(first, 15);
+  const { ids } = await initiatedIds(first, 15, load);
   for (const id of ids) await request(`${first.url}/v1/lms/payouts/${id}/mark_processed/`, 'PUT', JSON.parse(PROCESS_BODY));
   const mockPage = (await request(`${servers.find((s) => s.name === MOCK).url}${LIST_PATH}`, 'GET')).json();
   if (mockPage.results.length !== MOCK_PAGE_SIZE) {
@@ -211,7 +146,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const server of servers) {
       if (server.kind === 'sandbox') {
-        const { ids: initiated, created } = await initiatedIds(server, server.writes);
+        const { ids: initiated, created } = await initiatedIds(server, server.writes, load);
         record('create', server.name, created);
         record('process', server.name, await processLoad(server, initiated));
         record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), { page: PAGE.full });

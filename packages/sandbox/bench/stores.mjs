@@ -1,0 +1,172 @@
+// Throughput of List Payouts and Process Payout on each store, in one run on this machine: the
+// sandbox on a SQLite file, on PostgreSQL with one sandbox process, and with two sandbox processes
+// behind one PostgreSQL database (the load split between them), against the mock as callers use
+// it. Ratios to SQLite and to the mock. PostgreSQL is a throwaway cluster (postgres-cluster.ts);
+// every server is a child process on loopback.
+//   pnpm --filter @payouts/sandbox bench:stores [-- --seconds 3 --rounds 3 --connections 10 --writes 3000]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPostgresCluster } from '../dist/postgres-cluster.js';
+import {
+  initiatedIds,
+  LIST_PATH,
+  load,
+  median,
+  PROCESS_BODY,
+  processLoad,
+  startMockProcess,
+  startSandboxProcess,
+  table,
+} from './support.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    writes: { type: 'string', default: '3000' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const ROUNDS = Number(values.rounds);
+const WRITES = Number(values.writes);
+const EXAMPLE_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
+
+const SQLITE = 'sandbox, SQLite file';
+const PG_ONE = 'sandbox, PostgreSQL, 1 process';
+const PG_TWO = 'sandbox, PostgreSQL, 2 processes';
+const MOCK = 'mock (proxy + Prism)';
+
+/**
+ * Runs `options` against every process of a target at once, the connections (and a fixed number
+ * of requests) shared between them; answers the sums, and the slowest p99.
+ */
+async function loadAll(target, options) {
+  const n = target.processes.length;
+  const parts = await Promise.all(
+    target.processes.map((server, i) =>
+      load(server, {
+        connections: Math.max(1, Math.round(CONNECTIONS / n)),
+        ...options(server, i, n),
+      }),
+    ),
+  );
+  return {
+    rps: parts.reduce((sum, p) => sum + p.rps, 0),
+    p99: Math.max(...parts.map((p) => p.p99)),
+    cpuMicros: parts.reduce((sum, p) => sum + p.cpuMicros * p.total, 0) / parts.reduce((sum, p) => sum + p.total, 0),
+    total: parts.reduce((sum, p) => sum + p.total, 0),
+    non2xx: parts.reduce((sum, p) => sum + p.non2xx, 0),
+    errors: parts.reduce((sum, p) => sum + p.errors, 0),
+  };
+}
+
+const folder = await mkdtemp(join(tmpdir(), 'payouts-sandbox-stores-'));
+const cluster = await startPostgresCluster();
+const targets = [];
+const runs = { list: new Map(), process: new Map() };
+const record = (kind, name, result) => runs[kind].set(name, [...(runs[kind].get(name) ?? []), result]);
+
+try {
+  const pgOne = await cluster.createDatabase('bench_one');
+  const pgTwo = await cluster.createDatabase('bench_two');
+  targets.push({ name: SQLITE, processes: [await startSandboxProcess(['--db', join(folder, 'bench.db')])] });
+  targets.push({ name: PG_ONE, processes: [await startSandboxProcess(['--db', pgOne])] });
+  targets.push({
+    name: PG_TWO,
+    processes: await Promise.all([startSandboxProcess(['--db', pgTwo]), startSandboxProcess(['--db', pgTwo])]),
+  });
+  targets.push({ name: MOCK, fixed: true, processes: [await startMockProcess()] });
+
+  // Every sandbox holds the same data: 15 processed payouts on its first page.
+  for (const target of targets.filter((t) => !t.fixed)) {
+    const [first] = target.processes;
+    const { ids } = await initiatedIds(first, 15, (server, options) => load(server, { connections: CONNECTIONS, ...options }));
+    await processLoad(first, ids, (server, options) => load(server, { connections: CONNECTIONS, ...options }));
+  }
+  // A warm-up second of each, not recorded.
+  for (const target of targets) await loadAll(target, (server) => ({ url: `${server.url}${LIST_PATH}`, duration: 1 }));
+
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of targets) {
+      record('list', target.name, await loadAll(target, (server) => ({ url: `${server.url}${LIST_PATH}`, duration: SECONDS })));
+      if (target.fixed) {
+        const url = (server) => `${server.url}/v1/lms/payouts/${EXAMPLE_ID}/mark_processed/`;
+        record(
+          'process',
+          target.name,
+          await loadAll(target, (server) => ({ url: url(server), method: 'PUT', body: PROCESS_BODY, duration: SECONDS })),
+        );
+        continue;
+      }
+      // Payouts to move, made through the first process; each process then moves its share.
+      const { ids } = await initiatedIds(target.processes[0], WRITES, (server, options) =>
+        load(server, { connections: CONNECTIONS, ...options }),
+      );
+      const shares = target.processes.map((_, i) => ids.filter((__, j) => j % target.processes.length === i));
+      const results = await Promise.all(
+        target.processes.map((server, i) =>
+          processLoad(server, shares[i], (s, options) =>
+            load(s, { connections: Math.max(1, Math.round(CONNECTIONS / target.processes.length)), ...options }),
+          ),
+        ),
+      );
+      record('process', target.name, {
+        rps: results.reduce((sum, r) => sum + r.rps, 0),
+        p99: Math.max(...results.map((r) => r.p99)),
+        cpuMicros: results.reduce((sum, r) => sum + r.cpuMicros * r.total, 0) / results.reduce((sum, r) => sum + r.total, 0),
+        total: results.reduce((sum, r) => sum + r.total, 0),
+        non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+        errors: results.reduce((sum, r) => sum + r.errors, 0),
+      });
+    }
+  }
+} finally {
+  for (const target of targets) for (const server of target.processes) await server.stop();
+  await cluster.dispose();
+  await rm(folder, { recursive: true, force: true });
+}
+
+const summary = (name, list) => ({
+  name,
+  rps: median(list.map((r) => r.rps)),
+  p99: median(list.map((r) => r.p99)),
+  cpuMicros: median(list.map((r) => r.cpuMicros)),
+  total: list.reduce((sum, r) => sum + r.total, 0),
+  non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
+  errors: list.reduce((sum, r) => sum + r.errors, 0),
+});
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
+
+console.log(
+  `autocannon, ${CONNECTIONS} connections in all (split between the processes of a target), loopback, median of ${ROUNDS} rounds; ` +
+    `List ${SECONDS} s; Process Payout moves ${WRITES} initiated payouts a round. Sandbox CPU excludes PostgreSQL's own.`,
+);
+for (const [kind, title] of [
+  ['list', `List Payouts (GET ${LIST_PATH}; the sandboxes' first page holds 15 payouts, the mock's example 2)`],
+  ['process', 'Process Payout (PUT .../{id}/mark_processed/; each sandbox request moves another payout, durably)'],
+]) {
+  const rows = [...runs[kind]].map(([name, list]) => summary(name, list));
+  const sqlite = rows.find((r) => r.name === SQLITE);
+  const mock = rows.find((r) => r.name === MOCK);
+  console.log(`\n${title}`);
+  console.log(
+    table(
+      ['target', 'req/s', 'p99 ms', 'sandbox CPU us/req', 'requests', 'non-2xx', 'errors', 'x SQLite', 'x mock'],
+      rows.map((r) => [
+        r.name,
+        Math.round(r.rps),
+        r.p99,
+        Math.round(r.cpuMicros),
+        r.total,
+        r.non2xx,
+        r.errors,
+        ratio(r.rps, sqlite.rps),
+        ratio(r.rps, mock.rps),
+      ]),
+    ),
+  );
+}
