@@ -148,6 +148,18 @@ it('a sandbox without an admin token has no admin API, and keeps its single-tena
   }
 });
 
+it('pnpm sandbox takes the admin token from PAYOUTS_ADMIN_TOKEN, and says where the admin API is', async () => {
+  const sandbox = await spawnSandbox(['--port', '0', '--quiet'], { PAYOUTS_ADMIN_TOKEN: ADMIN });
+  try {
+    expect(sandbox.output()).toContain(`admin: POST ${sandbox.url}/_sandbox/tenants/`);
+    const made = await admin(sandbox, 'POST', TENANTS, { body: { name: 'from-env' } });
+    expect(made.status).toBe(201);
+    expect((await call(sandbox.url, 'GET', PAYOUTS, { token: made.body.token })).status).toBe(200);
+  } finally {
+    await sandbox.stop();
+  }
+});
+
 describe('two sandbox processes on one PostgreSQL database', () => {
   let one: SandboxProcess;
   let two: SandboxProcess;
