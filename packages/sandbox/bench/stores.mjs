@@ -40,10 +40,7 @@ const PG_ONE = 'sandbox, PostgreSQL, 1 process';
 const PG_TWO = 'sandbox, PostgreSQL, 2 processes';
 const MOCK = 'mock (proxy + Prism)';
 
-/**
- * Runs `options` against every process of a target at once, the connections (and a fixed number
- * of requests) shared between them; answers the sums, and the slowest p99.
- */
+/** Runs `options` against every process of a target at once, the connections shared between them. */
 async function loadAll(target, options) {
   const n = target.processes.length;
   const parts = await Promise.all(
@@ -54,11 +51,17 @@ async function loadAll(target, options) {
       }),
     ),
   );
+  return combined(parts);
+}
+
+/** Runs on several processes at once as one: throughput and requests summed, the slowest p99. */
+function combined(parts) {
+  const total = parts.reduce((sum, p) => sum + p.total, 0);
   return {
     rps: parts.reduce((sum, p) => sum + p.rps, 0),
     p99: Math.max(...parts.map((p) => p.p99)),
-    cpuMicros: parts.reduce((sum, p) => sum + p.cpuMicros * p.total, 0) / parts.reduce((sum, p) => sum + p.total, 0),
-    total: parts.reduce((sum, p) => sum + p.total, 0),
+    cpuMicros: parts.reduce((sum, p) => sum + p.cpuMicros * p.total, 0) / total,
+    total,
     non2xx: parts.reduce((sum, p) => sum + p.non2xx, 0),
     errors: parts.reduce((sum, p) => sum + p.errors, 0),
   };
@@ -114,14 +117,7 @@ try {
           ),
         ),
       );
-      record('process', target.name, {
-        rps: results.reduce((sum, r) => sum + r.rps, 0),
-        p99: Math.max(...results.map((r) => r.p99)),
-        cpuMicros: results.reduce((sum, r) => sum + r.cpuMicros * r.total, 0) / results.reduce((sum, r) => sum + r.total, 0),
-        total: results.reduce((sum, r) => sum + r.total, 0),
-        non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
-        errors: results.reduce((sum, r) => sum + r.errors, 0),
-      });
+      record('process', target.name, combined(results));
     }
   }
 } finally {

@@ -35,6 +35,12 @@ export interface Database {
   write<T>(change: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a query against committed data (and, on SQLite, what the open batch has written). */
   read<T>(query: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A tag that changes whenever what a read sees may have changed (a write here, a commit by
+   * another connection), so a derived figure (a count) can be kept until it does; undefined where
+   * the database offers no cheap way to tell, and the figure must be computed every time.
+   */
+  dataVersion(): Promise<string | undefined>;
   /** Called when a write is rolled back: whatever was derived from what it read is void. */
   onRollback(listener: () => void): void;
   /** Commits what is pending and closes the connections. */

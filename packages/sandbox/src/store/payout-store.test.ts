@@ -51,4 +51,22 @@ describe.each(STORES)('on %s', (kind) => {
     expect(seen).toMatchObject({ status: 'processed', utr: 'U1' });
     expect(prerenderedJson(await mine.list({}))).toContain('"utr":"U1"');
   });
+
+  it('never answers a count kept from before a change, made here or through another connection', async () => {
+    const db = await newDb(kind);
+    const mine = await store(db);
+    const theirs = await store(db);
+    const payout = () => ({ ...(newPayout() as Parameters<PayoutStore['create']>[0]), credit_bank_id: CREDIT_BANK });
+    await mine.create(payout());
+    expect((await mine.list({})).count).toBe(1);
+    expect((await mine.list({ status: 'pending' })).count).toBe(1);
+    await theirs.create(payout());
+    expect((await mine.list({})).count).toBe(2);
+    await mine.create(payout());
+    expect((await mine.list({})).count).toBe(3);
+    const [first] = (await theirs.list({})).results;
+    await theirs.exportForBank({ debit_bank_id: DEBIT_BANK, payout_ids: [first!.id] });
+    expect((await mine.list({ status: 'pending' })).count).toBe(2);
+    expect((await mine.list({}, {}, 'another-tenant')).count).toBe(0);
+  });
 });

@@ -71,6 +71,8 @@ interface PayoutRow {
 
 // Requests arrive with the spec's defaults filled in by validation; this serves direct calls.
 const DEFAULT_PAGE_SIZE = 15;
+/** List counts kept at once (one per filter and tenant). */
+const KEPT_COUNTS = 1000;
 /** Expired Idempotency-Keys are forgotten (up to 100) on every this many keyed writes. */
 const FORGET_EVERY = 50;
 
@@ -80,6 +82,7 @@ export class PayoutStore {
   private readonly creditBanks = new Map<string, CreditBank>();
   readonly rendered = new RenderCache();
   private keyedWrites = 0;
+  private readonly counts = new Map<string, { version: string; n: number }>();
 
   constructor(
     readonly database: Database,
@@ -112,6 +115,24 @@ export class PayoutStore {
 
   async creditBank(tx: Tx, id: string): Promise<CreditBank | undefined> {
     return cached(this.creditBanks, id, () => tx.get('SELECT document FROM credit_banks WHERE id = ?', id));
+  }
+
+  /**
+   * How many payouts match a list's filter. Counting walks every matching row (a tenant's whole
+   * index range when unfiltered), most of a List's cost on a large database; the count is kept
+   * while the database's data version stands.
+   */
+  async counted(tx: Tx, whereSql: string, args: unknown[]): Promise<number> {
+    const version = await this.database.dataVersion();
+    const key = `${whereSql}\u0000${JSON.stringify(args)}`;
+    const kept = this.counts.get(key);
+    if (version !== undefined && kept?.version === version) return kept.n;
+    const { n } = (await tx.get<{ n: number }>(`SELECT count(*) AS n FROM payouts ${whereSql}`, ...args))!;
+    if (version !== undefined) {
+      if (this.counts.size >= KEPT_COUNTS) this.counts.clear();
+      this.counts.set(key, { version, n });
+    }
+    return n;
   }
 
   /** Runs a read as a tenant, against what is committed. */
@@ -306,7 +327,7 @@ export class Payouts {
     const { whereSql, args } = listFilter(this.tenant, query, options);
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
-    const count = (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM payouts ${whereSql}`, ...args))!.n;
+    const count = await this.store.counted(this.tx, whereSql, args);
     const offset = (page - 1) * pageSize;
     let versions: { id: string; version: number }[] = [];
     // Past the last page the answer is an empty page (as the spec says), without asking the

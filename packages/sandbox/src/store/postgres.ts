@@ -241,6 +241,11 @@ export class PostgresDatabase implements Database {
     return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', query);
   }
 
+  /** Any process may commit at any time, and asking would cost what counting does. */
+  async dataVersion(): Promise<undefined> {
+    return undefined;
+  }
+
   /** Reads see committed data only, and changes do not fill the render cache: a rollback voids nothing. */
   onRollback(): void {}
 

@@ -31,6 +31,8 @@ export class SqliteDatabase implements Database {
   private batch: ((failure?: Error) => void)[] | undefined;
   /** The tail of the queue every change and read waits its turn in. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Changes made through this connection (and batches rolled back): part of dataVersion. */
+  private writes = 0;
   private readonly tx: Tx;
 
   constructor(
@@ -54,6 +56,11 @@ export class SqliteDatabase implements Database {
     return this.inTurn(query, 'if-open');
   }
 
+  /** SQLite's data_version moves with other connections' commits; `writes` with this one's own changes. */
+  async dataVersion(): Promise<string> {
+    return `${this.db.pragma('data_version')}/${this.writes}`;
+  }
+
   onRollback(listener: () => void): void {
     this.rollbackListeners.push(listener);
   }
@@ -75,6 +82,7 @@ export class SqliteDatabase implements Database {
     } catch (error) {
       failure = new Error(`the database could not commit: ${(error as Error).message}`);
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.writes += 1;
       for (const listener of this.rollbackListeners) listener();
     }
     for (const settle of waiting) settle(failure);
@@ -89,6 +97,7 @@ export class SqliteDatabase implements Database {
     const turn = this.queue.then(async () => {
       if (batch === 'if-open' && !this.batch) return { committed: undefined, outcome: await outcomeOf(() => work(this.tx)) };
       const committed = this.joinBatch();
+      this.writes += 1;
       return { committed, outcome: await outcomeOf(() => this.savepoint(() => work(this.tx))) };
     });
     this.queue = turn.catch(() => undefined);
