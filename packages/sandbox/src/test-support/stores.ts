@@ -1,8 +1,9 @@
 // The two stores every shared test runs against: SQLite (a file in the test's folder) and
 // PostgreSQL (a new database on the run's server, see global-setup.ts).
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { Db } from '../db.js';
 import { createDatabase } from '../postgres-cluster.js';
 import { isPostgresUrl } from '../store/database.js';
@@ -12,10 +13,18 @@ export type StoreKind = 'sqlite' | 'postgres';
 
 export const STORES: StoreKind[] = ['sqlite', 'postgres'];
 
-/** A --db naming a new, empty database of this kind. */
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+/** A --db naming a new, empty database of this kind (a file in `dir`, or in a folder removed after the test file). */
 export async function newDb(kind: StoreKind, dir?: string): Promise<string> {
   if (kind === 'postgres') return createDatabase(inject('postgresUrl'));
-  return join(dir ?? (await tempDir()), 'sandbox.db');
+  if (dir) return join(dir, 'sandbox.db');
+  const folder = await tempDir();
+  folders.push(folder);
+  return join(folder, 'sandbox.db');
 }
 
 /** Runs one statement on a database directly, beside the sandbox: what a person with psql or sqlite3 could do. */
