@@ -104,6 +104,7 @@ describe('pnpm dev', () => {
       'spec/openapi/openapi.yaml',
       spec.replace('paths:\n', 'paths:\n  /v1/lms/payouts/{id}/:\n    $ref: paths/payouts_{id}.yaml\n'),
     );
+    await outputMatching(/✓ clients type-checked against the new types/, from);
     await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
     await outputMatching(/✓ mock reloaded with the new spec/, from);
     // What the save means for the teams that call the API, against the last release.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The dev loop's figures, on a throwaway copy of the workspace, printed as a table:
 //   clean build (turbo --force), no-op build (full cache hit), and a spec save to (a) new types on
-//   disk, (b) docs rebuilt, (c) the mock serving the change, (d) the clients type-checked, each the
-//   median of several saves.
+//   disk, (b) docs rebuilt, (c) the mock serving the change, (d) the clients type-checked (warm,
+//   in pnpm dev's worker), (e) the clients' packages rebuilt by turbo, each the median of several saves.
 // Baseline, measured in the same run: the spec build alone (lint + bundle + checks), the least
 // any save can cost. Usage: pnpm --filter @payouts/dev bench [--saves 5]
 import { execFileSync, spawn } from 'node:child_process';
@@ -59,7 +59,7 @@ try {
   const typesFile = join(dir, 'packages/types/dist/openapi.d.ts');
   const docsFile = join(dir, 'packages/docs/dist/index.html');
   const original = await readFile(specFile, 'utf8');
-  const timings = { types: [], docs: [], mock: [], all: [], typeChecked: [] };
+  const timings = { types: [], docs: [], mock: [], all: [], typeChecked: [], built: [] };
   for (let save = 1; save <= SAVES; save++) {
     // A real edit that reaches every artifact: the page-size bound, visible in types' JSDoc, the docs and the mock.
     const maximum = 100 + save;
@@ -85,8 +85,10 @@ try {
     timings.mock.push(mock - savedAt);
     timings.all.push(Math.max(types, docs, mock) - savedAt);
     const thisSave = () => (output.split('rebuilding…').length - 1 === save ? output.split('rebuilding…').at(-1) : '');
-    const typeChecked = await until(() => /clients and docs rebuilt in/.test(thisSave()), 'the clients type-check');
+    const typeChecked = await until(() => /clients type-checked against the new types/.test(thisSave()), 'the clients type-check');
     timings.typeChecked.push(typeChecked - savedAt);
+    const built = await until(() => /clients and docs rebuilt in/.test(thisSave()), "the clients' build");
+    timings.built.push(built - savedAt);
     await until(() => /mock reloaded/.test(thisSave()), 'the mock reload to settle');
   }
 
@@ -100,7 +102,8 @@ try {
     ['save -> (b) docs rebuilt', median(timings.docs), undefined],
     ['save -> (c) mock serving the change', median(timings.mock), undefined],
     ['save -> everything updated (a, b, c)', median(timings.all), { ratio: 1.0 }],
-    ['save -> clients type-checked too', median(timings.typeChecked), { ratio: 2.0 }],
+    ['save -> (d) clients type-checked too', median(timings.typeChecked), { ratio: 2.0 }],
+    ['save -> (e) clients rebuilt by turbo too', median(timings.built), undefined],
   ];
   console.log(`\npnpm dev pipeline on ${process.env.CI ? 'CI' : 'this machine'} (median of ${SAVES} saves)\n`);
   console.log('| step | time | x spec build alone | goal |');

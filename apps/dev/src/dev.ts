@@ -6,6 +6,7 @@ import { type Sandbox, startSandbox } from '@payouts/sandbox';
 import { releasePath } from '@payouts/spec';
 import { type FileWatcher, watchFiles } from '@payouts/watch';
 import { type TurboBuild, turboBuild } from './build.js';
+import { ClientsTypeCheck } from './type-check.js';
 import { WarmPipeline } from './warm.js';
 
 export const SERVERS = ['docs', 'mock', 'sandbox'] as const;
@@ -130,12 +131,16 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   };
 
   const warm = new WarmPipeline(join(root, 'spec'), join(root, 'packages', 'types', 'dist', 'openapi.d.ts'));
-  const rebuild = async (): Promise<{ ok: boolean; report: string }> => {
+  // Warmed now, so the first save finds TypeScript loaded and the programs built.
+  const clientsCheck = new ClientsTypeCheck(root);
+  const warmingUp = clientsCheck.check();
+  const rebuild = async (saved: number): Promise<{ ok: boolean; report: string }> => {
     const spec = await warm.build();
     if (!spec.ok) return spec;
     log(`[${clock()}] ✓ spec and types rebuilt in ${seconds(spec.ms)}`);
     // Then side by side (measured: starting the docs page before the types only slows the types on
-    // two cores): the mock (in this process), the docs page, and the clients' type-check.
+    // two cores): the mock (in this process), the docs page, and the clients: type-checked warm
+    // against the new types first, then built by turbo (their files, as \`pnpm build\` writes them).
     if (mock) reloading = reloadMock(mock);
     const [, page, compiled] = await Promise.all([
       reloading,
@@ -146,8 +151,12 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
         },
         (error: Error) => ({ ok: false, report: `the docs page did not build: ${error.message}` }),
       ),
-      // One after the other: react compiles against the client's fresh declarations.
       (async () => {
+        await warmingUp;
+        const checked = await clientsCheck.check();
+        if (!checked.ok) return { ok: false, report: `the clients do not type-check against the new types:\n${checked.report}` };
+        log(`[${clock()}] ✓ clients type-checked against the new types ${seconds(performance.now() - saved)} after the save`);
+        // One after the other: react compiles against the client's fresh declarations.
         for (const client of CLIENTS) {
           const result = await runBuild([client], true);
           if (!result.ok) return { ok: false, report: result.output };
@@ -167,7 +176,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     async (changed) => {
       const started = performance.now();
       log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
-      const result = await rebuild();
+      const result = await rebuild(started);
       const took = seconds(performance.now() - started);
       if (result.ok) {
         log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${took}`);
@@ -190,6 +199,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
         build?.cancel();
         await sourceWatcher.close();
         await warm.close();
+        await clientsCheck.close();
         await reloading; // a mock starting now must not outlive the session
         stopDiffing.abort(); // its Redocly process ends with the session
         await diffing;

@@ -4,12 +4,12 @@
 // package finishes the build as `pnpm build` does (checks, atomic swap) and the types are swapped
 // in. No process starts on a save, and the files are byte for byte what turbo's build writes
 // (src/warm.test.ts holds it to that).
-import { Worker } from 'node:worker_threads';
 import { finishBuild } from '@payouts/spec/build';
 import { typesOf, writeTypes } from '@payouts/types/generate';
 import { bundle, type Config, loadConfig, stringifyYaml } from '@redocly/openapi-core';
 import type { LintAnswer, LintRequest } from './lint-worker.js';
 import { describeProblem } from './problems.js';
+import { WorkerClient } from './worker-client.js';
 
 export interface WarmResult {
   ok: boolean;
@@ -20,8 +20,13 @@ export interface WarmResult {
 
 export class WarmPipeline {
   private config: Promise<Config> | undefined;
-  private linter: Worker | undefined;
-  private lints = 0;
+  private readonly linter = new WorkerClient<LintRequest, LintAnswer>(
+    new URL('../dist/lint-worker.js', import.meta.url),
+    (id, failure) => ({
+      id,
+      failure,
+    }),
+  );
 
   constructor(
     private readonly specDir: string,
@@ -58,31 +63,11 @@ export class WarmPipeline {
   }
 
   /** Stops the lint thread. */
-  async close(): Promise<void> {
-    await this.linter?.terminate();
-    this.linter = undefined;
+  close(): Promise<void> {
+    return this.linter.close();
   }
 
   private lint(): Promise<LintAnswer> {
-    // The built file, so the same path serves src/ (tests) and dist/.
-    this.linter ??= new Worker(new URL('../dist/lint-worker.js', import.meta.url));
-    const linter = this.linter;
-    const id = ++this.lints;
-    return new Promise((resolve) => {
-      const onMessage = (answer: LintAnswer) => {
-        if (answer.id !== id) return;
-        linter.off('message', onMessage);
-        linter.off('error', onError);
-        resolve(answer);
-      };
-      const onError = (error: Error) => {
-        linter.off('message', onMessage);
-        this.linter = undefined;
-        resolve({ id, failure: error.message });
-      };
-      linter.on('message', onMessage);
-      linter.once('error', onError);
-      linter.postMessage({ id, specDir: this.specDir } satisfies LintRequest);
-    });
+    return this.linter.ask({ specDir: this.specDir });
   }
 }
