@@ -53,6 +53,8 @@ try {
   });
   dev.stdout.on('data', (chunk) => (output += chunk));
   await until(() => output.includes('watching spec/'), 'pnpm dev to start', 120_000);
+  // The loop as it runs all day: TypeScript loaded and the clients' programs built.
+  await until(() => output.includes("the clients' type-check is warm"), 'the type-check to warm up', 120_000);
   const mockUrl = /mock\s+(http:\/\/\S+)/.exec(output)[1];
 
   const specFile = join(dir, 'spec/openapi/components/parameters/PageSize.yaml');
@@ -75,17 +77,18 @@ try {
       );
       return answer?.status === 200;
     };
-    const [types, docs, mock] = await Promise.all([
+    const thisSave = () => (output.split('rebuilding…').length - 1 === save ? output.split('rebuilding…').at(-1) : '');
+    // Each event watched from the save on, side by side, so none waits for another to be seen.
+    const [types, docs, mock, typeChecked] = await Promise.all([
       until(changed(typesFile, typesBefore), 'types'),
       until(changed(docsFile, docsBefore), 'docs'),
       until(mockServes, 'mock'),
+      until(() => /clients type-checked against the new types/.test(thisSave()), 'the clients type-check'),
     ]);
     timings.types.push(types - savedAt);
     timings.docs.push(docs - savedAt);
     timings.mock.push(mock - savedAt);
     timings.all.push(Math.max(types, docs, mock) - savedAt);
-    const thisSave = () => (output.split('rebuilding…').length - 1 === save ? output.split('rebuilding…').at(-1) : '');
-    const typeChecked = await until(() => /clients type-checked against the new types/.test(thisSave()), 'the clients type-check');
     timings.typeChecked.push(typeChecked - savedAt);
     const built = await until(() => /clients and docs rebuilt in/.test(thisSave()), "the clients' build");
     timings.built.push(built - savedAt);

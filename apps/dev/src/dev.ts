@@ -133,7 +133,13 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const warm = new WarmPipeline(join(root, 'spec'), join(root, 'packages', 'types', 'dist', 'openapi.d.ts'));
   // Warmed now, so the first save finds TypeScript loaded and the programs built.
   const clientsCheck = new ClientsTypeCheck(root);
-  const warmingUp = clientsCheck.check();
+  const warmingUp = clientsCheck
+    .check()
+    .then((first) =>
+      log(
+        `[${clock()}] ${first.ok ? '✓' : '✗'} the clients' type-check is warm (${seconds(first.ms)})${first.ok ? '' : `:\n${first.report}`}`,
+      ),
+    );
   const rebuild = async (saved: number): Promise<{ ok: boolean; report: string }> => {
     const spec = await warm.build();
     if (!spec.ok) return spec;
