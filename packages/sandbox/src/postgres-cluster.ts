@@ -27,7 +27,7 @@ export interface PostgresCluster {
 }
 
 /** Where Debian's postgresql package puts the server's programs (the newest version's). */
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)

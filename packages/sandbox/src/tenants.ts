@@ -26,9 +26,9 @@ export interface NewTenant {
 }
 
 /** The admin API's TenantName (admin/openapi.yaml). */
-export const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
-export function tokenHash(token: string): string {
+function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 

@@ -7,7 +7,7 @@ import { SIGNATURE_HEADER, signCallback } from '@payouts/callbacks';
 import { type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
 import type { Payout } from './types.js';
 
-export { createDatabase, type PostgresCluster, postgresBinDir, startPostgresCluster } from './postgres-cluster.js';
+export { createDatabase, type PostgresCluster, startPostgresCluster } from './postgres-cluster.js';
 
 export const TOKEN = 'test-token';
 /** The callback secret of test sandboxes; `call` signs callbacks with it unless told otherwise. */

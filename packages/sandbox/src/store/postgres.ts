@@ -143,7 +143,7 @@ const MIGRATIONS: Migration[] = [
   },
 ];
 
-export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
  * Each SQL text as a named prepared statement (parsed once per connection), with `?` placeholders
@@ -185,7 +185,7 @@ function txOf(client: pg.PoolClient): Tx {
 }
 
 /** The URL as the banner and errors show it: without its password. */
-export function displayUrl(url: string): string {
+function displayUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
