@@ -40,8 +40,12 @@ let workspace: Awaited<ReturnType<typeof copyWorkspace>>;
 let dev: StartedProcess;
 let urls: { docs: string; mock: string; sandbox: string };
 
-/** Resolves with the output once `pattern` appears in it after `from`; fails with the output after `ms`. */
-async function outputMatching(pattern: RegExp, from: number, ms = 40_000): Promise<string> {
+/**
+ * Resolves with the output once `pattern` appears in it after `from`; fails with the output after
+ * `ms` (generous: CI runs other packages' tests beside this one, and the first save may wait for
+ * the clients' type-check to warm up).
+ */
+async function outputMatching(pattern: RegExp, from: number, ms = 90_000): Promise<string> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const match = pattern.exec(dev.output().slice(from));
