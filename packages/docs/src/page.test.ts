@@ -166,6 +166,12 @@ async function requestSample(operation: ExpectedOperation, label: string): Promi
   if (oneLine(await languageMenu.innerText()) !== label) {
     await languageMenu.click();
     await page.locator('[data-component-name="Dropdown/DropdownMenuItem"]:visible').getByText(label, { exact: true }).click();
+    // The menu and the sample change in one render: read the sample once the menu shows the choice
+    // (read at once, a busy CI machine could still show the previous language's sample).
+    await panel
+      .locator('[data-component-name="Dropdown/Dropdown"]')
+      .filter({ hasText: headingText(label) })
+      .waitFor();
   }
   return panel.locator('[data-component-name="CodeBlock/CodeBlock"]').first().innerText();
 }

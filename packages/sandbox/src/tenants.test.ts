@@ -160,6 +160,44 @@ it('pnpm sandbox takes the admin token from PAYOUTS_ADMIN_TOKEN, and says where 
   }
 });
 
+it('a tenants file is applied once by sandboxes starting together on one PostgreSQL database', async () => {
+  for (let round = 0; round < 5; round++) {
+    const db = await newDb('postgres');
+    const started = await Promise.allSettled(
+      [0, 1, 2].map(() => startTestSandbox({ db, tokens: [], callbackSecrets: [], tenants: [A, B] })),
+    );
+    const sandboxes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      expect(started.filter((s) => s.status === 'rejected')).toEqual([]);
+      for (const sandbox of sandboxes) expect((await as(sandbox, 'token-a', 'secret-a').call('GET', PAYOUTS)).status).toBe(200);
+    } finally {
+      await Promise.all(sandboxes.map((sandbox) => sandbox.dispose()));
+    }
+  }
+});
+
+describe.each(STORES)('a tenants file (%s)', (kind) => {
+  it("replaces a tenant's tokens and secret when the file changes, and keeps its payouts", async () => {
+    const db = await newDb(kind);
+    const first = await startTestSandbox({ db, tokens: [], callbackSecrets: [], tenants: [A] });
+    const made = await as(first, 'token-a', 'secret-a').call<Payout>('POST', PAYOUTS, { body: newPayout() });
+    await first.dispose();
+    const second = await startTestSandbox({
+      db,
+      tokens: [],
+      callbackSecrets: [],
+      tenants: [{ ...A, tokens: ['token-a3'], callback_secret: 'secret-a3' }],
+    });
+    try {
+      expect((await as(second, 'token-a', 'secret-a').call('GET', PAYOUTS)).status).toBe(401);
+      const listed = await as(second, 'token-a3', 'secret-a3').call<PayoutPage>('GET', PAYOUTS);
+      expect(listed.body.results.map((p) => p.id)).toEqual([made.body.id]);
+    } finally {
+      await second.dispose();
+    }
+  });
+});
+
 describe('two sandbox processes on one PostgreSQL database', () => {
   let one: SandboxProcess;
   let two: SandboxProcess;

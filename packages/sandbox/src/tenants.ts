@@ -142,13 +142,33 @@ export class Tenants {
     });
   }
 
-  /** Makes or updates the tenants of a tenants file: the file's tokens and secret replace the stored ones. */
+  /**
+   * Makes or updates the tenants of a tenants file: the file's secret and tokens replace the stored
+   * ones. Sandboxes started together on one database with one file may run this at once: each
+   * step leaves what the other would, and a tenant both insert is run again as an update.
+   */
   configure(tenants: TenantConfig[]): Promise<void> {
     return this.database.write(async (tx) => {
       for (const tenant of tenants) {
-        await tx.run('DELETE FROM tenant_tokens WHERE tenant = ?', tenant.name);
-        await tx.run('DELETE FROM tenants WHERE name = ?', tenant.name);
-        await insert(tx, tenant);
+        const hashes = tenant.tokens.map(tokenHash);
+        await checkSecret(tx, tenant);
+        if (await tx.get('SELECT name FROM tenants WHERE name = ?', tenant.name)) {
+          await tx.run('UPDATE tenants SET callback_secret = ? WHERE name = ?', tenant.callback_secret, tenant.name);
+        } else {
+          await tx.run(
+            'INSERT INTO tenants (name, callback_secret, created_at) VALUES (?, ?, ?)',
+            tenant.name,
+            tenant.callback_secret,
+            Date.now() / 1000,
+          );
+        }
+        for (const { token_hash } of await tx.all<{ token_hash: string }>(
+          'SELECT token_hash FROM tenant_tokens WHERE tenant = ?',
+          tenant.name,
+        )) {
+          if (!hashes.includes(token_hash)) await tx.run('DELETE FROM tenant_tokens WHERE token_hash = ?', token_hash);
+        }
+        await addTokens(tx, tenant.name, tenant.tokens);
       }
     });
   }
@@ -166,19 +186,33 @@ export class Tenants {
 }
 
 async function insert(tx: Tx, tenant: TenantConfig): Promise<void> {
-  const taken = await tx.get<{ name: string }>('SELECT name FROM tenants WHERE callback_secret = ?', tenant.callback_secret);
-  if (taken) throw new Error(`tenant "${tenant.name}" has the callback secret of tenant "${taken.name}": each tenant needs its own`);
+  await checkSecret(tx, tenant);
   await tx.run(
     'INSERT INTO tenants (name, callback_secret, created_at) VALUES (?, ?, ?)',
     tenant.name,
     tenant.callback_secret,
     Date.now() / 1000,
   );
-  for (const token of tenant.tokens) {
+  await addTokens(tx, tenant.name, tenant.tokens);
+}
+
+/** A callback secret says which tenant a callback is for: no two tenants may share one. */
+async function checkSecret(tx: Tx, tenant: TenantConfig): Promise<void> {
+  const taken = await tx.get<{ name: string }>(
+    'SELECT name FROM tenants WHERE callback_secret = ? AND name <> ?',
+    tenant.callback_secret,
+    tenant.name,
+  );
+  if (taken) throw new Error(`tenant "${tenant.name}" has the callback secret of tenant "${taken.name}": each tenant needs its own`);
+}
+
+/** Gives a tenant these tokens; one another tenant holds is refused, one it holds already is kept. */
+async function addTokens(tx: Tx, name: string, tokens: string[]): Promise<void> {
+  for (const token of tokens) {
     const owner = await tx.get<{ tenant: string }>('SELECT tenant FROM tenant_tokens WHERE token_hash = ?', tokenHash(token));
-    if (owner)
-      throw new Error(`tenant "${tenant.name}" has a token that tenant "${owner.tenant}" has too: every token belongs to one tenant`);
-    await tx.run('INSERT INTO tenant_tokens (token_hash, tenant) VALUES (?, ?)', tokenHash(token), tenant.name);
+    if (owner?.tenant === name) continue;
+    if (owner) throw new Error(`tenant "${name}" has a token that tenant "${owner.tenant}" has too: every token belongs to one tenant`);
+    await tx.run('INSERT INTO tenant_tokens (token_hash, tenant) VALUES (?, ?)', tokenHash(token), name);
   }
 }
 
