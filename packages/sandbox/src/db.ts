@@ -293,10 +293,11 @@ export function openDb(file?: string): Db {
   try {
     db = Db.open(file ?? ':memory:');
     if (file) {
+      // Another sandbox on the same file holds the write lock for one short transaction at most
+      // (set first: switching to WAL takes a lock too, when two sandboxes start together).
+      db.exec('PRAGMA busy_timeout = 5000');
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = FULL');
-      // Another sandbox on the same file holds the write lock for one short transaction at most.
-      db.exec('PRAGMA busy_timeout = 5000');
     }
   } catch (error) {
     throw new Error(`cannot open the database ${file}: ${(error as Error).message}`);
