@@ -206,8 +206,11 @@ describe('two sandbox processes on one PostgreSQL database', () => {
     const file = join(await tempDir(), 'tenants.json');
     await writeFile(file, JSON.stringify({ tenants: [A, { ...B, seed_demo: false }] }));
     const args = ['--port', '0', '--db', db, '--tenants', file, '--admin-token', ADMIN, '--quiet'];
-    // Started together: the schema is migrated once, under the advisory lock.
-    [one, two] = await Promise.all([spawnSandbox(args), spawnSandbox(args)]);
+    // Started together: the schema is migrated once, under the advisory lock. Each one that
+    // started is kept, so that afterAll stops it even when the other did not start.
+    const started = await Promise.allSettled([spawnSandbox(args), spawnSandbox(args)]);
+    [one, two] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined)) as [SandboxProcess, SandboxProcess];
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
   });
   afterAll(async () => {
     await Promise.all([one?.stop(), two?.stop()]);
