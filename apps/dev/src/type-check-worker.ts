@@ -1,7 +1,7 @@
 // The clients' type-check, warm, on a thread of its own: one TypeScript program per project kept
 // from save to save (a semantic-diagnostics builder over the last one, with every unchanged source
 // file reused), so a save re-checks only what the new types reach, and no tsc starts.
-import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import ts from 'typescript';
 
@@ -24,11 +24,12 @@ export interface TypeCheckRequest {
 export type TypeCheckAnswer = { id: number; errors: string[] } | { id: number; failure: string };
 
 interface CachedFile {
-  hash: string;
+  /** The read file's size and modification time: unchanged, it is not read again. */
+  stamp: string;
   file: ts.SourceFile;
 }
 
-/** Source files by path and content, shared by every project and kept across saves. */
+/** Source files by path, shared by every project and kept across saves. */
 const sourceFiles = new Map<string, CachedFile>();
 const programs = new Map<string, ts.SemanticDiagnosticsBuilderProgram>();
 
@@ -57,16 +58,20 @@ function check(project: CheckedProject, redirects: Record<string, string>, root:
   const host = ts.createCompilerHost(options);
   const read = (fileName: string) => ts.sys.readFile(redirects[fileName] ?? fileName);
   host.readFile = read;
+  // Every check asks for every file (the libraries' declarations too): an unchanged one is
+  // answered from the cache by its stamp, without reading it.
   host.getSourceFile = (fileName, languageVersion) => {
+    const stats = statSync(redirects[fileName] ?? fileName, { throwIfNoEntry: false });
+    if (!stats) return undefined;
+    const stamp = `${stats.size}:${stats.mtimeMs}`;
+    const cached = sourceFiles.get(fileName);
+    if (cached?.stamp === stamp) return cached.file;
     const text = read(fileName);
     if (text === undefined) return undefined;
-    const hash = createHash('sha1').update(text).digest('hex');
-    const cached = sourceFiles.get(fileName);
-    if (cached?.hash === hash) return cached.file;
     const file = ts.createSourceFile(fileName, text, languageVersion);
     // The builder tells changed files from unchanged ones by this (what tsc --incremental sets).
-    (file as ts.SourceFile & { version: string }).version = hash;
-    sourceFiles.set(fileName, { hash, file });
+    (file as ts.SourceFile & { version: string }).version = stamp;
+    sourceFiles.set(fileName, { stamp, file });
     return file;
   };
   const program = ts.createSemanticDiagnosticsBuilderProgram(config.fileNames, options, host, programs.get(project.tsconfig), [

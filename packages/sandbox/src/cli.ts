@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { isUsageError, parsePort, UsageError } from '@payouts/process';
 import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, startSandbox } from './sandbox.js';
+import { isPostgresUrl } from './store/database.js';
 import { readTenantsFile } from './tenants.js';
 
 const DEFAULT_PORT = '4030';
@@ -72,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const banner = [
     `Payouts sandbox listening on ${sandbox.url}`,
-    `  data: ${values.db ? `${sandbox.database} (${values.db.includes('://') ? 'PostgreSQL' : 'SQLite'}, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
+    `  data: ${values.db ? `${sandbox.database} (${isPostgresUrl(values.db) ? 'PostgreSQL' : 'SQLite'}, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
   ];
   if (sandbox.tokens.length > 0) {
     banner.push(
