@@ -1,15 +1,18 @@
 // The warm path writes what turbo's build writes: in a throwaway copy of the workspace, a save
-// goes through the warm pipeline, then the same spec through a clean turbo build, and the files
-// must be byte-identical. A broken save names file and line and leaves the last good files alone.
+// goes through the warm pipeline (and the docs page is rendered in this process, as pnpm dev does),
+// then the same spec through a clean turbo build, and the files must be byte-identical. A broken
+// save names file and line and leaves the last good files alone.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDocs } from '@payouts/docs';
 import { copyWorkspace, run } from '@payouts/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WarmPipeline } from './warm.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const ARTIFACTS = ['spec/dist/openapi.yaml', 'spec/dist/openapi.json', 'packages/types/dist/openapi.d.ts'];
+const ARTIFACTS = ['spec/dist/openapi.yaml', 'spec/dist/openapi.json', 'packages/types/dist/openapi.d.ts', 'packages/docs/dist/index.html'];
+const WARM_ARTIFACTS = ARTIFACTS.slice(0, 3);
 const PAGE_SIZE = 'spec/openapi/components/parameters/PageSize.yaml';
 
 let workspace: { dir: string; remove(): Promise<void> };
@@ -24,7 +27,7 @@ const turbo = (...args: string[]) =>
 
 beforeAll(async () => {
   workspace = await copyWorkspace(ROOT);
-  const built = await turbo('--filter=@payouts/types...');
+  const built = await turbo('--filter=@payouts/types...', '--filter=@payouts/docs...');
   if (!built.ok) throw new Error(built.output);
   warm = new WarmPipeline(join(workspace.dir, 'spec'), join(workspace.dir, 'packages/types/dist/openapi.d.ts'));
 }, 300_000);
@@ -34,23 +37,29 @@ afterAll(async () => {
 });
 
 describe('the warm pipeline', { timeout: 300_000 }, () => {
-  it('writes the spec bundle and the types byte for byte as a clean turbo build does', async () => {
+  it('writes the spec bundle, the types and the docs page byte for byte as a clean turbo build does', async () => {
     const original = await read(PAGE_SIZE);
     await writeFile(join(workspace.dir, PAGE_SIZE), original.replace('maximum: 100', 'maximum: 250').replace('1 to 100', '1 to 250'));
     const result = await warm.build();
     expect(result.ok, result.report).toBe(true);
+    await buildDocs({
+      specFile: join(workspace.dir, 'spec/dist/openapi.yaml'),
+      outDir: join(workspace.dir, 'packages/docs/dist'),
+      changelogFile: join(workspace.dir, 'spec/CHANGELOG.md'),
+    });
     const fromWarm = await Promise.all(ARTIFACTS.map(read));
     expect(fromWarm[2]).toContain('250');
+    expect(fromWarm[3]).toContain('250');
 
     await Promise.all(ARTIFACTS.map((path) => rm(join(workspace.dir, path))));
-    const clean = await turbo('--filter=@payouts/types...', '--force');
+    const clean = await turbo('--filter=@payouts/types...', '--filter=@payouts/docs...', '--force');
     expect(clean.ok, clean.output).toBe(true);
     const fromTurbo = await Promise.all(ARTIFACTS.map(read));
     for (const [i, path] of ARTIFACTS.entries()) expect(fromWarm[i] === fromTurbo[i], `${path} differs`).toBe(true);
   });
 
   it('reports a broken save with its file, line and the line itself, and leaves the last good files', async () => {
-    const before = await Promise.all(ARTIFACTS.map(read));
+    const before = await Promise.all(WARM_ARTIFACTS.map(read));
     const path = 'spec/openapi/paths/payouts_{id}_retry.yaml';
     const original = await read(path);
     await writeFile(join(workspace.dir, path), original.replace('schemas/Payout.yaml', 'schemas/Payuot.yaml'));
@@ -59,7 +68,7 @@ describe('the warm pipeline', { timeout: 300_000 }, () => {
       expect(result.ok).toBe(false);
       expect(result.report).toMatch(/^redocly lint failed:\nopenapi\/paths\/payouts_\{id\}_retry\.yaml:\d+:\d+ no-unresolved-refs: /);
       expect(result.report).toContain('Payuot.yaml');
-      expect(await Promise.all(ARTIFACTS.map(read))).toEqual(before);
+      expect(await Promise.all(WARM_ARTIFACTS.map(read))).toEqual(before);
     } finally {
       await writeFile(join(workspace.dir, path), original);
     }

@@ -1,24 +1,23 @@
-// Builds dist/index.html: the bundled spec plus generated code samples, rendered by
-// `redocly build-docs --inlineBundle` into one file that loads nothing from another host.
-// The page is swapped in atomically, and a failed build leaves the last good page in place.
+// Builds dist/index.html: the bundled spec plus generated code samples, rendered in this process
+// by Redoc (render.ts: what `redocly build-docs --inlineBundle` writes) into one file that loads
+// nothing from another host. The page is swapped in atomically, and a failed build leaves the last
+// good page in place.
 //
 // Usage: node dist-server/build.js [specFile] [outDir]
 //   (default: @payouts/spec's dist/openapi.yaml, and this package's dist/)
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runRedocly } from '@payouts/process';
 import { bundlePath, CHANGELOG } from '@payouts/spec';
 import { parse } from 'yaml';
 import { withCodeSamples } from './code-samples.js';
+import { renderDocsPage } from './render.js';
 import { externalFetches, inlineCdnAssets } from './self-contained.js';
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist');
 /** The page `pnpm build` writes, which the docs server answers. */
 export const DOCS_PAGE = join(DEFAULT_OUT_DIR, 'index.html');
-const TEMPLATE = join(PACKAGE_DIR, 'template.hbs');
-const REDOCLY_CONFIG = join(PACKAGE_DIR, 'redocly.yaml');
 
 export interface DocsBuild {
   htmlFile: string;
@@ -67,38 +66,28 @@ export async function buildDocs({
 } = {}): Promise<DocsBuild> {
   const started = performance.now();
   const document = withCodeSamples(await withChangelog(await readSpec(specFile), changelogFile));
+  let html: string;
+  try {
+    html = inlineCdnAssets(await renderDocsPage(document));
+  } catch (error) {
+    throw new Error(`Redoc could not render the page: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const external = externalFetches(html);
+  if (external.length > 0) {
+    throw new Error(`the page would load from other hosts, so it is not self-contained: ${external.join(', ')}`);
+  }
   await mkdir(outDir, { recursive: true });
+  const htmlFile = join(outDir, 'index.html');
   const workDir = await mkdtemp(join(outDir, '.build-'));
   try {
-    const specWithSamples = join(workDir, 'openapi.json');
     const page = join(workDir, 'index.html');
-    await writeFile(specWithSamples, JSON.stringify(document));
-    const redocly = await runRedocly([
-      'build-docs',
-      specWithSamples,
-      '--inlineBundle',
-      '--output',
-      page,
-      '--template',
-      TEMPLATE,
-      '--config',
-      REDOCLY_CONFIG,
-    ]);
-    if (!redocly.ok) throw new Error(`redocly build-docs failed:\n${redocly.output}`);
-
-    const html = inlineCdnAssets(await readFile(page, 'utf8'));
-    const external = externalFetches(html);
-    if (external.length > 0) {
-      throw new Error(`the page would load from other hosts, so it is not self-contained: ${external.join(', ')}`);
-    }
     await writeFile(page, html);
-    const htmlFile = join(outDir, 'index.html');
     // rename() is atomic: the server answers the old page or the new one, never half of one.
     await rename(page, htmlFile);
-    return { htmlFile, bytes: (await stat(htmlFile)).size, milliseconds: performance.now() - started };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+  return { htmlFile, bytes: Buffer.byteLength(html), milliseconds: performance.now() - started };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
