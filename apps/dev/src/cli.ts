@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isUsageError, parsePort, UsageError } from '@payouts/process';
-import { SERVERS, type ServerName, startDev } from './dev.js';
+import { SERVERS, type ServerName } from './servers.js';
 import { findWorkspaceRoot } from './workspace.js';
 
 const USAGE = `Usage: pnpm dev [--serve docs,mock,sandbox] [--host 127.0.0.1] [--mock-port 4010] [--docs-port 4020] [--sandbox-port 4030]
@@ -34,15 +34,18 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const serve = servers(values.serve);
-  const session = await startDev({
+  const options = {
     root: findWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url))),
     host: values.host,
-    serve,
+    serve: servers(values.serve),
     mockPort: parsePort(values['mock-port'], '--mock-port'),
     docsPort: parsePort(values['docs-port'], '--docs-port'),
     sandboxPort: parsePort(values['sandbox-port'], '--sandbox-port'),
-  });
+  };
+  // Loaded only now: the servers, Redoc and Prism take a second or two to load, and a mistyped flag
+  // should be told at once.
+  const { startDev } = await import('./dev.js');
+  const session = await startDev(options);
   const { docs, mock, sandbox } = session.urls;
   if (docs) console.log(`  docs     ${docs}`);
   if (mock) console.log(`  mock     ${mock}`);

@@ -6,11 +6,9 @@ import { type Sandbox, startSandbox } from '@payouts/sandbox';
 import { releasePath } from '@payouts/spec';
 import { type FileWatcher, watchFiles } from '@payouts/watch';
 import { type TurboBuild, turboBuild } from './build.js';
+import { SERVERS, type ServerName } from './servers.js';
 import { ClientsTypeCheck } from './type-check.js';
 import { WarmPipeline } from './warm.js';
-
-export const SERVERS = ['docs', 'mock', 'sandbox'] as const;
-export type ServerName = (typeof SERVERS)[number];
 
 export interface DevOptions {
   /** The workspace root (holds pnpm-workspace.yaml and spec/). */
