@@ -6,6 +6,7 @@
 //
 // Usage: node src/build.mjs [specDir]   (specDir holds redocly.yaml and openapi/; default: this package)
 // As a library: import { buildSpec } from '@payouts/spec/build'.
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,27 +50,42 @@ export async function buildSpec(specDir = PACKAGE_DIR) {
  * @returns {Promise<{ ok: boolean, report: string }>}
  */
 export async function finishBuild(specDir, yamlText) {
-  const distDir = join(specDir, 'dist');
-  await mkdir(distDir, { recursive: true });
-  const workDir = await mkdtemp(join(distDir, '.finish-'));
-  try {
-    const document = parse(yamlText);
-    const rootDocument = parse(await readFile(join(specDir, ROOT_FILE), 'utf8'));
-    const pathFiles = Object.fromEntries(Object.entries(rootDocument.paths ?? {}).map(([p, item]) => [p, item?.$ref]));
-    const problems = checkBundle(document);
-    if (problems.length > 0) {
-      const lines = problems.map(({ at, message }) => `  ${sourceFileOf(at, pathFiles)} at ${formatPointer(at)}: ${message}`);
-      return { ok: false, report: `spec checks failed (${problems.length}):\n${lines.join('\n')}` };
-    }
-    await writeFile(join(workDir, 'openapi.yaml'), yamlText);
-    await writeFile(join(workDir, 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
-    // rename() is atomic: a reader sees the old file or the new one, never half of one.
-    await rename(join(workDir, 'openapi.yaml'), join(distDir, 'openapi.yaml'));
-    await rename(join(workDir, 'openapi.json'), join(distDir, 'openapi.json'));
-    return { ok: true, report: `bundled ${Object.keys(document.paths).length} paths into ${distDir}` };
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
+  const checked = checkBuild(specDir, yamlText);
+  return checked.ok ? await checked.write() : checked;
+}
+
+/**
+ * The checks alone, so that a caller can run them while its lint still runs (`pnpm dev`), and
+ * swap the files in only once lint has passed too.
+ * @param {string} specDir
+ * @param {string} yamlText the bundle as `redocly bundle` writes it
+ * @returns {{ ok: false, report: string } | { ok: true, write(): Promise<{ ok: boolean, report: string }> }}
+ */
+export function checkBuild(specDir, yamlText) {
+  const document = parse(yamlText);
+  const rootDocument = parse(readFileSync(join(specDir, ROOT_FILE), 'utf8'));
+  const pathFiles = Object.fromEntries(Object.entries(rootDocument.paths ?? {}).map(([p, item]) => [p, item?.$ref]));
+  const problems = checkBundle(document);
+  if (problems.length > 0) {
+    const lines = problems.map(({ at, message }) => `  ${sourceFileOf(at, pathFiles)} at ${formatPointer(at)}: ${message}`);
+    return { ok: false, report: `spec checks failed (${problems.length}):\n${lines.join('\n')}` };
   }
+  const write = async () => {
+    const distDir = join(specDir, 'dist');
+    await mkdir(distDir, { recursive: true });
+    const workDir = await mkdtemp(join(distDir, '.finish-'));
+    try {
+      await writeFile(join(workDir, 'openapi.yaml'), yamlText);
+      await writeFile(join(workDir, 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
+      // rename() is atomic: a reader sees the old file or the new one, never half of one.
+      await rename(join(workDir, 'openapi.yaml'), join(distDir, 'openapi.yaml'));
+      await rename(join(workDir, 'openapi.json'), join(distDir, 'openapi.json'));
+      return { ok: true, report: `bundled ${Object.keys(document.paths).length} paths into ${distDir}` };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  };
+  return { ok: true, write };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -92,7 +92,10 @@ try {
     timings.typeChecked.push(typeChecked - savedAt);
     const built = await until(() => /clients and docs rebuilt in/.test(thisSave()), "the clients' build");
     timings.built.push(built - savedAt);
+    // The next save starts on a settled loop, as one a person makes after looking at this one: the
+    // mock reloaded and the diff against the last release said (a redocly process of its own).
     await until(() => /mock reloaded/.test(thisSave()), 'the mock reload to settle');
+    await until(() => /this save vs v|could not compare with v/.test(thisSave()), 'the diff against the last release');
   }
 
   // Goals as ratios to the spec build alone (#14), or in milliseconds for the no-op builds.

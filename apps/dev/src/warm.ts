@@ -1,10 +1,9 @@
 // The spec build and the types, kept warm in pnpm dev's own process: Redocly's engine
 // (@redocly/openapi-core, config loaded once) lints on a worker thread while the main thread
-// bundles and generates the types in memory (openapi-typescript); once lint passes, the spec
-// package finishes the build as `pnpm build` does (checks, atomic swap) and the types are swapped
-// in. No process starts on a save, and the files are byte for byte what turbo's build writes
+// bundles, runs the spec package's checks and generates the types in memory (openapi-typescript);
+// once lint passes, the bundle is swapped in as `pnpm build` does, then the types. No process starts on a save, and the files are byte for byte what turbo's build writes
 // (src/warm.test.ts holds it to that).
-import { finishBuild } from '@payouts/spec/build';
+import { checkBuild } from '@payouts/spec/build';
 import { typesOf, writeTypes } from '@payouts/types/generate';
 import { bundle, type Config, loadConfig, stringifyYaml } from '@redocly/openapi-core';
 import type { LintAnswer, LintRequest } from './lint-worker.js';
@@ -47,19 +46,31 @@ export class WarmPipeline {
       return done(false, `redocly could not read the spec: ${error instanceof Error ? error.message : String(error)}`);
     }
     const unresolved = bundled.problems.filter((problem) => problem.severity === 'error');
-    // Types from the bundle in memory while the lint runs; written only if the build succeeds.
-    const types = unresolved.length === 0 ? typesOf(bundled.bundle.parsed as Record<string, unknown>).catch(() => undefined) : undefined;
+    // While the lint runs: the checks, and the types from the bundle in memory; nothing is written
+    // unless all of them pass.
+    let checked: ReturnType<typeof checkBuild> | undefined;
+    let types: Promise<string | undefined> | undefined;
+    if (unresolved.length === 0) {
+      // Written the way `redocly bundle` writes it, so the bundle is the same file either way.
+      const yamlText = stringifyYaml(bundled.bundle.parsed, { noRefs: true, lineWidth: -1 });
+      try {
+        checked = checkBuild(this.specDir, yamlText);
+      } catch (error) {
+        checked = { ok: false, report: `the spec checks could not run: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      if (checked.ok) types = typesOf(bundled.bundle.parsed as Record<string, unknown>).catch(() => undefined);
+    }
     const lint = await linted;
     if ('failure' in lint) return done(false, `redocly lint could not run: ${lint.failure}`);
     const errors = [...new Set([...lint.errors, ...unresolved.map((problem) => describeProblem(problem, this.specDir))])];
     if (errors.length > 0) return done(false, `redocly lint failed:\n${errors.join('\n')}`);
-    // Written the way `redocly bundle` writes it, so the bundle is the same file either way.
-    const finished = await finishBuild(this.specDir, stringifyYaml(bundled.bundle.parsed, { noRefs: true, lineWidth: -1 }));
-    if (!finished.ok) return done(false, finished.report);
+    if (!checked?.ok) return done(false, checked?.report ?? 'the spec did not bundle');
     const text = await types;
     if (text === undefined) return done(false, 'openapi-typescript could not generate the types from the bundle');
+    const written = await checked.write();
+    if (!written.ok) return done(false, written.report);
     await writeTypes(text, this.typesFile);
-    return done(true, finished.report);
+    return done(true, written.report);
   }
 
   /** Stops the lint thread. */

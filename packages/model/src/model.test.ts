@@ -139,6 +139,37 @@ describe('SpecModel', () => {
     expect(validate.errors?.[0]).toMatchObject({ instancePath: '/amount', keyword: 'minimum' });
   });
 
+  it('shares a compiled validator with another model only where the schema and all it references are the same', () => {
+    const bodyPointer = '#/paths/~1v1~1things~1{id}~1/put/requestBody/content/application~1json/schema';
+    const wrapper = { type: 'object', properties: { thing: { $ref: '#/components/schemas/a~1b' } } };
+    const withWrapper = (amount: object) => {
+      const copy = structuredClone(document) as typeof document & { components: { schemas: Record<string, unknown> } };
+      copy.components.schemas['a/b'] = { ...copy.components.schemas['a/b'], properties: { amount } };
+      copy.components.schemas.Wrapper = wrapper;
+      return new SpecModel(copy);
+    };
+    const first = withWrapper({ type: 'integer', minimum: 1 });
+    const same = withWrapper({ type: 'integer', minimum: 1 });
+    expect(same.validator(bodyPointer)).toBe(first.validator(bodyPointer));
+
+    // A save that changes a schema two $refs away: the new model's validator follows the new schema.
+    const changed = withWrapper({ type: 'integer', minimum: 10 });
+    const wrapperPointer = '#/components/schemas/Wrapper';
+    expect(first.validator(wrapperPointer)({ thing: { amount: 5 } })).toBe(true);
+    expect(changed.validator(wrapperPointer)).not.toBe(first.validator(wrapperPointer));
+    expect(changed.validator(wrapperPointer)({ thing: { amount: 5 } })).toBe(false);
+    expect(changed.validator(wrapperPointer).errors?.[0]).toMatchObject({ instancePath: '/thing/amount', keyword: 'minimum' });
+    expect(first.validator(wrapperPointer)({ thing: { amount: 5 } }), 'the first model keeps its own answer').toBe(true);
+
+    // A schema whose meaning depends on more than local $refs is compiled for its own document.
+    const identified = structuredClone(document) as typeof document & { components: { schemas: Record<string, unknown> } };
+    identified.components.schemas['a/b'] = { ...identified.components.schemas['a/b'], $id: 'https://example.test/thing' };
+    const a = new SpecModel(identified);
+    const b = new SpecModel(structuredClone(identified));
+    expect(a.validator(bodyPointer)).not.toBe(b.validator(bodyPointer));
+    expect(b.validator(bodyPointer)({ amount: 0 })).toBe(false);
+  });
+
   it('loads JSON and YAML files, and says what is wrong with a bad one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'payouts-model-'));
     await writeFile(join(dir, 'spec.json'), JSON.stringify(document));

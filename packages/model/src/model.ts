@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type Ajv2020, createAjv, DOC_ID, type ValidateFunction } from './ajv.js';
 import { escapeSegment, formatPointer, valueAt } from './pointer.js';
+import { schemaKey, sharedValidator, shareValidator } from './validator-cache.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** A node of the document (schema, parameter, response...): untyped JSON, read dynamically. */
@@ -174,16 +175,22 @@ export class SpecModel {
 
   /**
    * A validator (bodies as JSON: nothing coerced, all errors) of the schema at a pointer, compiled
-   * once. Validators with other options come from `createAjv()` and `DOC_ID`.
+   * once, and shared with other models of the process whose schema there is the same (see
+   * validator-cache.ts). Validators with other options come from `createAjv()` and `DOC_ID`.
    */
   validator(schemaPointer: string): ValidateFunction {
     let validate = this.validators.get(schemaPointer);
     if (!validate) {
-      if (!this.validatorAjv) {
-        this.validatorAjv = createAjv({ verbose: true });
-        this.validatorAjv.addSchema(this.document, DOC_ID);
+      const key = schemaKey(this.document, schemaPointer);
+      validate = key === undefined ? undefined : sharedValidator(key);
+      if (!validate) {
+        if (!this.validatorAjv) {
+          this.validatorAjv = createAjv({ verbose: true });
+          this.validatorAjv.addSchema(this.document, DOC_ID);
+        }
+        validate = this.validatorAjv.compile({ $ref: `${DOC_ID}${schemaPointer}` });
+        if (key !== undefined) shareValidator(key, validate, this.validatorAjv);
       }
-      validate = this.validatorAjv.compile({ $ref: `${DOC_ID}${schemaPointer}` });
       this.validators.set(schemaPointer, validate);
     }
     return validate;
