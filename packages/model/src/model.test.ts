@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAjv, DOC_ID, exampleOf, fieldName, formatPointer, parsePointer, SpecModel, valueAt } from './index.js';
+import { createAjv, DOC_ID, exampleOf, fieldName, formatPointer, type Node, parsePointer, SpecModel, valueAt } from './index.js';
 
 // A small document with what the real spec has and the edge cases it may grow into: a path-level
 // parameter overridden by the operation, a literal path beside a template, a component whose name
@@ -143,7 +143,7 @@ describe('SpecModel', () => {
     const bodyPointer = '#/paths/~1v1~1things~1{id}~1/put/requestBody/content/application~1json/schema';
     const wrapper = { type: 'object', properties: { thing: { $ref: '#/components/schemas/a~1b' } } };
     const withWrapper = (amount: object) => {
-      const copy = structuredClone(document) as typeof document & { components: { schemas: Record<string, unknown> } };
+      const copy: Node = structuredClone(document);
       copy.components.schemas['a/b'] = { ...copy.components.schemas['a/b'], properties: { amount } };
       copy.components.schemas.Wrapper = wrapper;
       return new SpecModel(copy);
@@ -162,7 +162,7 @@ describe('SpecModel', () => {
     expect(first.validator(wrapperPointer)({ thing: { amount: 5 } }), 'the first model keeps its own answer').toBe(true);
 
     // A schema whose meaning depends on more than local $refs is compiled for its own document.
-    const identified = structuredClone(document) as typeof document & { components: { schemas: Record<string, unknown> } };
+    const identified: Node = structuredClone(document);
     identified.components.schemas['a/b'] = { ...identified.components.schemas['a/b'], $id: 'https://example.test/thing' };
     const a = new SpecModel(identified);
     const b = new SpecModel(structuredClone(identified));
