@@ -4,7 +4,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyWorkspace, descendantsOf, describeProcess, isAlive, killGroup, type StartedProcess, startProcess } from '@payouts/process';
+import {
+  copyWorkspace,
+  descendantsOf,
+  describeProcess,
+  isAlive,
+  killGroup,
+  type StartedProcess,
+  startProcess,
+  waitFor,
+} from '@payouts/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -148,6 +157,9 @@ describe('pnpm dev', () => {
     expect(children.length).toBeGreaterThan(0); // Prism, at least
     killGroup(dev.child, 'SIGINT'); // Ctrl-C
     await dev.exited;
+    // pnpm 12's own watchdog (a shell that kills its scripts' process groups) ends when it reads
+    // pnpm's exit, a moment after it: give what is ending a second, then name whatever is left.
+    await waitFor(() => !children.some(isAlive), 1000);
     const survivors = children.filter(isAlive).map(describeProcess);
     expect(survivors).toEqual([]);
     for (const url of Object.values(urls)) await expect(fetch(url)).rejects.toThrow();
