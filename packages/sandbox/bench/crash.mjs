@@ -9,24 +9,23 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SIGNATURE_HEADER, signCallback } from '@payouts/callbacks';
 import { startPostgresCluster } from '../dist/postgres-cluster.js';
 import { CALLBACK_SECRET } from '../dist/testing.js';
-import { DEBIT_BANK, newPayoutBody, request, startSandboxProcess, table } from './support.mjs';
+import { benchOptions, DEBIT_BANK, newPayoutBody, request, startSandboxProcess, table } from './support.mjs';
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '5' },
-    callers: { type: 'string', default: '16' },
-    store: { type: 'string', default: 'sqlite' },
-  },
+const {
+  rounds: ROUNDS,
+  seconds: SECONDS,
+  callers: CALLERS,
+  store: STORE,
+} = benchOptions({
+  rounds: 3,
+  seconds: 5,
+  callers: 16,
+  store: 'sqlite',
 });
-if (!['sqlite', 'postgres'].includes(values.store)) throw new Error(`--store ${values.store}: expected sqlite or postgres`);
-const ROUNDS = Number(values.rounds);
-const SECONDS = Number(values.seconds);
-const CALLERS = Number(values.callers);
+if (!['sqlite', 'postgres'].includes(STORE)) throw new Error(`--store ${STORE}: expected sqlite or postgres`);
 
 /**
  * What a caller knows of a payout: the state of its last acknowledged write and, while a request
@@ -158,7 +157,7 @@ function lifecycleViolations(p) {
 }
 
 const folder = await mkdtemp(join(tmpdir(), 'payouts-sandbox-crash-'));
-const cluster = values.store === 'postgres' ? await startPostgresCluster() : undefined;
+const cluster = STORE === 'postgres' ? await startPostgresCluster() : undefined;
 const dbFile = cluster ? await cluster.createDatabase('crash') : join(folder, 'crash.db');
 const rows = [];
 const findings = [];

@@ -7,9 +7,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startPostgresCluster } from '../dist/postgres-cluster.js';
 import {
+  benchOptions,
   initiatedIds,
   LIST_PATH,
   load,
@@ -21,18 +21,17 @@ import {
   table,
 } from './support.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
-    writes: { type: 'string', default: '3000' },
-  },
+const {
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  rounds: ROUNDS,
+  writes: WRITES,
+} = benchOptions({
+  seconds: 3,
+  connections: 10,
+  rounds: 3,
+  writes: 3000,
 });
-const SECONDS = Number(values.seconds);
-const CONNECTIONS = Number(values.connections);
-const ROUNDS = Number(values.rounds);
-const WRITES = Number(values.writes);
 const EXAMPLE_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
 
 const SQLITE = 'sandbox, SQLite file';

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { findFreePort, startProcess } from '@payouts/process';
 import autocannon from 'autocannon';
 import { DEBIT_BANK, newPayout } from '../dist/testing.js';
@@ -32,6 +33,24 @@ export async function request(url, method, body, headers = {}) {
   });
   const text = await response.text();
   return { status: response.status, text, json: () => JSON.parse(text) };
+}
+
+/**
+ * The command line of a bench: each option named in `defaults`, a number where its default is one
+ * (refused unless a positive number), else text.
+ */
+export function benchOptions(defaults) {
+  const { values } = parseArgs({
+    options: Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, { type: 'string', default: String(value) }])),
+  });
+  return Object.fromEntries(
+    Object.entries(values).map(([name, text]) => {
+      if (typeof defaults[name] !== 'number') return [name, text];
+      const number = Number(text);
+      if (!(number > 0)) throw new Error(`--${name} takes a positive number, got "${text}"`);
+      return [name, number];
+    }),
+  );
 }
 
 /** Fixed-width table rows for the console. */

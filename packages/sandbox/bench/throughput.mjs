@@ -10,8 +10,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
+  benchOptions,
   freePort,
   initiatedIds,
   LIST_PATH,
@@ -26,20 +26,19 @@ import {
   table,
 } from './support.mjs';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
-    writes: { type: 'string', default: '10000' },
-  },
+const {
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  rounds: ROUNDS,
+  writes: WRITES,
+} = benchOptions({
+  seconds: 3,
+  connections: 10,
+  rounds: 3,
+  // Process Payout requests per round on an in-memory sandbox (one per initiated payout); a file
+  // database syncs each commit to disk, so it gets a fifth of them to keep the run short.
+  writes: 10000,
 });
-const SECONDS = Number(values.seconds);
-const CONNECTIONS = Number(values.connections);
-const ROUNDS = Number(values.rounds);
-// Process Payout requests per round on an in-memory sandbox (one per initiated payout); a file
-// database syncs each commit to disk, so it gets a fifth of them to keep the run short.
-const WRITES = Number(values.writes);
 const EXAMPLE_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
 const EMPTY_LOAN = '00000000-0000-4000-8000-000000000000';
 const MOCK = 'mock: startMock() (proxy + Prism)';
