@@ -3,4 +3,4 @@ export declare function finishBuild(specDir: string, yamlText: string): Promise<
 export declare function checkBuild(
   specDir: string,
   yamlText: string,
-): { ok: false; report: string } | { ok: true; write(): Promise<{ ok: boolean; report: string }> };
+): { ok: false; report: string } | { ok: true; write(): Promise<string> };

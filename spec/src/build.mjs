@@ -51,15 +51,15 @@ export async function buildSpec(specDir = PACKAGE_DIR) {
  */
 export async function finishBuild(specDir, yamlText) {
   const checked = checkBuild(specDir, yamlText);
-  return checked.ok ? await checked.write() : checked;
+  return checked.ok ? { ok: true, report: await checked.write() } : checked;
 }
 
 /**
  * The checks alone, so that a caller can run them while its lint still runs (`pnpm dev`), and
- * swap the files in only once lint has passed too.
+ * swap the files in only once lint has passed too. `write()` swaps them in and says what it wrote.
  * @param {string} specDir
  * @param {string} yamlText the bundle as `redocly bundle` writes it
- * @returns {{ ok: false, report: string } | { ok: true, write(): Promise<{ ok: boolean, report: string }> }}
+ * @returns {{ ok: false, report: string } | { ok: true, write(): Promise<string> }}
  */
 export function checkBuild(specDir, yamlText) {
   const document = parse(yamlText);
@@ -80,7 +80,7 @@ export function checkBuild(specDir, yamlText) {
       // rename() is atomic: a reader sees the old file or the new one, never half of one.
       await rename(join(workDir, 'openapi.yaml'), join(distDir, 'openapi.yaml'));
       await rename(join(workDir, 'openapi.json'), join(distDir, 'openapi.json'));
-      return { ok: true, report: `bundled ${Object.keys(document.paths).length} paths into ${distDir}` };
+      return `bundled ${Object.keys(document.paths).length} paths into ${distDir}`;
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

@@ -64,13 +64,14 @@ export class WarmPipeline {
     if ('failure' in lint) return done(false, `redocly lint could not run: ${lint.failure}`);
     const errors = [...new Set([...lint.errors, ...unresolved.map((problem) => describeProblem(problem, this.specDir))])];
     if (errors.length > 0) return done(false, `redocly lint failed:\n${errors.join('\n')}`);
-    if (!checked?.ok) return done(false, checked?.report ?? 'the spec did not bundle');
+    // Lint passed, so the bundle resolved and the checks ran.
+    const passed = checked!;
+    if (!passed.ok) return done(false, passed.report);
     const text = await types;
     if (text === undefined) return done(false, 'openapi-typescript could not generate the types from the bundle');
-    const written = await checked.write();
-    if (!written.ok) return done(false, written.report);
+    const report = await passed.write();
     await writeTypes(text, this.typesFile);
-    return done(true, written.report);
+    return done(true, report);
   }
 
   /** Stops the lint thread. */
