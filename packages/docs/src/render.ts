@@ -26,7 +26,6 @@ export const TEMPLATE = fileURLToPath(new URL('../template.hbs', import.meta.url
 const PAGE_OPTIONS = { ...REDOC_OPTIONS, skipBundle: true };
 
 let standaloneBundle: string | undefined;
-let template: string | undefined;
 
 /** Text safe inside a `<script>`: no `</script>` and no line separators JavaScript would choke on. */
 function scriptSafeJson(value: unknown): string {
@@ -65,7 +64,6 @@ function fill(frame: string, slots: Record<'title' | 'redocHead' | 'redocHTML', 
 /** The whole page for a bundled OpenAPI document: rendered markup and styles, Redoc inlined to hydrate it. */
 export async function renderDocsPage(document: Record<string, unknown>): Promise<string> {
   standaloneBundle ??= readFileSync(createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js'), 'utf8');
-  template ??= readFileSync(TEMPLATE, 'utf8');
   const prepared = await prepareApiDocs({ spec: document, options: PAGE_OPTIONS });
   const sheet = new ServerStyleSheet();
   const markup = renderToString(
@@ -93,7 +91,8 @@ export async function renderDocsPage(document: Record<string, unknown>): Promise
 
       hydrate(__redoc_definition, __redoc_options, document.getElementById('redoc'));
       </script>`;
-  return fill(template, {
+  // Read on every render (a kilobyte), so an edited template shows on the next page, as in `pnpm build`.
+  return fill(readFileSync(TEMPLATE, 'utf8'), {
     title: typeof info.title === 'string' && info.title ? info.title : 'ReDoc documentation',
     redocHead: sheet.getStyleTags(),
     redocHTML,
