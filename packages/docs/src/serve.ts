@@ -6,7 +6,7 @@
 // reload it or show what failed, file and line, instead of the page.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { httpUrl, listen } from '@payouts/process';
+import { answerClientErrors, hostGuard, httpUrl, listen, refuseMisdirected, SERVER_LIMITS } from '@payouts/process';
 import { DOCS_PAGE } from './build.js';
 
 export interface ServeDocsOptions {
@@ -58,8 +58,17 @@ function livePage(page: string): string {
 export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsServer> {
   const { port = 0, host = '127.0.0.1', pageFile = DOCS_PAGE, live = false } = options;
   const listeners = new Set<ServerResponse>();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
+  // Set once the port is known: until then no request can arrive.
+  let isOwnHost: (host: string | undefined) => boolean = () => false;
+  const server = createServer(SERVER_LIMITS, (request: IncomingMessage, response: ServerResponse) => {
+    // A page whose name was rebound to loopback must not read the docs, nor the build reports on /events.
+    if (!isOwnHost(request.headers.host)) return refuseMisdirected(request, response);
+    const path = (request.url ?? '/').split('?')[0]!;
+    if (!path.startsWith('/')) {
+      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify({ detail: `The request target ${JSON.stringify(request.url)} is not a path.` }));
+      return;
+    }
     if (live && path === '/events' && request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       response.write(': connected\n\n');
@@ -94,7 +103,9 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
       },
     );
   });
+  answerClientErrors(server);
   const address = await listen(server, { port, host, flag: options.portFlag });
+  isOwnHost = hostGuard(host, address.port);
   return {
     url: `${httpUrl(host, address.port)}/`,
     notify(event) {

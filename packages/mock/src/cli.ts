@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { isUsageError, PortInUseError, parsePort, UsageError } from '@payouts/process';
+import { isUsageError, normalOrigin, PortInUseError, parsePort, UsageError } from '@payouts/process';
 import { type Mock, startMock } from './mock.js';
 import { formatViolation } from './violations.js';
 
 const DEFAULT_PORT = '4010';
 
-const USAGE = `Usage: pnpm mock [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--dynamic [--seed <seed>]] [--errors]
+const USAGE = `Usage: pnpm mock [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--dynamic [--seed <seed>]] [--errors] [--cors-origin ORIGIN]...
 
 Serves the Payouts API spec with Prism: the spec's examples by default.
   --port     port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --host     address to listen on (default 127.0.0.1)
   --dynamic  generate bodies from the schemas instead of the examples
   --seed     with --dynamic, the same seed generates the same bodies
-  --errors   strict mode: an answer of the mock that breaks the spec becomes a 500`;
+  --errors   strict mode: an answer of the mock that breaks the spec becomes a 500
+  --cors-origin  an origin whose pages may call the mock (e.g. http://127.0.0.1:4020); repeat for
+             several. None by default: no other page can read the mock's answers`;
 
 interface CliOptions {
   port: number;
@@ -21,6 +23,7 @@ interface CliOptions {
   dynamic: boolean;
   seed?: string;
   errors: boolean;
+  corsOrigins: string[];
 }
 
 function readOptions(args: string[]): CliOptions | 'help' {
@@ -32,12 +35,27 @@ function readOptions(args: string[]): CliOptions | 'help' {
       dynamic: { type: 'boolean', default: false },
       seed: { type: 'string' },
       errors: { type: 'boolean', default: false },
+      'cors-origin': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
   if (values.seed !== undefined && !values.dynamic) throw new UsageError('--seed only applies with --dynamic');
-  return { port: parsePort(values.port), host: values.host, dynamic: values.dynamic, seed: values.seed, errors: values.errors };
+  const corsOrigins = values['cors-origin'].map((origin) => {
+    try {
+      return normalOrigin(origin);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
+  return {
+    port: parsePort(values.port),
+    host: values.host,
+    dynamic: values.dynamic,
+    seed: values.seed,
+    errors: values.errors,
+    corsOrigins,
+  };
 }
 
 function banner(mock: Mock, options: CliOptions): string {

@@ -1,6 +1,15 @@
 import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Operation, SpecModel } from '@payouts/model';
-import { httpUrl, listen } from '@payouts/process';
+import {
+  answerClientErrors,
+  type CorsPolicy,
+  corsPolicy,
+  hostGuard,
+  httpUrl,
+  listen,
+  refuseMisdirected,
+  SERVER_LIMITS,
+} from '@payouts/process';
 import { bundlePath } from '@payouts/spec';
 import { type PrismProcess, startPrism } from './prism.js';
 import { startPrismInProcess } from './prism-library.js';
@@ -43,6 +52,12 @@ export interface MockOptions {
    * process does not carry Prism's modules.
    */
   inProcess?: boolean;
+  /**
+   * Origins whose pages may call the mock from a browser (CORS, preflight included), e.g. the docs
+   * page's. None by default: a page elsewhere gets no CORS header, so it can read nothing and
+   * send nothing that needs a preflight.
+   */
+  corsOrigins?: string[];
 }
 
 export interface Mock {
@@ -90,19 +105,25 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     if (onViolation) violations.forEach(onViolation);
   };
   const agent = new Agent({ keepAlive: true });
+  const cors = corsPolicy(options.corsOrigins);
   let current: Generation | undefined;
-  const server = createServer((req, res) => {
+  // Set once the port is known: until then no request can arrive.
+  let isOwnHost: (host: string | undefined) => boolean = () => false;
+  const server = createServer(SERVER_LIMITS, (req, res) => {
+    if (!isOwnHost(req.headers.host)) return refuseMisdirected(req, res);
     const serving = current;
-    if (!serving) {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'the mock is still starting' }));
-      return;
-    }
+    if (!serving) return sendJson(res, 503, { detail: 'the mock is still starting' });
     serving.inFlight += 1;
     res.on('close', () => {
       serving.inFlight -= 1;
     });
-    relay(req, res, { prismPort: serving.prism.port, agent, model: serving.spec.model, record });
+    try {
+      relay(req, res, { prismPort: serving.prism.port, agent, model: serving.spec.model, record, cors });
+    } catch (error) {
+      answerInternalError(res, error);
+    }
   });
+  answerClientErrors(server);
   // Silent: Prism's log costs it half its throughput, and the proxy sees the violations anyway.
   const startGeneration = async (): Promise<Generation> => {
     const spec = await prepareSpec(specFile);
@@ -134,6 +155,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   let boundPort: number;
   try {
     ({ port: boundPort } = await listen(server, { port, host, flag: options.portFlag }));
+    isOwnHost = hostGuard(host, boundPort);
     current = await startGeneration();
   } catch (error) {
     if (server.listening) await closeServer();
@@ -185,46 +207,55 @@ interface RelayContext {
   agent: Agent;
   model: SpecModel;
   record(violations: ContractViolation[]): void;
+  cors: CorsPolicy;
 }
 
 function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext): void {
   const method = req.method ?? 'GET';
-  const path = new URL(req.url ?? '/', 'http://mock').pathname;
+  const path = pathOf(req.url);
+  if (path === undefined) return void sendJson(res, 400, { detail: `The request target ${JSON.stringify(req.url)} is not a path.` });
+  const preflight = context.cors.preflight(req);
+  if (preflight) {
+    res.writeHead(preflight.status, preflight.headers).end();
+    return;
+  }
+  const cors = context.cors.headersFor(req.headers.origin);
   const operation = context.model.route(method, path);
   const headers = withoutHopByHop(req.headers);
   const upstream = forward(
     { host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent },
-    async (answer) => {
-      const status = answer.statusCode ?? 502;
-      const line = { method, path, status };
-      const header = answer.headers['sl-violations'];
-      const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
-      if (!operation) violations.push(routeViolation(line, context.model.methodsAt(path).length > 0));
-      const answerHeaders = withoutHopByHop(answer.headers);
-
-      // Only an invalid request's 400/422 is read here; every other answer streams through untouched.
-      const invalidRequestAnswer = (status === 400 || status === 422) && /json/.test(answer.headers['content-type'] ?? '');
-      if (!invalidRequestAnswer || (header === undefined && !operation)) {
-        context.record(violations);
-        res.writeHead(status, answerHeaders);
-        answer.pipe(res);
-        return;
-      }
-      let body: string;
-      try {
-        body = await readText(answer);
-      } catch {
-        return void res.destroy();
-      }
-      // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
-      if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
-      const requestViolations = violations.filter((violation) => violation.side === 'request');
-      if (requestViolations.length > 0) body = JSON.stringify(errorBodyFor(requestViolations));
-      context.record(violations);
-      answerHeaders['content-length'] = String(Buffer.byteLength(body));
-      res.writeHead(status, answerHeaders).end(body);
-    },
+    (answer) => void answerWith(answer).catch((error: unknown) => answerInternalError(res, error)),
   );
+  const answerWith = async (answer: IncomingMessage) => {
+    const status = answer.statusCode ?? 502;
+    const line = { method, path, status };
+    const header = answer.headers['sl-violations'];
+    const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
+    if (!operation) violations.push(routeViolation(line, context.model.methodsAt(path).length > 0));
+    const answerHeaders = { ...withoutHopByHop(answer.headers), ...cors };
+
+    // Only an invalid request's 400/422 is read here; every other answer streams through untouched.
+    const invalidRequestAnswer = (status === 400 || status === 422) && /json/.test(answer.headers['content-type'] ?? '');
+    if (!invalidRequestAnswer || (header === undefined && !operation)) {
+      context.record(violations);
+      res.writeHead(status, answerHeaders);
+      answer.pipe(res);
+      return;
+    }
+    let body: string;
+    try {
+      body = await readText(answer);
+    } catch {
+      return void res.destroy();
+    }
+    // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
+    if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
+    const requestViolations = violations.filter((violation) => violation.side === 'request');
+    if (requestViolations.length > 0) body = JSON.stringify(errorBodyFor(requestViolations));
+    context.record(violations);
+    answerHeaders['content-length'] = String(Buffer.byteLength(body));
+    res.writeHead(status, answerHeaders).end(body);
+  };
   upstream.on('error', (error) => {
     if (res.headersSent || res.destroyed) return void res.destroy();
     res
@@ -244,10 +275,33 @@ async function readText(stream: IncomingMessage): Promise<string> {
   return text;
 }
 
+/** The path of a request target, or undefined for one that is not a path (`http://[/x`, `*`). */
+function pathOf(target: string | undefined): string | undefined {
+  if (!target?.startsWith('/')) return undefined;
+  try {
+    return new URL(target, 'http://mock').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+/** A fault of the mock's own: the caller gets a 500 in the error shape and the mock goes on serving. */
+function answerInternalError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent || res.destroyed) return void res.destroy();
+  sendJson(res, 500, { detail: `The mock failed to answer this request: ${error instanceof Error ? error.message : String(error)}` });
+}
+
+// Prism's own CORS answers are off (the mock answers CORS for the origins it was given), and a
+// header Prism sends anyway must not widen what the mock grants.
 function withoutHopByHop<T extends Record<string, string | string[] | undefined>>(headers: T): Record<string, string | string[]> {
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !name.startsWith('access-control-')) kept[name] = value;
   }
   return kept;
 }

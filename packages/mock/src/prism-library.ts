@@ -40,9 +40,10 @@ export async function startPrismInProcess(options: {
   const { getHttpOperationsFromSpec, createServer, createLogger } = prism();
   const operations = await getHttpOperationsFromSpec(options.spec);
   if (operations.length === 0) throw new Error(`no operations in ${options.spec}`);
-  // As `prism mock` sets it up (cors on, as its flag defaults); silent, as the child process runs.
+  // As the mock runs `prism mock` (CORS off: the mock's own server answers it for the origins it was
+  // given); silent, as the child process runs.
   const server = createServer(operations, {
-    cors: true,
+    cors: false,
     config: {
       validateRequest: true,
       validateResponse: true,

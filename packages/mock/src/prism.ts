@@ -72,6 +72,8 @@ async function launch(options: PrismOptions, port: number): Promise<PrismProcess
     String(port),
     '-v',
     options.logLevel,
+    // Prism would grant CORS to any origin; whoever fronts it decides which origins get it.
+    '--cors=false',
   ];
   if (options.errors) args.push('--errors');
   if (options.proxyTo && options.validateRequests === false) args.push('--validate-request', 'false');

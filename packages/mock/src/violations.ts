@@ -107,7 +107,8 @@ function fromPrism(violation: PrismViolation, operation: Operation | undefined, 
     return { ...at(operation, request), side: 'request', location: 'header', field: 'Content-Type', message: violation.message };
   }
   // ajv reports a missing or unexpected property on its parent; name the property itself.
-  const property = PROPERTY_IN_MESSAGE[violation.code]?.exec(violation.message)?.[1];
+  const code = String(violation.code);
+  const property = Object.hasOwn(PROPERTY_IN_MESSAGE, code) ? PROPERTY_IN_MESSAGE[code]!.exec(violation.message)?.[1] : undefined;
   if (property) fieldPath.push(property);
   return {
     ...at(operation, request),
@@ -124,7 +125,8 @@ function fromPrism(violation: PrismViolation, operation: Operation | undefined, 
  * example, which names fields that may have nothing to do with the request.
  */
 export function errorBodyFor(violations: ContractViolation[]): Record<string, string[]> {
-  const body: Record<string, string[]> = {};
+  // Keys are the caller's field names, whatever they are (`constructor`, `__proto__`): no prototype to collide with.
+  const body: Record<string, string[]> = Object.create(null);
   for (const { side, field, message } of violations) {
     if (side !== 'request') continue;
     const key = field || 'non_field_errors';

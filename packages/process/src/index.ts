@@ -1,5 +1,20 @@
 export { isUsageError, parsePort, UsageError } from './cli.js';
 export {
+  answerClientError,
+  answerClientErrors,
+  type CorsPolicy,
+  clientErrorAnswer,
+  corsPolicy,
+  HEADERS_TIMEOUT_MS,
+  hostGuard,
+  isLoopbackHostHeader,
+  misdirectedDetail,
+  normalOrigin,
+  REQUEST_TIMEOUT_MS,
+  refuseMisdirected,
+  SERVER_LIMITS,
+} from './http-guard.js';
+export {
   connectHost,
   findFreePort,
   httpUrl,

@@ -118,7 +118,7 @@ describe.each(STORES)('the seven operations (%s)', (kind) => {
       expect(answer.body).toEqual({ credit_bank_id: [`Invalid pk "${UNKNOWN_ID}" - object does not exist.`] });
     });
 
-    it('answers 400 for malformed JSON, a body that is not an object, no body, or another media type', async () => {
+    it('answers 400 for malformed JSON, a body that is not an object or no body; 415 for another media type or charset', async () => {
       const malformed = await sandbox.call('POST', PAYOUTS, { raw: '{"amount": ', headers: { 'content-type': 'application/json' } });
       expect(malformed.status).toBe(400);
       expect(malformed.body.non_field_errors[0]).toMatch(/^JSON parse error - /);
@@ -128,8 +128,21 @@ describe.each(STORES)('the seven operations (%s)', (kind) => {
       expect(none.status).toBe(400);
       expect(none.body.credit_bank_id).toEqual(['This field is required.']);
       const text = await sandbox.call('POST', PAYOUTS, { raw: 'amount=5', headers: { 'content-type': 'text/plain' } });
-      expect(text.status).toBe(400);
-      expect(text.body).toEqual({ non_field_errors: ['Unsupported media type "text/plain" in request; send application/json.'] });
+      expect(text.status).toBe(415);
+      expect(text.body).toEqual({ detail: 'Unsupported media type "text/plain" in request; send application/json.' });
+      const utf16 = await sandbox.call('POST', PAYOUTS, {
+        raw: Buffer.from(JSON.stringify(newPayout()), 'utf16le').toString('latin1'),
+        headers: { 'content-type': 'application/json; charset=utf-16' },
+      });
+      expect(utf16.status).toBe(415);
+      expect(utf16.body).toEqual({
+        detail: 'Unsupported charset "utf-16" in Content-Type "application/json; charset=utf-16"; send UTF-8.',
+      });
+      const utf8 = await sandbox.call('POST', PAYOUTS, {
+        raw: JSON.stringify(newPayout()),
+        headers: { 'content-type': 'application/json; charset=UTF-8' },
+      });
+      expect(utf8.status).toBe(201);
     });
 
     it('refuses an empty Idempotency-Key (400)', async () => {

@@ -3,7 +3,7 @@ import type { ErrorBody } from './types.js';
 /** A request the sandbox refuses, with the status and the spec's Error body it answers. */
 export class Problem extends Error {
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 404 | 409 | 415,
     readonly body: ErrorBody,
   ) {
     super('detail' in body ? String(body.detail) : JSON.stringify(body));
@@ -19,6 +19,10 @@ export class Problem extends Error {
 
   static field(field: string, message: string): Problem {
     return new Problem(400, { [field]: [message] });
+  }
+
+  static unsupportedMediaType(detail: string): Problem {
+    return new Problem(415, { detail });
   }
 
   static request(message: string): Problem {

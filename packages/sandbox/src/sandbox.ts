@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADER } from '@payouts/callbacks';
 import type { Operation, SpecModel } from '@payouts/model';
-import { httpUrl, isLoopback, listenError } from '@payouts/process';
+import { httpUrl, isLoopback, isLoopbackHostHeader, listenError } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { mountAdmin } from './admin.js';
+import { type Edge, edgeServerOptions, guardEdge } from './edge.js';
 import { handlers } from './handlers.js';
 import { Problem } from './problem.js';
 import { seedBanks, seedDemo } from './seed.js';
@@ -59,6 +60,11 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Also log one line per request (method, path, status, time). */
   logRequests?: boolean;
+  /**
+   * Origins whose pages may call the sandbox from a browser (CORS, preflight included), e.g. the
+   * docs page's. None by default.
+   */
+  corsOrigins?: string[];
 }
 
 export interface Sandbox {
@@ -86,7 +92,6 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const BEARER_SCHEME = 'bearerAuth';
 const SIGNATURE_SCHEME = 'callbackSignature';
 const IDEMPOTENCY_KEY = 'Idempotency-Key';
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /** How long stop() lets requests in flight finish before it cuts their connections. */
 const STOP_GRACE_MS = 3000;
@@ -106,10 +111,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (options.tenants?.length) await tenants.configure(options.tenants);
     let demoPayouts = options.seedDemo ? await seedDemo(store, spec) : 0;
     for (const tenant of options.tenants ?? []) if (tenant.seed_demo) demoPayouts += await seedDemo(store, spec, tenant.name);
-    app = buildApp(store, tenants, spec, new Validation(spec), options);
+    let edge: Edge;
+    ({ app, edge } = buildApp(store, tenants, spec, new Validation(spec), options));
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+    edge.listening(host, address.port);
     const server = app;
     let stopped: Promise<void> | undefined;
     return {
@@ -161,16 +168,22 @@ function checkCredentials(host: string, tokens: string[], callbackSecrets: strin
   if (options.adminToken !== undefined && tokens.includes(options.adminToken)) throw new Error('the admin token may not also be a --token');
 }
 
-function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validation: Validation, options: SandboxOptions): FastifyInstance {
+function buildApp(
+  store: PayoutStore,
+  tenants: Tenants,
+  spec: SpecModel,
+  validation: Validation,
+  options: SandboxOptions,
+): { app: FastifyInstance; edge: Edge } {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
   const app = Fastify({
     logger: false,
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024,
-    // A request (headers and body) must arrive within this; a client trickling bytes is cut off.
-    requestTimeout: REQUEST_TIMEOUT_MS,
     genReqId: () => randomUUID(),
+    ...edgeServerOptions(),
   });
+  const edge = guardEdge(app, options.corsOrigins);
   /** The tenant each authenticated request acts as. */
   const tenantOf = new WeakMap<FastifyRequest, string>();
   const validateResponses = options.validateResponses ?? true;
@@ -225,6 +238,13 @@ function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validat
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, bytes, done) => {
     const entry: { bytes: Buffer; parseError?: Problem } = { bytes: bytes as Buffer };
     received.set(request, entry);
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      entry.parseError = Problem.unsupportedMediaType(
+        `Unsupported charset "${charset}" in Content-Type "${request.headers['content-type']}"; send UTF-8.`,
+      );
+      return done(null, undefined);
+    }
     const text = entry.bytes.toString('utf8');
     if (text === '') return done(null, undefined);
     try {
@@ -234,8 +254,11 @@ function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validat
       done(null, undefined);
     }
   });
-  app.addContentTypeParser('*', (request, _payload, done) => {
-    done(Problem.request(`Unsupported media type "${request.headers['content-type']}" in request; send application/json.`), undefined);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, bytes, done) => {
+    const type = request.headers['content-type'];
+    const parseError = Problem.unsupportedMediaType(`Unsupported media type "${type}" in request; send application/json.`);
+    received.set(request, { bytes: bytes as Buffer, parseError });
+    done(null, undefined);
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -248,6 +271,16 @@ function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validat
       return refuse(reply, op, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
     }
     const tenant = await tenants.ofToken(match[1]!);
+    // Belt and braces: start-up refuses the development token off loopback, and a loopback
+    // sandbox answers no foreign Host; the token is never good for a request that named another.
+    if (tenant !== undefined && match[1] === DEFAULT_TOKEN && !isLoopbackHostHeader(request.headers.host))
+      return refuse(
+        reply,
+        op,
+        401,
+        { detail: 'The development token is accepted only on loopback.' },
+        { 'WWW-Authenticate': 'Bearer realm="api"' },
+      );
     if (tenant === undefined)
       return refuse(reply, op, 401, { detail: 'Invalid bearer token.' }, { 'WWW-Authenticate': 'Bearer realm="api"' });
     tenantOf.set(request, tenant);
@@ -285,7 +318,8 @@ function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validat
           tenant = signer.tenant;
         }
         if (tenant === undefined) throw new Error(`${op.operationId} has no security scheme that says which tenant calls it`);
-        if (body?.parseError) return refuse(reply, op, 400, body.parseError.body);
+        // A GET's body is ignored, as Django ignores it; an operation that takes one must get JSON.
+        if (body?.parseError && jsonBodyOf(op)) return refuse(reply, op, body.parseError.status, body.parseError.body);
         const checked = check({
           params: request.params as Record<string, unknown>,
           query: request.query as Record<string, unknown>,
@@ -347,5 +381,10 @@ function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, validat
     );
   });
 
-  return app;
+  return { app, edge };
+}
+
+/** The `charset` parameter of a Content-Type, unquoted; undefined when it has none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  return /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
 }

@@ -77,7 +77,8 @@ export class Validation {
     });
 
     return (parts) => {
-      const errors: FieldErrors = {};
+      // Keyed by the caller's field names, whatever they are (`constructor`, `__proto__`): no prototype.
+      const errors: FieldErrors = Object.create(null);
       const params = { ...parts.params };
       // A query parameter the operation does not document is ignored, as Django ignores it; it
       // must not reach a filter another operation documents (Unmatched's processed_at__lte).
@@ -93,6 +94,9 @@ export class Validation {
         const raw = (place === 'path' ? params : place === 'query' ? query : headers)[name];
         if (typeof raw === 'string' && !DECIMAL[type].test(raw)) errors[name] = [TYPE_MESSAGES[type]!];
       }
+      // Text no store can keep as it was sent: PostgreSQL refuses NUL, and a lone surrogate becomes U+FFFD.
+      for (const [name, value] of [...Object.entries(params), ...Object.entries(query)]) unstorableText(errors, [name], value);
+      unstorableText(errors, [], parts.body);
       if (checkPath && !checkPath(params)) collect(errors, checkPath.errors);
       if (checkQuery && !checkQuery(query)) collect(errors, checkQuery.errors);
       if (checkHeaders && !checkHeaders(headers)) collect(errors, checkHeaders.errors);
@@ -188,6 +192,35 @@ function commonConstTag(branches: Schema[]): string | undefined {
   );
 }
 
+const NUL_MESSAGE = 'Null characters are not allowed.';
+/** With the u flag a surrogate pair is one code point: only a lone half is a `Cs`. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const SURROGATE_MESSAGE = 'Not valid Unicode: the text has a lone surrogate (half of a UTF-16 pair).';
+
+/** Adds an error for each string (value or key) at or below `path` that holds NUL or a lone surrogate. */
+function unstorableText(into: FieldErrors, path: string[], value: unknown): void {
+  const check = (text: string, at: string[]) => {
+    const message = text.includes('\u0000') ? NUL_MESSAGE : LONE_SURROGATE.test(text) ? SURROGATE_MESSAGE : undefined;
+    if (message === undefined) return;
+    const [field, ...inner] = at;
+    addError(into, field ?? 'non_field_errors', inner.length > 0 ? `${describePosition(inner)}: ${message}` : message);
+  };
+  if (typeof value === 'string') check(value, path);
+  else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) unstorableText(into, [...path, String(index)], item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      check(key, [...path, key]);
+      unstorableText(into, [...path, key], item);
+    }
+  }
+}
+
+function addError(into: FieldErrors, key: string, message: string): void {
+  const messages = Object.hasOwn(into, key) ? into[key]! : [];
+  if (!messages.includes(message)) into[key] = [...messages, message];
+}
+
 function collect(into: FieldErrors, errors: ErrorObject[] | null | undefined): void {
   // A value of the wrong type gets that one message, not also the enum or format it cannot meet.
   const mistyped = new Set((errors ?? []).filter((e) => e.keyword === 'type').map((e) => e.instancePath));
@@ -198,9 +231,7 @@ function collect(into: FieldErrors, errors: ErrorObject[] | null | undefined): v
     if (about !== undefined) path.push(about);
     const [field, ...inner] = path;
     const key = field ?? 'non_field_errors';
-    const message = inner.length > 0 ? `${describePosition(inner)}: ${describe(error)}` : describe(error);
-    const messages = into[key] ?? [];
-    if (!messages.includes(message)) into[key] = [...messages, message];
+    addError(into, key, inner.length > 0 ? `${describePosition(inner)}: ${describe(error)}` : describe(error));
   }
 }
 
