@@ -29,7 +29,7 @@ function parseAsOf(operation) {
 
 /** @param {import('@payouts/model').SpecModel} model */
 function operationTable(model) {
-  /** @type {Record<string, Record<string, { operationId: string, parseAs: string, idempotencyKey: boolean, bearer: boolean }>>} */
+  /** @type {Record<string, Record<string, { operationId: string, parseAs: string, idempotencyKey: boolean, bearer: boolean, responses: Record<string, string[]> }>>} */
   const table = {};
   for (const operation of model.operations) {
     const idempotencyKey = operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
@@ -41,6 +41,10 @@ function operationTable(model) {
         idempotencyKey,
         // The provider's callback is signed, not sent with a caller's bearer token.
         bearer: operation.credentialHeaders.includes('Authorization'),
+        // Each documented status with its media types: an answer outside them is an error, not data.
+        responses: Object.fromEntries(
+          operation.responses.map((response) => [response.status, response.content.map((media) => media.type)]),
+        ),
       },
     };
   }

@@ -189,23 +189,28 @@ describe('Create Payout and idempotency', () => {
   });
 
   const ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
-  const changes: [string, (client: PayoutsClient) => Promise<unknown>][] = [
-    ['processPayout', (client) => client.processPayout(ID, requestExample('processPayout'))],
-    ['retryFailedPayout', (client) => client.retryFailedPayout(ID)],
-    ['receivePayoutCallback', (client) => client.receivePayoutCallback(CALLBACK)],
-    ['exportPayoutsForBank', (client) => client.exportPayoutsForBank(requestExample('exportPayoutsForBank'))],
+  // The bank file is CSV, as the spec documents: a JSON answer to it would be an error (client.security.test.ts).
+  const bankFile: Step = { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: 'payout_id,reference\r\n' };
+  const changes: [string, (client: PayoutsClient) => Promise<unknown>, Step][] = [
+    ['processPayout', (client) => client.processPayout(ID, requestExample('processPayout')), ok()],
+    ['retryFailedPayout', (client) => client.retryFailedPayout(ID), ok()],
+    ['receivePayoutCallback', (client) => client.receivePayoutCallback(CALLBACK), ok()],
+    ['exportPayoutsForBank', (client) => client.exportPayoutsForBank(requestExample('exportPayoutsForBank')), bankFile],
   ];
-  test.each(changes)('%s, like every change, is retried with one Idempotency-Key through 503s and dropped connections', async (_, call) => {
-    const client = await clientFor([{ status: 503 }, 'drop', ok()]);
-    await call(client);
-    const keys = server!.received.map((r) => r.headers['idempotency-key']);
-    expect(keys).toHaveLength(3);
-    expect(keys[0]).toMatch(UUID);
-    expect(new Set(keys).size).toBe(1);
-  });
+  test.each(changes)(
+    '%s, like every change, is retried with one Idempotency-Key through 503s and dropped connections',
+    async (_, call, success) => {
+      const client = await clientFor([{ status: 503 }, 'drop', success]);
+      await call(client);
+      const keys = server!.received.map((r) => r.headers['idempotency-key']);
+      expect(keys).toHaveLength(3);
+      expect(keys[0]).toMatch(UUID);
+      expect(new Set(keys).size).toBe(1);
+    },
+  );
 
   test('a change given its own key sends it on every attempt', async () => {
-    const client = await clientFor([{ status: 502 }, ok()]);
+    const client = await clientFor([{ status: 502 }, bankFile]);
     await client.exportPayoutsForBank(requestExample('exportPayoutsForBank'), { idempotencyKey: 'bank-file-2026-11-29' });
     expect(server!.received.map((r) => r.headers['idempotency-key'])).toEqual(['bank-file-2026-11-29', 'bank-file-2026-11-29']);
   });

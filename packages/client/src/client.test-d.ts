@@ -132,8 +132,8 @@ describe('answers', () => {
   });
 
   test('errors are typed by the statuses each operation documents', () => {
-    expectTypeOf<ErrorStatus<'createPayout'>>().toEqualTypeOf<400 | 401 | 403 | 409>();
-    expectTypeOf<ErrorStatus<'processPayout'>>().toEqualTypeOf<400 | 401 | 403 | 404 | 409>();
+    expectTypeOf<ErrorStatus<'createPayout'>>().toEqualTypeOf<400 | 401 | 403 | 409 | 415>();
+    expectTypeOf<ErrorStatus<'processPayout'>>().toEqualTypeOf<400 | 401 | 403 | 404 | 409 | 415>();
     expectTypeOf<ErrorStatus<'listPayouts'>>().toEqualTypeOf<400 | 401 | 403>();
 
     const caught: unknown = undefined;

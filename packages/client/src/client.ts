@@ -1,5 +1,5 @@
 import createClient, { type Client, type HeadersOptions, type Middleware } from 'openapi-fetch';
-import { PayoutsRequestError, type RequestFailure, recordFailure, unwrap } from './errors.js';
+import { PayoutsApiError, PayoutsRequestError, type RequestFailure, recordFailure, unwrap } from './errors.js';
 import { OPERATIONS } from './generated/operations.js';
 import { PendingRequest } from './pending-request.js';
 import { backoffMs, mayRetry, RETRY_STATUSES, type RetryOptions, retryAfterMs, retryPolicy, sleep } from './retry.js';
@@ -76,6 +76,8 @@ interface OperationInfo {
   readonly idempotencyKey: boolean;
   /** Whether the operation takes the bearer token (Payout Callback is signed instead). */
   readonly bearer: boolean;
+  /** The documented statuses (`200`, `4XX`, `default`), each with its media types. */
+  readonly responses: { readonly [status: string]: readonly string[] | undefined };
 }
 const OPERATION_TABLE: { readonly [method: string]: { readonly [path: string]: OperationInfo } | undefined } = OPERATIONS;
 
@@ -104,9 +106,15 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
     baseUrl,
     headers,
     Request: PendingRequest as unknown as typeof Request,
-    fetch: (request: PendingRequest | Request) => (request instanceof Request ? baseFetch(request) : baseFetch(request.url, request.init)),
+    // No redirect is followed: the spec documents none, and a change re-sent to wherever a 3xx
+    // points (another origin included) could pay twice. answerCheck() turns one into an error.
+    fetch: (request: PendingRequest | Request) =>
+      request instanceof Request
+        ? baseFetch(new Request(request, { redirect: 'manual' }))
+        : baseFetch(request.url, { ...request.init, redirect: 'manual' }),
   });
   raw.use(bearerAuth(token, getToken));
+  raw.use(answerCheck());
   const send = raw.request as unknown as SendRequest;
 
   async function call(method: string, path: string, init: Init = {}): Promise<Result> {
@@ -114,8 +122,9 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
     if (operation === undefined) throw new TypeError(`${method} ${path} is not an operation of the Payouts API`);
     let request = init;
     if (operation.parseAs !== 'json' && init.parseAs === undefined) request = { ...request, parseAs: operation.parseAs };
-    if (operation.idempotencyKey && !hasIdempotencyKey(request)) request = withIdempotencyKey(request);
-    const attempts = mayRetry(method, hasIdempotencyKey(request)) ? policy.attempts : 1;
+    // A key that is absent, undefined, null or empty is no key: the call gets one of its own, or it could not be retried safely.
+    if (operation.idempotencyKey && idempotencyKeyOf(request) === undefined) request = withIdempotencyKey(withoutIdempotencyKey(request));
+    const attempts = mayRetry(method, idempotencyKeyOf(request) !== undefined) ? policy.attempts : 1;
     const userSignal = init.signal ?? undefined;
 
     for (let attempt = 1; ; attempt++) {
@@ -256,6 +265,44 @@ function bearerAuth(token: string | undefined, getToken: PayoutsClientOptions['g
   };
 }
 
+/**
+ * Answers the spec does not document are errors, not data: a redirect (not followed, see above),
+ * or a success whose status or media type the operation does not document (an HTML page answered
+ * 200 by a proxy is not a bank file). Error statuses go on to `unwrap()` as they are.
+ */
+function answerCheck(): Middleware {
+  return {
+    async onResponse({ request, response, schemaPath }) {
+      const operation = OPERATION_TABLE[request.method]?.[schemaPath];
+      if (operation === undefined) return undefined;
+      const redirected = response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+      let why: string | undefined;
+      if (redirected) {
+        const location = response.headers.get('location');
+        why = `a redirect${location ? ` to ${location}` : ''}, not followed: the spec documents none, and a request re-sent elsewhere could act twice`;
+      } else if (response.ok) {
+        why = undocumented(operation, response);
+      }
+      if (why === undefined) return undefined;
+      const body = await response
+        .clone()
+        .text()
+        .catch(() => '');
+      throw new PayoutsApiError(operation.operationId, response, body, why);
+    },
+  };
+}
+
+/** What the spec does not document about a success answer, or undefined when it documents it. */
+function undocumented(operation: OperationInfo, response: Response): string | undefined {
+  const status = String(response.status);
+  const types = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
+  if (types === undefined) return `the spec documents no ${status} answer for ${operation.operationId}`;
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (types.length === 0 || types.includes(type) || (type === '' && response.headers.get('content-length') === '0')) return undefined;
+  return `the answer is ${type || 'of no media type'}, and the spec documents ${types.join(' or ')} for ${status}`;
+}
+
 function failureOf(error: unknown, timeout: AbortController | undefined, userSignal: AbortSignal | undefined): RequestFailure | undefined {
   if (userSignal?.aborted) return undefined; // the caller cancelled: their abort error, as it is
   if (timeout?.signal.aborted) return 'timeout';
@@ -286,13 +333,33 @@ function withHeader(headers: HeadersOptions | undefined, name: string, value: st
   return { ...headers, [name]: value };
 }
 
-function hasIdempotencyKey(init: Init): boolean {
-  const isKey = (name: string) => name.toLowerCase() === 'idempotency-key';
+const isKeyHeader = (name: string | undefined) => name?.toLowerCase() === 'idempotency-key';
+const usableKey = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** The Idempotency-Key a call carries: a non-empty string, in its parameters or its headers. */
+function idempotencyKeyOf(init: Init): string | undefined {
   const { headers } = init;
-  if (Object.keys(init.params?.header ?? {}).some(isKey)) return true;
-  if (headers instanceof Headers) return headers.has('Idempotency-Key');
-  if (Array.isArray(headers)) return headers.some(([name]) => name !== undefined && isKey(name));
-  return Object.keys(headers ?? {}).some(isKey);
+  for (const [name, value] of Object.entries(init.params?.header ?? {})) if (isKeyHeader(name) && usableKey(value)) return value as string;
+  if (headers instanceof Headers) return usableKey(headers.get('Idempotency-Key'));
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers ?? {});
+  for (const [name, value] of entries) if (isKeyHeader(name) && usableKey(value)) return value as string;
+  return undefined;
+}
+
+/** The call without any Idempotency-Key entry (an undefined, null or empty one), so the one added is the only one. */
+function withoutIdempotencyKey(init: Init): Init {
+  const header = Object.fromEntries(Object.entries(init.params?.header ?? {}).filter(([name]) => !isKeyHeader(name)));
+  const { headers } = init;
+  let kept: HeadersOptions | undefined = headers;
+  if (headers instanceof Headers) {
+    kept = new Headers(headers);
+    kept.delete('Idempotency-Key');
+  } else if (Array.isArray(headers)) {
+    kept = headers.filter(([name]) => !isKeyHeader(name));
+  } else if (headers) {
+    kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !isKeyHeader(name))) as HeadersOptions;
+  }
+  return { ...init, headers: kept, params: { ...init.params, header } };
 }
 
 /** One key per logical call: every retry of the call sends the same one. */

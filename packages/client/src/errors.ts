@@ -19,8 +19,11 @@ export class PayoutsApiError<Op extends OperationId = OperationId, S extends num
   readonly body: ApiErrorBodyOf<Op, S>;
   readonly response: Response;
 
-  constructor(operationId: Op, response: Response, body: ApiErrorBodyOf<Op, S>) {
-    super(`${operationId} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${summary(body)}`);
+  /** `why`, when given, says what is wrong with an answer the spec does not document (it replaces the body's summary). */
+  constructor(operationId: Op, response: Response, body: ApiErrorBodyOf<Op, S>, why?: string) {
+    super(
+      `${operationId} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${why ? `: ${why}` : summary(body)}`,
+    );
     this.operationId = operationId;
     this.status = response.status as S;
     this.body = body;

@@ -12,3 +12,11 @@ export function requestExample<Op extends OperationId>(operationId: Op, name?: s
   if (example === undefined) throw new Error(`the spec has no request example ${name ?? ''} for ${operationId}`);
   return example as RequestBody<Op>;
 }
+
+/** The first example of an operation's answer with this status. */
+export function responseExample(operationId: OperationId, status: string): unknown {
+  const response = spec.operation(operationId).responses.find((r) => r.status === status);
+  const example = exampleOf(mediaTypeOf(response?.content ?? [], 'application/json'));
+  if (example === undefined) throw new Error(`the spec has no ${status} example for ${operationId}`);
+  return example;
+}
