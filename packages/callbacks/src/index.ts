@@ -10,6 +10,9 @@ export const TOLERANCE_SECONDS = 300;
 
 const FORMAT = 't=<unix seconds>,v1=<hex HMAC-SHA256>';
 
+/** Why a well-formed, fresh signature is refused: made with no secret the receiver checks it against. */
+export const SIGNATURE_MISMATCH = `${SIGNATURE_HEADER} does not match the body: no v1 signature was made with the callback secret.`;
+
 const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
 function hmac(secret: string, timestamp: number, body: string | Uint8Array): string {
@@ -30,17 +33,20 @@ export function signCallback(body: string | Uint8Array, secret: string | string[
 
 export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
 
+export interface SignatureOptions {
+  now?: number;
+  toleranceSeconds?: number;
+}
+
+/** A well-formed, fresh header, not yet checked against any secret. */
+export type SignatureHeader = { ok: true; timestamp: number; signatures: string[] } | { ok: false; reason: string };
+
 /**
- * Checks an X-Payout-Signature header against the raw body: well formed, its timestamp within
- * TOLERANCE_SECONDS of `now`, and one of its `v1` signatures made with one of `secrets`. The
- * reason names what is wrong without saying what the right signature would be.
+ * Reads an X-Payout-Signature header without any HMAC: well formed, and its timestamp within
+ * TOLERANCE_SECONDS of `now`. What a receiver checks first, so a malformed or stale header costs
+ * nothing however many secrets it would be checked against.
  */
-export function checkCallbackSignature(
-  header: string | string[] | undefined,
-  body: string | Uint8Array,
-  secrets: string | string[],
-  options: { now?: number; toleranceSeconds?: number } = {},
-): SignatureCheck {
+export function readSignatureHeader(header: string | string[] | undefined, options: SignatureOptions = {}): SignatureHeader {
   if (header === undefined || header === '')
     return { ok: false, reason: `${SIGNATURE_HEADER} is missing: the provider signs every callback.` };
   if (Array.isArray(header)) return { ok: false, reason: `${SIGNATURE_HEADER} appears more than once; send one, with a v1= per secret.` };
@@ -67,17 +73,33 @@ export function checkCallbackSignature(
     const when = skew < 0 ? `${-skew} s old` : `${skew} s in the future`;
     return { ok: false, reason: `${SIGNATURE_HEADER} timestamp t=${timestamp} is ${when}; at most ${tolerance} s either way is accepted.` };
   }
+  return { ok: true, timestamp, signatures };
+}
+
+/**
+ * Checks an X-Payout-Signature header against the raw body: well formed, its timestamp within
+ * TOLERANCE_SECONDS of `now`, and one of its `v1` signatures made with one of `secrets` (one HMAC
+ * per secret). The reason names what is wrong without saying what the right signature would be.
+ */
+export function checkCallbackSignature(
+  header: string | string[] | undefined,
+  body: string | Uint8Array,
+  secrets: string | string[],
+  options: SignatureOptions = {},
+): SignatureCheck {
+  const read = readSignatureHeader(header, options);
+  if (!read.ok) return read;
+  const { timestamp, signatures } = read;
   const expected = [secrets].flat().map((s) => Buffer.from(hmac(s, timestamp, body), 'hex'));
   const matches = signatures.some((sig) => {
     const given = Buffer.from(sig, 'hex');
     return expected.some((e) => timingSafeEqual(e, given));
   });
-  if (!matches)
-    return { ok: false, reason: `${SIGNATURE_HEADER} does not match the body: no v1 signature was made with the callback secret.` };
+  if (!matches) return { ok: false, reason: SIGNATURE_MISMATCH };
   return { ok: true, timestamp };
 }
 
-function malformed(header: string): SignatureCheck {
+function malformed(header: string): { ok: false; reason: string } {
   const shown = header.length > 80 ? `${header.slice(0, 80)}...` : header;
   return { ok: false, reason: `${SIGNATURE_HEADER} "${shown}" is malformed: expected ${FORMAT}.` };
 }

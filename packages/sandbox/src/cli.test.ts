@@ -1,6 +1,9 @@
 // The CLI as a person runs it: it prints its URL and tokens, takes several tokens, seeds demo
 // data, and refuses a taken port or a bad flag with a message that says what to do.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnSandbox } from './test-support/process.js';
 import type { PayoutPage, PayoutStatus } from './types.js';
@@ -36,6 +39,33 @@ describe('pnpm sandbox (dist/cli.js)', () => {
       expect(sandbox.output()).toMatch(/GET \/v1\/lms\/payouts\/\?page_size=100 200 /);
     } finally {
       await sandbox.stop();
+    }
+  });
+
+  it('takes tokens from --token-file or PAYOUTS_TOKEN, never prints them whole, and warns of secrets in argv', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'payouts-sandbox-tokens-'));
+    const file = join(dir, 'tokens');
+    await writeFile(file, '# CI tokens\nci-token-0123456789abcd\n\nsecond-token-abcdefgh # for the nightly job\n');
+    const fromFile = await spawnSandbox(['--port', '0', '--quiet', '--token-file', file]);
+    const fromEnvironment = await spawnSandbox(['--port', '0', '--quiet'], { PAYOUTS_TOKEN: 'env-token-0123456789' });
+    const inArgv = await spawnSandbox(['--port', '0', '--quiet', '--token', 'argv-token-0123456789', '--callback-secret', 'argv-secret']);
+    try {
+      for (const token of ['ci-token-0123456789abcd', 'second-token-abcdefgh'])
+        expect((await fromFile.call('GET', '/v1/lms/payouts/', { token })).status).toBe(200);
+      expect((await fromFile.call('GET', '/v1/lms/payouts/', { token: 'sandbox-dev-token' })).status).toBe(401);
+      expect(fromFile.output()).toContain('Bearer ****abcd');
+      expect(fromFile.output()).not.toContain('ci-token-0123456789abcd');
+      expect(fromFile.output()).toContain('try: curl -H "Authorization: Bearer $PAYOUTS_TOKEN"');
+      expect((await fromEnvironment.call('GET', '/v1/lms/payouts/', { token: 'env-token-0123456789' })).status).toBe(200);
+      expect(fromEnvironment.output()).not.toContain('env-token-0123456789');
+      expect(inArgv.output()).toContain(
+        'warning: --token is visible to every user of this machine (ps); pass it through --token-file or PAYOUTS_TOKEN instead',
+      );
+      expect(inArgv.output()).toContain('warning: --callback-secret is visible');
+      expect(inArgv.output()).not.toContain('argv-token-0123456789');
+    } finally {
+      await Promise.all([fromFile.stop(), fromEnvironment.stop(), inArgv.stop()]);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

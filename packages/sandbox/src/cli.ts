@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// pnpm sandbox [--port 4030] [--host 127.0.0.1] [--db FILE|postgres://...] [--token T]... [--callback-secret S]...
-//              [--tenants FILE] [--admin-token T] [--seed-demo] [--no-validate-responses] [--quiet]
+// pnpm sandbox [--port 4030] [--host 127.0.0.1] [--db FILE|postgres://...] [--token T]... [--token-file FILE]
+//              [--callback-secret S]... [--tenants FILE] [--admin-token T] [--cors-origin ORIGIN]...
+//              [--seed-demo] [--no-validate-responses] [--quiet]
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isUsageError, parsePort, UsageError } from '@payouts/process';
+import { isUsageError, normalOrigin, parsePort, UsageError } from '@payouts/process';
 import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, startSandbox } from './sandbox.js';
 import { isPostgresUrl } from './store/database.js';
 import { readTenantsFile } from './tenants.js';
@@ -16,13 +18,17 @@ const USAGE = `Usage: pnpm sandbox [options]
   --db FILE|URL             a SQLite file to keep the data in, or a PostgreSQL database
                             (postgres://user:password@host:port/db) that several sandboxes can share
                             (default: in memory, gone on exit)
-  --token T                 an accepted bearer token; repeat for several (default ${DEFAULT_TOKEN},
-                            none when --tenants or --admin-token is given)
+  --token T                 an accepted bearer token; repeat for several (default: $PAYOUTS_TOKEN, else
+                            ${DEFAULT_TOKEN}; none when --tenants or --admin-token is given). A token in
+                            the command line is visible to every user of the machine (ps): prefer
+  --token-file FILE         a file of accepted bearer tokens, one a line (# starts a comment)
   --callback-secret S       the secret Payout Callbacks are signed with (X-Payout-Signature); repeat
                             while rotating one (default: $PAYOUTS_CALLBACK_SECRET, else ${DEFAULT_CALLBACK_SECRET})
   --tenants FILE            isolated tenants: {"tenants": [{"name", "tokens", "callback_secret", "seed_demo"}]}
   --admin-token T           turns on the admin API (/_sandbox/tenants/: make and drop tenants) behind
                             this bearer token (default: $PAYOUTS_ADMIN_TOKEN; off without one)
+  --cors-origin ORIGIN      an origin whose pages may call the sandbox (e.g. http://127.0.0.1:4020);
+                            repeat for several. None by default: no other page can read its answers
   --seed-demo               demo payouts in every status, into an empty database
   --no-validate-responses   skip checking each answer against the spec (faster)
   --quiet                   no line per request`;
@@ -36,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       db: { type: 'string' },
       token: { type: 'string', multiple: true },
+      'token-file': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
       'callback-secret': { type: 'string', multiple: true },
       tenants: { type: 'string' },
       'admin-token': { type: 'string' },
@@ -50,8 +58,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const port = parsePort(values.port ?? DEFAULT_PORT);
-  const emptyToken = values.token?.find((t) => !/^\S+$/.test(t));
-  if (emptyToken !== undefined) throw new UsageError(`--token "${emptyToken}" must be one word with no spaces`);
+  const tokens = tokensFrom(values.token, values['token-file']);
+  warnOfSecretsInArgv(values);
+  const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
+    try {
+      return normalOrigin(origin);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
   const fromEnvironment = process.env.PAYOUTS_CALLBACK_SECRET;
   const callbackSecrets = values['callback-secret'] ?? (fromEnvironment ? [fromEnvironment] : undefined);
   if (callbackSecrets?.some((secret) => secret === '')) throw new UsageError('--callback-secret may not be empty');
@@ -62,8 +77,9 @@ async function main(argv: string[]): Promise<number> {
     port,
     host: values.host ?? '127.0.0.1',
     db: values.db,
-    tokens: values.token,
+    tokens,
     callbackSecrets,
+    corsOrigins,
     tenants,
     adminToken,
     seedDemo: values['seed-demo'],
@@ -77,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   ];
   if (sandbox.tokens.length > 0) {
     banner.push(
-      `  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${t}"`).join(', ')}`,
+      `  tokens: ${sandbox.tokens.map((t) => `"Authorization: Bearer ${shownToken(t)}"`).join(', ')}`,
       callbackSecrets
         ? `  callbacks: signed with the given secret${callbackSecrets.length > 1 ? 's' : ''} (X-Payout-Signature)`
         : `  callbacks: signed with the development secret "${DEFAULT_CALLBACK_SECRET}" (X-Payout-Signature; signCallback in @payouts/callbacks)`,
@@ -92,7 +108,8 @@ async function main(argv: string[]): Promise<number> {
         : '  demo: skipped, the database already holds payouts',
     );
   }
-  const token = sandbox.tokens[0] ?? tenants?.[0]?.tokens[0] ?? '<a tenant token>';
+  // Only the well-known development token is printed whole: any other is a secret of whoever gave it.
+  const token = sandbox.tokens[0] === DEFAULT_TOKEN ? DEFAULT_TOKEN : '$PAYOUTS_TOKEN';
   banner.push(`  try: curl -H "Authorization: Bearer ${token}" ${sandbox.url}/v1/lms/payouts/`);
   await new Promise<void>((resolve) => {
     const stop = () => void sandbox.stop().then(resolve);
@@ -102,6 +119,53 @@ async function main(argv: string[]): Promise<number> {
     console.log(banner.join('\n'));
   });
   return 0;
+}
+
+/** A token as the banner shows it: the development token whole, any other as its last four characters. */
+function shownToken(token: string): string {
+  if (token === DEFAULT_TOKEN) return token;
+  return token.length >= 12 ? `****${token.slice(-4)}` : '****';
+}
+
+/** The accepted tokens: --token and --token-file together, else $PAYOUTS_TOKEN; undefined for the default. */
+function tokensFrom(given: string[] | undefined, file: string | undefined): string[] | undefined {
+  const tokens = [...(given ?? [])];
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--token-file ${file} cannot be read: ${(error as Error).message}`);
+    }
+    const lines = text
+      .split(/\r?\n/)
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
+    if (lines.length === 0) throw new UsageError(`--token-file ${file} holds no token`);
+    tokens.push(...lines);
+  }
+  if (tokens.length === 0 && process.env.PAYOUTS_TOKEN) tokens.push(process.env.PAYOUTS_TOKEN);
+  const bad = tokens.find((t) => !/^\S+$/.test(t));
+  if (bad !== undefined) throw new UsageError(`the token "${shownToken(bad)}" must be one word with no spaces`);
+  return tokens.length > 0 ? tokens : undefined;
+}
+
+/** Secrets in argv are readable by every user of the machine (ps, /proc): say so, and where else to put them. */
+function warnOfSecretsInArgv(values: { token?: string[]; 'callback-secret'?: string[]; 'admin-token'?: string }): void {
+  const where: Record<string, string> = {
+    '--token': '--token-file or PAYOUTS_TOKEN',
+    '--callback-secret': 'PAYOUTS_CALLBACK_SECRET',
+    '--admin-token': 'PAYOUTS_ADMIN_TOKEN',
+  };
+  const given = {
+    '--token': values.token?.some((t) => t !== DEFAULT_TOKEN),
+    '--callback-secret': values['callback-secret']?.some((s) => s !== DEFAULT_CALLBACK_SECRET),
+    '--admin-token': values['admin-token'] !== undefined,
+  };
+  for (const [flag, present] of Object.entries(given)) {
+    if (present)
+      console.error(`sandbox: warning: ${flag} is visible to every user of this machine (ps); pass it through ${where[flag]} instead`);
+  }
 }
 
 try {

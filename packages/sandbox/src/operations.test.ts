@@ -300,6 +300,27 @@ describe.each(STORES)('the seven operations (%s)', (kind) => {
       expect(empty.body.split('\r\n')).toEqual([expect.stringMatching(/^payout_id,/), '']);
     });
 
+    it('without payout_ids exports at most 500, oldest first: the next export has the rest', async () => {
+      const made: string[] = [];
+      for (let chunk = 0; chunk < 11; chunk++) {
+        const answers = await Promise.all(Array.from({ length: 46 }, () => sandbox.call<Payout>('POST', PAYOUTS, { body: newPayout() })));
+        made.push(...answers.map((a) => a.body.id));
+      }
+      const ids = (file: string) =>
+        file
+          .split('\r\n')
+          .slice(1, -1)
+          .map((line) => line.split(',')[0]);
+      const oldest = (await sandbox.call<PayoutPage>('GET', `${PAYOUTS}?status=pending&ordering=created_at&page_size=1`)).body.results[0]!;
+      const first = ids((await sandbox.call<string>('PUT', EXPORT, { body: { debit_bank_id: DEBIT_BANK } })).body);
+      expect(first).toHaveLength(500);
+      expect(first).toContain(oldest.id);
+      const second = ids((await sandbox.call<string>('PUT', EXPORT, { body: { debit_bank_id: DEBIT_BANK } })).body);
+      expect(second).toHaveLength(made.length - 500);
+      expect(new Set([...first, ...second])).toEqual(new Set(made));
+      expect(ids((await sandbox.call<string>('PUT', EXPORT, { body: { debit_bank_id: DEBIT_BANK } })).body)).toEqual([]);
+    }, 60_000);
+
     it('quotes cells that hold commas (RFC 4180)', async () => {
       // The seeded dealer account's holder name has a comma in it.
       const created = (

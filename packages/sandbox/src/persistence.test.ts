@@ -1,15 +1,20 @@
 // The database file: data survives a restart (of the library and of the CLI process), the schema
 // is created and versioned by the app, and a file from a newer sandbox is refused by name.
 
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Db, SCHEMA_VERSION } from './db.js';
+import { Db, openDb, SCHEMA_VERSION } from './db.js';
 import { requestHash } from './store/idempotency.js';
 import { spawnSandbox } from './test-support/process.js';
 import { execute, newDb, STORES } from './test-support/stores.js';
 import { DEBIT_BANK, initiatedPayout, newPayout, startTestSandbox, TOKEN, tempDir } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
+
+/** The payout columns of schema version 1. */
+const V1_PAYOUT_COLUMNS = `seq, id, created_at, updated_at, type, ref_id, numeric_ref_id, idx, amount, method, status, payout_service_id,
+  processed_at, bank_date, date, failed_remark, utr, debit_bank_id, export_debit_bank_id, credit_bank_id, payout_to, is_downloaded,
+  is_imported, sent_to_gl, account, topup, loan, record_id, transaction_id`;
 
 const dirs: string[] = [];
 const newDir = async () => {
@@ -112,19 +117,24 @@ describe('a SQLite file', () => {
       await s.dispose();
       return made.body;
     })) as Payout;
-    const file = Db.open(join(dir, 'sandbox.db'));
+    // The same rows in a file made by a version-1 sandbox (its columns only), with a Create Payout key of that time.
+    const current = join(dir, 'sandbox.db');
+    const file = openDb(join(dir, 'v1.db'), { schemaVersion: 1 });
     file.exec(`
-      DROP TABLE tenant_tokens; DROP TABLE tenants; DROP INDEX payouts_tenant_created;
-      ALTER TABLE payouts DROP COLUMN tenant; ALTER TABLE export_lines DROP COLUMN tenant; ALTER TABLE records DROP COLUMN tenant;
-      DROP TRIGGER payouts_version; DROP INDEX payouts_amount; DROP INDEX payouts_processed;
-      ALTER TABLE payouts DROP COLUMN version; DELETE FROM schema_migrations WHERE version > 1;
-      DROP TABLE idempotent_answers;
-      CREATE TABLE idempotency_keys (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, payout_id TEXT NOT NULL REFERENCES payouts (id), created_at REAL NOT NULL);
+      ATTACH '${current}' AS current;
+      INSERT INTO debit_banks SELECT * FROM current.debit_banks;
+      INSERT INTO credit_banks SELECT * FROM current.credit_banks;
+      INSERT INTO records (id, payout_id, document) SELECT id, payout_id, document FROM current.records;
+      INSERT INTO payouts (${V1_PAYOUT_COLUMNS}) SELECT ${V1_PAYOUT_COLUMNS} FROM current.payouts;
+      INSERT INTO export_lines (seq, reference, payout_id, debit_bank_id, exported_at)
+        SELECT seq, reference, payout_id, debit_bank_id, exported_at FROM current.export_lines;
+      DETACH current;
     `);
     file
       .prepare('INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)')
       .run('legacy-key', requestHash(legacyBody), legacy.id, Date.now() / 1000);
     file.close();
+    await rename(join(dir, 'v1.db'), current);
     const second = await startTestSandbox({}, dir);
     // The key made before the migration still answers the payout it made, and still refuses another body.
     const replay = await second.call<Payout>('POST', '/v1/lms/payouts/', {
@@ -143,12 +153,9 @@ describe('a SQLite file', () => {
     expect(listed.results[0]).toMatchObject({ id: old.id, status: 'processed', utr: 'AFTER-MIGRATION' });
     await second.dispose();
     const migrated = Db.open(join(dir, 'sandbox.db'), { readonly: true });
-    expect(migrated.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
-      { version: 1 },
-      { version: 2 },
-      { version: 3 },
-      { version: 4 },
-    ]);
+    expect(migrated.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+    );
     expect(migrated.prepare('SELECT version FROM payouts WHERE id = ?').get(old.id)).toEqual({ version: 1 });
     migrated.close();
   });

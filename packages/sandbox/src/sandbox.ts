@@ -15,14 +15,13 @@ import { Problem } from './problem.js';
 import { seedBanks, seedDemo } from './seed.js';
 import type { RecordedAnswer } from './store/idempotency.js';
 import { openDatabase } from './store/open-database.js';
-import { PayoutStore, type Payouts } from './store/payout-store.js';
+import { PayoutStore, type Payouts, TenantGoneError } from './store/payout-store.js';
 import { prerenderedJson } from './store/render-cache.js';
-import { type TenantConfig, Tenants } from './tenants.js';
+import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, type TenantConfig, Tenants } from './tenants.js';
 import type { ErrorBody, Input, OperationId } from './types.js';
 import { jsonBodyOf, type ResponseProblem, Validation } from './validation.js';
 
-export const DEFAULT_TOKEN = 'sandbox-dev-token';
-export const DEFAULT_CALLBACK_SECRET = 'sandbox-dev-callback-secret';
+export { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN } from './tenants.js';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -110,7 +109,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const tenants = new Tenants(store.database, { tokens, callbackSecrets }, shared);
     if (options.tenants?.length) await tenants.configure(options.tenants);
     let demoPayouts = options.seedDemo ? await seedDemo(store, spec) : 0;
-    for (const tenant of options.tenants ?? []) if (tenant.seed_demo) demoPayouts += await seedDemo(store, spec, tenant.name);
+    for (const tenant of options.tenants ?? [])
+      if (tenant.seed_demo) demoPayouts += await seedDemo(store, spec, (await tenants.idOf(tenant.name))!);
     let edge: Edge;
     ({ app, edge } = buildApp(store, tenants, spec, new Validation(spec), options));
     await app.listen({ port: options.port ?? 0, host });
@@ -313,7 +313,11 @@ function buildApp(
         const body = received.get(request);
         let tenant = tenantOf.get(request);
         if (signed) {
-          const signer = await tenants.ofCallback(request.headers[SIGNATURE_HEADER.toLowerCase()], body?.bytes ?? new Uint8Array());
+          const signer = await tenants.ofCallback(
+            request.headers[SIGNATURE_HEADER.toLowerCase()],
+            body?.bytes ?? new Uint8Array(),
+            isLoopbackHostHeader(request.headers.host),
+          );
           if (!signer.ok) return refuse(reply, op, 401, { detail: signer.reason });
           tenant = signer.tenant;
         }
@@ -331,14 +335,20 @@ function buildApp(
         const input = checked.request as Input<OperationId>;
         const run = (payouts: Payouts) => handler(input, payouts);
         const key = takesKey ? (input.headers as Record<string, string | undefined>)[IDEMPOTENCY_KEY] : undefined;
-        const answer =
-          op.method === 'GET'
-            ? await store.read(tenant, run)
-            : await store.answer(
-                tenant,
-                run,
-                key === undefined ? undefined : { key, operationId: op.operationId, params: input.params, body: input.body },
-              );
+        let answer: RecordedAnswer;
+        try {
+          answer =
+            op.method === 'GET'
+              ? await store.read(tenant, run)
+              : await store.answer(
+                  tenant,
+                  run,
+                  key === undefined ? undefined : { key, operationId: op.operationId, params: input.params, body: input.body },
+                );
+        } catch (error) {
+          if (!(error instanceof TenantGoneError)) throw error;
+          return refuse(reply, op, 401, { detail: error.message }, signed ? {} : { 'WWW-Authenticate': 'Bearer realm="api"' });
+        }
         const contentType =
           answer.contentType && answer.contentType !== 'application/json' ? `${answer.contentType}; charset=utf-8` : JSON_TYPE;
         return send(reply, op, Number(answer.status), answer.body, contentType, answer.headers as Record<string, string> | undefined);

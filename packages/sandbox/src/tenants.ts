@@ -2,9 +2,12 @@
 // tenant's secret. Tenants live in the database (a tenant made through one sandbox process is
 // known to every process on the database); the sandbox's own tenant ('') is its command line's
 // tokens and secrets. The database keeps a hash of each token, never the token.
+//
+// A tenant is known to the rows it owns by an id that is never reused, not by its name: a tenant
+// dropped and made again under the same name starts empty, whatever was in flight for the old one.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { checkCallbackSignature } from '@payouts/callbacks';
+import { checkCallbackSignature, readSignatureHeader, SIGNATURE_MISMATCH } from '@payouts/callbacks';
 import { Problem } from './problem.js';
 import type { Database, Tx } from './store/database.js';
 import { DEFAULT_TENANT } from './store/payout-store.js';
@@ -98,7 +101,7 @@ export class Tenants {
     this.ownTokens = new Set(own.tokens);
   }
 
-  /** The tenant a bearer token belongs to, if any. */
+  /** The id of the tenant a bearer token belongs to, if any. */
   async ofToken(token: string): Promise<string | undefined> {
     if (this.ownTokens.has(token)) return DEFAULT_TENANT;
     if (!this.shared) return undefined;
@@ -107,31 +110,53 @@ export class Tenants {
     return row?.tenant;
   }
 
-  /**
-   * The tenant whose secret signed this callback, checked against the raw bytes before anything
-   * reads the body. A reference the tenant does not own is then a 404 of that tenant's.
-   */
-  async ofCallback(header: string | string[] | undefined, body: Uint8Array): Promise<CallbackTenant> {
-    const candidates: { tenant: string; secrets: string[] }[] = [];
-    if (this.own.callbackSecrets.length > 0) candidates.push({ tenant: DEFAULT_TENANT, secrets: this.own.callbackSecrets });
-    if (this.shared) {
-      const rows = await this.database.read((tx) =>
-        tx.all<{ name: string; callback_secret: string }>('SELECT name, callback_secret FROM tenants'),
-      );
-      for (const row of rows) candidates.push({ tenant: row.name, secrets: [row.callback_secret] });
-    }
-    // Checked against every secret at once first: a missing, malformed or stale header is named as such.
-    const any = checkCallbackSignature(
-      header,
-      body,
-      candidates.flatMap((c) => c.secrets),
-    );
-    if (!any.ok) return any;
-    const signer = candidates.find((c) => checkCallbackSignature(header, body, c.secrets).ok)!;
-    return { ok: true, tenant: signer.tenant };
+  /** The id of the tenant with this name (for seeding a tenant of the tenants file). */
+  async idOf(name: string): Promise<string | undefined> {
+    return (await this.database.read((tx) => tx.get<{ id: string }>('SELECT id FROM tenants WHERE name = ?', name)))?.id;
   }
 
-  /** Makes a tenant with new credentials; a 409 when the name is taken. */
+  /**
+   * The id of the tenant whose secret signed this callback, checked against the raw bytes before
+   * anything else reads the body. The cost of a forged signature is bounded: the header's form and
+   * age are checked first (no HMAC), then only the secrets of the tenants that exported a payout
+   * under the body's reference (and the sandbox's own); only a reference no tenant has is checked
+   * against the other tenants' secrets, one HMAC each, to tell its signer a 404 from a stranger a 401.
+   * `devSecretAllowed` is false when the request did not come to a loopback Host: the
+   * development secret settles nothing then.
+   */
+  async ofCallback(header: string | string[] | undefined, body: Uint8Array, devSecretAllowed = true): Promise<CallbackTenant> {
+    const own = this.own.callbackSecrets.filter((secret) => devSecretAllowed || secret !== DEFAULT_CALLBACK_SECRET);
+    const form = readSignatureHeader(header);
+    if (!form.ok) return form;
+    const signedBy = (candidates: { tenant: string; secrets: string[] }[]) =>
+      candidates.find((c) => c.secrets.length > 0 && checkCallbackSignature(header, body, c.secrets).ok)?.tenant;
+    const candidates = [{ tenant: DEFAULT_TENANT, secrets: own }];
+    if (this.shared) {
+      const reference = referenceIn(body);
+      const owners =
+        reference === undefined
+          ? []
+          : await this.database.read((tx) =>
+              tx.all<{ id: string; callback_secret: string }>(
+                'SELECT DISTINCT t.id, t.callback_secret FROM export_lines e JOIN tenants t ON t.id = e.tenant WHERE e.reference = ?',
+                reference,
+              ),
+            );
+      candidates.push(...owners.map((row) => ({ tenant: row.id, secrets: [row.callback_secret] })));
+      const signer = signedBy(candidates);
+      if (signer !== undefined) return { ok: true, tenant: signer };
+      if (owners.length > 0) return NO_MATCH;
+      const others = await this.database.read((tx) =>
+        tx.all<{ id: string; callback_secret: string }>('SELECT id, callback_secret FROM tenants'),
+      );
+      const other = signedBy(others.map((row) => ({ tenant: row.id, secrets: [row.callback_secret] })));
+      return other === undefined ? NO_MATCH : { ok: true, tenant: other };
+    }
+    const signer = signedBy(candidates);
+    return signer === undefined ? NO_MATCH : { ok: true, tenant: signer };
+  }
+
+  /** Makes a tenant with new credentials and a new id; a 409 when the name is taken. */
   create(name: string): Promise<NewTenant> {
     const tenant = { name, token: credential('sbx_tok_'), callback_secret: credential('sbx_cbs_') };
     return this.database.write(async (tx) => {
@@ -152,48 +177,77 @@ export class Tenants {
       for (const tenant of tenants) {
         const hashes = tenant.tokens.map(tokenHash);
         await checkSecret(tx, tenant);
-        if (await tx.get('SELECT name FROM tenants WHERE name = ?', tenant.name)) {
-          await tx.run('UPDATE tenants SET callback_secret = ? WHERE name = ?', tenant.callback_secret, tenant.name);
+        let id = (await tx.get<{ id: string }>('SELECT id FROM tenants WHERE name = ?', tenant.name))?.id;
+        if (id !== undefined) {
+          await tx.run('UPDATE tenants SET callback_secret = ? WHERE id = ?', tenant.callback_secret, id);
         } else {
+          id = newTenantId();
           await tx.run(
-            'INSERT INTO tenants (name, callback_secret, created_at) VALUES (?, ?, ?)',
+            'INSERT INTO tenants (id, name, callback_secret, created_at) VALUES (?, ?, ?, ?)',
+            id,
             tenant.name,
             tenant.callback_secret,
             Date.now() / 1000,
           );
         }
-        for (const { token_hash } of await tx.all<{ token_hash: string }>(
-          'SELECT token_hash FROM tenant_tokens WHERE tenant = ?',
-          tenant.name,
-        )) {
+        for (const { token_hash } of await tx.all<{ token_hash: string }>('SELECT token_hash FROM tenant_tokens WHERE tenant = ?', id)) {
           if (!hashes.includes(token_hash)) await tx.run('DELETE FROM tenant_tokens WHERE token_hash = ?', token_hash);
         }
-        await addTokens(tx, tenant.name, tenant.tokens);
+        await addTokens(tx, { id, name: tenant.name }, tenant.tokens);
       }
     });
   }
 
-  /** Drops a tenant and everything it owns; false when there is no such tenant. */
+  /**
+   * Drops a tenant and everything it owns; false when there is no such tenant. The tenant's row is
+   * locked first: a change of the tenant's already running finishes before, and goes with it; one
+   * that starts after finds no tenant (PayoutStore.write).
+   */
   drop(name: string): Promise<boolean> {
     return this.database.write(async (tx) => {
-      if (!(await tx.get('SELECT name FROM tenants WHERE name = ?', name))) return false;
-      for (const table of ['export_lines', 'idempotent_answers', 'payouts', 'records', 'tenant_tokens'])
-        await tx.run(`DELETE FROM ${table} WHERE tenant = ?`, name);
-      await tx.run('DELETE FROM tenants WHERE name = ?', name);
+      const row = await tx.get<{ id: string }>(`SELECT id FROM tenants WHERE name = ?${this.database.dialect.forUpdate}`, name);
+      if (!row) return false;
+      for (const table of ['export_lines', 'idempotent_answers', 'payouts', 'records', 'tenant_tokens', 'tenant_sequences'])
+        await tx.run(`DELETE FROM ${table} WHERE tenant = ?`, row.id);
+      await tx.run('DELETE FROM tenants WHERE id = ?', row.id);
       return true;
     });
   }
 }
 
+/** The well-known token of a development sandbox, refused off loopback. */
+export const DEFAULT_TOKEN = 'sandbox-dev-token';
+/** The well-known callback secret of a development sandbox, refused off loopback. */
+export const DEFAULT_CALLBACK_SECRET = 'sandbox-dev-callback-secret';
+
+const NO_MATCH: CallbackTenant = { ok: false, reason: SIGNATURE_MISMATCH };
+
+/** The reference a callback body quotes, read only to choose the secrets to check; undefined when there is none to read. */
+function referenceIn(body: Uint8Array): string | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as { payout_service_id?: unknown } | null;
+    return typeof parsed?.payout_service_id === 'string' ? parsed.payout_service_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Random, so a tenant made again under a dropped name is another tenant to every row. */
+function newTenantId(): string {
+  return `tn_${randomBytes(12).toString('base64url')}`;
+}
+
 async function insert(tx: Tx, tenant: TenantConfig): Promise<void> {
   await checkSecret(tx, tenant);
+  const id = newTenantId();
   await tx.run(
-    'INSERT INTO tenants (name, callback_secret, created_at) VALUES (?, ?, ?)',
+    'INSERT INTO tenants (id, name, callback_secret, created_at) VALUES (?, ?, ?, ?)',
+    id,
     tenant.name,
     tenant.callback_secret,
     Date.now() / 1000,
   );
-  await addTokens(tx, tenant.name, tenant.tokens);
+  await addTokens(tx, { id, name: tenant.name }, tenant.tokens);
 }
 
 /** A callback secret says which tenant a callback is for: no two tenants may share one. */
@@ -207,12 +261,16 @@ async function checkSecret(tx: Tx, tenant: TenantConfig): Promise<void> {
 }
 
 /** Gives a tenant these tokens; one another tenant holds is refused, one it holds already is kept. */
-async function addTokens(tx: Tx, name: string, tokens: string[]): Promise<void> {
+async function addTokens(tx: Tx, tenant: { id: string; name: string }, tokens: string[]): Promise<void> {
   for (const token of tokens) {
-    const owner = await tx.get<{ tenant: string }>('SELECT tenant FROM tenant_tokens WHERE token_hash = ?', tokenHash(token));
-    if (owner?.tenant === name) continue;
-    if (owner) throw new Error(`tenant "${name}" has a token that tenant "${owner.tenant}" has too: every token belongs to one tenant`);
-    await tx.run('INSERT INTO tenant_tokens (token_hash, tenant) VALUES (?, ?)', tokenHash(token), name);
+    const owner = await tx.get<{ tenant: string; name: string }>(
+      'SELECT k.tenant, t.name FROM tenant_tokens k JOIN tenants t ON t.id = k.tenant WHERE k.token_hash = ?',
+      tokenHash(token),
+    );
+    if (owner?.tenant === tenant.id) continue;
+    if (owner)
+      throw new Error(`tenant "${tenant.name}" has a token that tenant "${owner.name}" has too: every token belongs to one tenant`);
+    await tx.run('INSERT INTO tenant_tokens (token_hash, tenant) VALUES (?, ?)', tokenHash(token), tenant.id);
   }
 }
 

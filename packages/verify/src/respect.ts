@@ -9,9 +9,10 @@ import { fieldName, type SpecModel, valueAt as valueAtPointer } from '@payouts/m
 import { runRedocly } from '@payouts/process';
 import { parse } from 'yaml';
 import { conformance, describeAnswer, fieldsOf } from './conformance.js';
-import { SOURCE_NAME } from './generate-arazzo.js';
+import { CAPABILITY_INPUT, SOURCE_NAME } from './generate-arazzo.js';
 import { curlLine, signatureHeaderOf } from './http.js';
 import type { Check } from './report.js';
+import { CAPABILITY_HEADER } from './signing-proxy.js';
 
 // The status, content-type and schema checks are ours to report (with field names), so Respect
 // only warns on them and goes on; a failed success criterion still ends its workflow, because
@@ -73,11 +74,10 @@ interface RespectOptions {
   files: string[];
   /** The provider, as the report names it. */
   baseUrl: string;
-  /**
-   * Where Respect sends its requests instead: the signing proxy in front of the provider. Without
-   * one, workflows that call a signed operation are skipped (they could only get 401s).
-   */
-  via?: string;
+  /** Where Respect sends its requests instead: the signing proxy in front of the provider, and the run's capability for it. */
+  via: { url: string; capability: string };
+  /** Whether the proxy signs callbacks; without it, workflows that call a signed operation are skipped (they could only get 401s). */
+  signsCallbacks: boolean;
   token: string;
   only?: string;
 }
@@ -101,13 +101,13 @@ async function runFile(options: RespectOptions, file: string): Promise<RespectRu
   const relevant = [...workflows].filter(
     ([, steps]) => !options.only || [...steps.values()].some((step) => step.operationId === options.only),
   );
-  const unsignable = options.via
+  const unsignable = options.signsCallbacks
     ? []
     : relevant.filter(([, steps]) => [...steps.values()].some((step) => signed.has(step.operationId))).map(([id]) => id);
   const skipped = unsignable.map((id) => `Respect ${basename(file)} > ${id} (sends signed callbacks)`);
   const selected = relevant.map(([id]) => id).filter((id) => !unsignable.includes(id));
   if (selected.length === 0) return { checks: [], requests: 0, skipped };
-  const target = options.via ?? options.baseUrl;
+  const target = options.via.url;
 
   const outDir = await mkdtemp(join(tmpdir(), 'payouts-verify-'));
   try {
@@ -117,15 +117,17 @@ async function runFile(options: RespectOptions, file: string): Promise<RespectRu
     if (selected.length < workflows.size) for (const id of selected) args.push('--workflow', id);
     // Respect exits 1 when a workflow fails: that is a result, read from its JSON log.
     const { output } = await runRedocly(args, {
-      // The token goes in through the environment, not argv, so `ps` does not show it.
-      env: { REDOCLY_CLI_RESPECT_INPUT: JSON.stringify({ token: options.token }) },
+      // The token and the proxy's capability go in through the environment, not argv, so `ps` does not show them.
+      env: { REDOCLY_CLI_RESPECT_INPUT: JSON.stringify({ token: options.token, [CAPABILITY_INPUT]: options.via.capability }) },
       timeoutMs: RESPECT_TIMEOUT_MS,
     });
     let log: RespectLog;
     try {
       log = JSON.parse(await readFile(logFile, 'utf8')) as RespectLog;
     } catch {
-      throw new Error(`redocly respect wrote no results for ${basename(file)}; its output:\n${output}`);
+      throw new Error(
+        `redocly respect wrote no results for ${basename(file)}; its output:\n${output.replaceAll(options.via.capability, '***')}`,
+      );
     }
     const checks: Check[] = [];
     let requests = 0;
@@ -161,7 +163,10 @@ function stepChecks(
         {
           method: request.method,
           url: request.url.startsWith(origin.from) ? `${origin.to}${request.url.slice(origin.from.length)}` : request.url,
-          headers: Object.fromEntries(Object.entries(request.headers ?? {}).filter(([name]) => name !== 'accept')),
+          // The proxy's capability is the run's secret, and no part of the request the provider sees.
+          headers: Object.fromEntries(
+            Object.entries(request.headers ?? {}).filter(([name]) => name !== 'accept' && name.toLowerCase() !== CAPABILITY_HEADER),
+          ),
           body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
         },
         token,

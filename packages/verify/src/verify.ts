@@ -1,6 +1,6 @@
 // verifyProvider: every check against one running provider. Respect runs the Arazzo workflows
-// (generated per operation, and the hand-written lifecycle; through a signing proxy, so its
-// callbacks carry the provider's signature) while our own code sends the invalid inputs derived
+// (generated per operation, and the hand-written lifecycle; through a signing proxy that serves
+// this run alone, so its callbacks carry the provider's signature) while our own code sends the invalid inputs derived
 // from the schemas, the idempotent replays and the forged callbacks; all end up in one report.
 
 import { randomUUID } from 'node:crypto';
@@ -41,14 +41,15 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
   if (options.only) spec.operation(options.only); // fails early, naming the known operations
   await preflight(baseUrl, credentials, spec);
 
-  const signer = credentials.callbackSecret ? await startSigningProxy(spec, baseUrl, credentials.callbackSecret) : undefined;
+  const signer = await startSigningProxy(spec, baseUrl, credentials.callbackSecret);
   try {
     const parts = await Promise.all([
       runRespect({
         spec,
         files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO],
         baseUrl,
-        via: signer?.url,
+        via: signer,
+        signsCallbacks: credentials.callbackSecret !== undefined,
         token: options.token,
         only: options.only,
       }),
@@ -65,7 +66,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
       parts.flatMap((part) => part.skipped),
     );
   } finally {
-    await signer?.stop();
+    await signer.stop();
   }
 }
 

@@ -34,8 +34,12 @@ describe('the bank file', () => {
     expect(bankFileCsv(bank, [line('Tata Steel Ltd')])).toContain(',Tata Steel Ltd,');
   });
 
-  it('names each line and the file by bank, method and day', () => {
-    expect(exportReference(bank, 'rtgs', 1693161000, 42)).toBe('HDFC-RTGS-230827-0042');
+  it("names each line and the file by bank, method and day, and another tenant's lines by its tag too", () => {
+    expect(exportReference(bank, 'rtgs', 1693161000, 42, '')).toBe('HDFC-RTGS-230827-0042');
+    const tagged = exportReference(bank, 'rtgs', 1693161000, 42, 'tn_a');
+    expect(tagged).toMatch(/^HDFC-RTGS-230827-[A-Z2-7]{4}-0042$/);
+    expect(exportReference(bank, 'rtgs', 1693161000, 42, 'tn_a')).toBe(tagged);
+    expect(exportReference(bank, 'rtgs', 1693161000, 42, 'tn_b')).not.toBe(tagged);
     expect(bankFileName(bank, 1693161000)).toBe('payouts-HDFC-20230827T183000.csv');
   });
 });

@@ -1,5 +1,6 @@
 // The bank upload file Export Payout for Bank answers: RFC 4180 CSV with CRLF line ends, one line
 // per payout, each with the unique reference the provider will call back with.
+import { createHash } from 'node:crypto';
 import type { CreditBank, DebitBank, Payout } from '../types.js';
 
 export const BANK_FILE_COLUMNS = [
@@ -28,9 +29,23 @@ export interface BankFileLine {
   beneficiary: CreditBank;
 }
 
-/** The reference of one export line: the bank, the method, the day and the line's number, unique per line. */
-export function exportReference(bank: DebitBank, method: string, exportedAt: number, lineNumber: number): string {
-  return `${bank.ifsc.slice(0, 4)}-${method.toUpperCase()}-${yymmdd(exportedAt)}-${String(lineNumber).padStart(4, '0')}`;
+/**
+ * The reference of one export line: the bank, the method, the day, the tenant's tag and the line's
+ * number in the tenant's own count, unique per line. The tag (none for the sandbox's own tenant)
+ * keeps references apart across tenants, whose line numbers each start at 1, so a callback's
+ * reference names the one tenant whose secret can have signed it.
+ */
+export function exportReference(bank: DebitBank, method: string, exportedAt: number, lineNumber: number, tenant: string): string {
+  const tag = tenant === '' ? '' : `${tenantTag(tenant)}-`;
+  return `${bank.ifsc.slice(0, 4)}-${method.toUpperCase()}-${yymmdd(exportedAt)}-${tag}${String(lineNumber).padStart(4, '0')}`;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** Four letters from the tenant's id: the same for every export of the tenant, and shared by few (a million tags). */
+function tenantTag(tenant: string): string {
+  const digest = createHash('sha256').update(tenant).digest();
+  return Array.from(digest.subarray(0, 4), (byte) => BASE32[byte % 32]).join('');
 }
 
 export function bankFileName(bank: DebitBank, exportedAt: number): string {

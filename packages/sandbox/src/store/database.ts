@@ -11,11 +11,17 @@ export interface Tx {
   nested<T>(change: () => Promise<T>): Promise<T>;
 }
 
+/** The next number of one of a tenant's own sequences, as `{ next }` (args: tenant, sequence name); one statement on both stores. */
+export const NEXT_TENANT_NUMBER = `INSERT INTO tenant_sequences (tenant, name, next) VALUES (?, ?, 1)
+  ON CONFLICT (tenant, name) DO UPDATE SET next = tenant_sequences.next + 1 RETURNING next`;
+
 export interface Dialect {
-  /** A query answering `{ next }`: the next number of a table's `seq` (payouts, export_lines). */
+  /** A query answering `{ next }`: the next number of a table's `seq` (payouts, export_lines): the row's key, never shown. */
   nextSeq(table: 'payouts' | 'export_lines'): string;
   /** Appended to a SELECT of a row the transaction will change: a row lock where the database has them. */
   readonly forUpdate: string;
+  /** Appended to a SELECT of a row that must not change or go until the transaction ends (a tenant its write belongs to). */
+  readonly forShare: string;
   /**
    * A statement that holds the transaction until no other holds the same key (one `?`), where
    * concurrent writers exist; SQLite's single writer needs none.

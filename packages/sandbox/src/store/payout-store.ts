@@ -8,13 +8,26 @@ import { randomUUID } from 'node:crypto';
 import { Problem } from '../problem.js';
 import type { CreditBank, DebitBank, ExpandedRecord, Payout, PayoutPage, PayoutStatus, RequestBody } from '../types.js';
 import { type BankFile, type BankFileLine, bankFileCsv, bankFileName, exportReference } from './bank-file.js';
-import type { Database, Tx } from './database.js';
+import { type Database, NEXT_TENANT_NUMBER, type Tx } from './database.js';
 import { KEY_TTL_SECONDS, type KeyedRequest, keyedRequestHash, type RecordedAnswer, requestHash } from './idempotency.js';
 import { type ListQuery, listFilter, orderBy } from './list-query.js';
 import { RenderCache, type Rendered, renderedPage } from './render-cache.js';
 
 /** The sandbox's own tenant: the tokens and callback secrets given on its command line. */
 export const DEFAULT_TENANT = '';
+
+/**
+ * The tenant a request was authenticated as was dropped before its change could run: the change
+ * did not happen (the request answers 401). A drop and a change of its tenant never interleave:
+ * the change re-reads its tenant under a lock the drop must wait for (or, on SQLite, inside the one
+ * write at a time), so it lands before the drop (and goes with it) or not at all.
+ */
+export class TenantGoneError extends Error {
+  constructor(readonly tenant: string) {
+    super('The tenant this token belonged to was dropped.');
+    this.name = 'TenantGoneError';
+  }
+}
 
 type CreatePayoutRequest = RequestBody<'createPayout'>;
 type ProcessPayoutRequest = RequestBody<'processPayout'>;
@@ -73,6 +86,8 @@ interface PayoutRow {
 const DEFAULT_PAGE_SIZE = 15;
 /** List counts kept at once (one per filter and tenant). */
 const KEPT_COUNTS = 1000;
+/** Payouts in one export without payout_ids (the spec's bound, as many as payout_ids may name). */
+const EXPORT_BATCH = 500;
 /** Expired Idempotency-Keys are forgotten (up to 100) on every this many keyed writes. */
 const FORGET_EVERY = 50;
 
@@ -140,9 +155,15 @@ export class PayoutStore {
     return this.database.read((tx) => query(new Payouts(this, tx, tenant, true)));
   }
 
-  /** Runs a change as a tenant, in one write. */
+  /** Runs a change as a tenant, in one write; a TenantGoneError when the tenant no longer exists. */
   write<T>(tenant: string, change: (payouts: Payouts) => Promise<T>): Promise<T> {
-    return this.database.write((tx) => change(new Payouts(this, tx, tenant, false)));
+    return this.database.write(async (tx) => {
+      if (tenant !== DEFAULT_TENANT) {
+        const exists = await tx.get(`SELECT id FROM tenants WHERE id = ?${this.database.dialect.forShare}`, tenant);
+        if (!exists) throw new TenantGoneError(tenant);
+      }
+      return change(new Payouts(this, tx, tenant, false));
+    });
   }
 
   /**
@@ -290,13 +311,15 @@ export class Payouts {
     if (this.dialect.lockKey) await this.tx.run(this.dialect.lockKey, `${this.tenant}/${request.loan}`);
     const now = this.store.clock();
     const seq = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('payouts')))!.next;
+    // What the tenant sees counts its own payouts only: no tenant can count another's.
+    const shown = await this.nextNumber('payouts');
     const index = (await this.tx.get<{ n: number }>(
       'SELECT count(*) AS n FROM payouts WHERE tenant = ? AND loan = ?',
       this.tenant,
       request.loan,
     ))!.n;
     const yymm = new Date(now * 1000).toISOString().slice(2, 7).replace('-', '');
-    const number = String(seq).padStart(6, '0');
+    const number = String(shown).padStart(6, '0');
     const id = randomUUID();
     await this.tx.run(
       `INSERT INTO payouts (seq, id, created_at, updated_at, type, ref_id, numeric_ref_id, idx, amount, method, status,
@@ -364,19 +387,20 @@ export class Payouts {
       }
     } else {
       rows = await this.tx.all<PayoutRow>(
-        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY seq${this.dialect.forUpdate}`,
+        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY seq LIMIT ?${this.dialect.forUpdate}`,
         this.tenant,
+        EXPORT_BATCH,
       );
     }
     const now = this.store.clock();
     const lines: BankFileLine[] = [];
     for (const row of rows) {
-      const lineNumber = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('export_lines')))!.next;
-      // The export line's number keeps every reference unique, also for a payout exported again after a retry.
-      const reference = exportReference(bank, row.method, now, lineNumber);
+      const seq = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('export_lines')))!.next;
+      // The tenant's own line number keeps each of its references unique, also for a payout exported again after a retry.
+      const reference = exportReference(bank, row.method, now, await this.nextNumber('export_lines'), this.tenant);
       await this.tx.run(
         'INSERT INTO export_lines (seq, reference, payout_id, debit_bank_id, exported_at, tenant) VALUES (?, ?, ?, ?, ?, ?)',
-        lineNumber,
+        seq,
         reference,
         row.id,
         bank.id,
@@ -500,6 +524,11 @@ export class Payouts {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  /** The next number of this tenant's own sequence. */
+  private async nextNumber(sequence: 'payouts' | 'export_lines'): Promise<number> {
+    return (await this.tx.get<{ next: number }>(NEXT_TENANT_NUMBER, this.tenant, sequence))!.next;
+  }
 
   /** Pays a payout under one of its references (the one it was paid under becomes its own again). */
   private async applyProcessed(row: PayoutRow, utr: string, processedAt: number, debitBankId: string, reference: string): Promise<void> {

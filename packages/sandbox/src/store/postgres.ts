@@ -15,6 +15,7 @@ import { type Database, type Dialect, newerSchemaError, type Tx } from './databa
 const DIALECT: Dialect = {
   nextSeq: (table) => `SELECT nextval('${table}_seq') AS next`,
   forUpdate: ' FOR UPDATE',
+  forShare: ' FOR SHARE',
   lockKey: 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))',
 };
 
@@ -141,6 +142,35 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX idempotent_answers_created ON idempotent_answers (created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'tenants: an id never reused; numbers counted per tenant; references unique per tenant',
+    // Rows keep their tenant column: for tenants made before this version, the id is the name.
+    sql: `
+      ALTER TABLE tenants ADD COLUMN id TEXT;
+      UPDATE tenants SET id = name;
+      ALTER TABLE tenants ALTER COLUMN id SET NOT NULL;
+      ALTER TABLE tenant_tokens DROP CONSTRAINT tenant_tokens_tenant_fkey;
+      ALTER TABLE tenants DROP CONSTRAINT tenants_pkey;
+      ALTER TABLE tenants ADD PRIMARY KEY (id);
+      ALTER TABLE tenants ADD UNIQUE (name);
+      ALTER TABLE tenant_tokens ADD FOREIGN KEY (tenant) REFERENCES tenants (id) ON DELETE CASCADE;
+      ALTER TABLE payouts DROP CONSTRAINT payouts_ref_id_key;
+      ALTER TABLE payouts ADD UNIQUE (tenant, ref_id);
+      ALTER TABLE payouts DROP CONSTRAINT payouts_payout_service_id_key;
+      ALTER TABLE payouts ADD UNIQUE (tenant, payout_service_id);
+      ALTER TABLE export_lines DROP CONSTRAINT export_lines_reference_key;
+      ALTER TABLE export_lines ADD UNIQUE (tenant, reference);
+      CREATE TABLE tenant_sequences (
+        tenant TEXT NOT NULL,
+        name TEXT NOT NULL CHECK (name IN ('payouts', 'export_lines')),
+        next BIGINT NOT NULL,
+        PRIMARY KEY (tenant, name)
+      );
+      INSERT INTO tenant_sequences (tenant, name, next) SELECT tenant, 'payouts', max(seq) FROM payouts GROUP BY tenant;
+      INSERT INTO tenant_sequences (tenant, name, next) SELECT tenant, 'export_lines', max(seq) FROM export_lines GROUP BY tenant;
+    `,
+  },
 ];
 
 const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -184,14 +214,18 @@ function txOf(client: pg.PoolClient): Tx {
   };
 }
 
-/** The URL as the banner and errors show it: without its password. */
-function displayUrl(url: string): string {
+/** Query parameters of a PostgreSQL URL that carry a secret (libpq's and pg's names). */
+const SECRET_PARAMETERS = ['password', 'sslpassword', 'sslkey'];
+
+/** The URL as the banner and errors show it: without its password, wherever the URL carries one. */
+export function displayUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    for (const name of SECRET_PARAMETERS) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
+    return parsed.toString().replaceAll('%2A%2A%2A', '***');
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    return url.replace(/:[^:@/]*@/, ':***@').replace(new RegExp(`([?&](?:${SECRET_PARAMETERS.join('|')})=)[^&]*`, 'g'), '$1***');
   }
 }
 
@@ -204,7 +238,7 @@ export class PostgresDatabase implements Database {
   ) {}
 
   /** Connects, and migrates the schema under an advisory lock; refuses a database it cannot serve. */
-  static async open(url: string): Promise<PostgresDatabase> {
+  static async open(url: string, options: { schemaVersion?: number } = {}): Promise<PostgresDatabase> {
     const name = displayUrl(url);
     try {
       new URL(url);
@@ -222,7 +256,7 @@ export class PostgresDatabase implements Database {
       throw new Error(`cannot reach the database ${name}: ${(error as Error).message || (error as { code?: string }).code}`);
     }
     try {
-      await migrate(client, name);
+      await migrate(client, name, options.schemaVersion ?? POSTGRES_SCHEMA_VERSION);
     } catch (error) {
       client.release();
       await pool.end();
@@ -281,7 +315,8 @@ export class PostgresDatabase implements Database {
   }
 }
 
-async function migrate(client: pg.PoolClient, name: string): Promise<void> {
+/** Migrates to `target` (the current version; an older one only where a test builds the database an older sandbox left). */
+async function migrate(client: pg.PoolClient, name: string, target: number): Promise<void> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query(
@@ -290,7 +325,7 @@ async function migrate(client: pg.PoolClient, name: string): Promise<void> {
     const { rows } = await client.query<{ v: number }>('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
     const current = rows[0]!.v;
     if (current > POSTGRES_SCHEMA_VERSION) throw newerSchemaError(name, current, POSTGRES_SCHEMA_VERSION);
-    for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+    for (const migration of MIGRATIONS.filter((m) => m.version > current && m.version <= target)) {
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);

@@ -21,6 +21,7 @@ const DIALECT: Dialect = {
   // Under the write lock no other writer can take the same number.
   nextSeq: (table) => `SELECT coalesce(max(seq), 0) + 1 AS next FROM ${table}`,
   forUpdate: '',
+  forShare: '',
 };
 
 export class SqliteDatabase implements Database {
