@@ -28,7 +28,10 @@ const post = (url, body, signature) =>
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { 'x-payout-signature': signature } : {}) },
     body,
-  }).then(async (r) => (await r.arrayBuffer(), r.status));
+  }).then(async (r) => {
+    await r.arrayBuffer();
+    return r.status;
+  });
 
 async function measure(tenantCount) {
   const sandbox = await startSandboxProcess(['--admin-token', ADMIN]);
