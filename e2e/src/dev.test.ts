@@ -1,8 +1,8 @@
 // Drives `pnpm dev` for real on a copy of the workspace: add an operation to the spec, break it,
 // fix it, and check the types, the docs and the mock follow each save, then that Ctrl-C leaves
 // nothing running.
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   copyWorkspace,
@@ -14,6 +14,7 @@ import {
   startProcess,
   waitFor,
 } from '@payouts/process';
+import { bundlePath, releasePath, releases } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,6 +82,10 @@ const getNewOperation = () => fetch(`${urls.mock}/v1/lms/payouts/${PAYOUT_ID}/`,
 
 beforeAll(async () => {
   workspace = await copyWorkspace(root);
+  // main may carry contract changes not released yet: in the copy the last release is the contract
+  // as it is, so that what a save changes against it is the save alone.
+  const last = releases().at(-1)!;
+  await copyFile(bundlePath('json'), join(workspace.dir, relative(root, releasePath(last))));
   dev = await startProcess('pnpm', ['dev', '--mock-port', '0', '--docs-port', '0', '--sandbox-port', '0'], /watching spec\//, {
     cwd: workspace.dir,
     // A process group of its own, as in a terminal: Ctrl-C reaches the whole group.

@@ -1,5 +1,6 @@
 // What took `pnpm dev` down through its mock (issue #27): each hostile request gets an answer in the
 // spec's error shape and the mock keeps serving; CORS goes to the origins given and no other.
+import { connect } from 'node:net';
 import { fuzzRequests, hostileRequests, httpRequest, rawRequest } from '@payouts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mock, startMock } from './index.js';
@@ -57,6 +58,37 @@ for (const inProcess of [false, true]) {
     });
   });
 }
+
+describe('a client that trickles', () => {
+  it('its body or its headers, is cut off within 30 s, and the mock goes on serving', async () => {
+    const mock = await startMock({ inProcess: true });
+    try {
+      const { port, host } = new URL(mock.url);
+      const trickle = (head: string, drop: string) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port) });
+        socket.on('error', () => undefined);
+        socket.resume(); // read the answer, so the socket sees the mock's end
+        const started = Date.now();
+        const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)));
+        socket.write(head);
+        const drip = setInterval(() => socket.writable && socket.write(drop), 500);
+        return closed.finally(() => clearInterval(drip));
+      };
+      const [body, headers] = await Promise.all([
+        trickle(
+          `POST /v1/lms/payouts/ HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer any\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n`,
+          ' ',
+        ),
+        trickle(`GET /v1/lms/payouts/ HTTP/1.1\r\nHost: ${host}\r\n`, 'X-A: b\r\n'),
+      ]);
+      expect(body).toBeLessThan(32_000);
+      expect(headers).toBeLessThan(32_000);
+      expect((await fetch(`${mock.url}/v1/lms/payouts/`, { headers: { authorization: 'Bearer any' } })).status).toBe(200);
+    } finally {
+      await mock.stop();
+    }
+  }, 60_000);
+});
 
 describe('the mock, fuzzed', () => {
   it('answers any method, target, query, header value and body below 500, and keeps serving', async () => {

@@ -95,6 +95,21 @@ describe.each(STORES)('the sandbox (%s) under hostile requests', (kind) => {
   });
 });
 
+describe('a development sandbox', () => {
+  it('refuses its well-known token to a request that names another Host (a DNS-rebound page)', async () => {
+    const sandbox = await startTestSandbox({ tokens: [], callbackSecrets: [] });
+    try {
+      const request = httpRequest({ url: sandbox.url, method: 'GET', path: PAYOUTS }, { Authorization: 'Bearer sandbox-dev-token' });
+      expect((await rawRequest(sandbox.url, request)).status).toBe(200);
+      const rebound = await rawRequest(sandbox.url, request.replace(/Host: .*/, 'Host: rebind.attacker.example:4030'));
+      expect(rebound.status).toBe(421);
+      expect(rebound.body).not.toContain('results');
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
 describe('the sandbox, fuzzed', () => {
   it('answers any method, target, query, header value and body below 500, and keeps serving', async () => {
     const sandbox = await startTestSandbox();

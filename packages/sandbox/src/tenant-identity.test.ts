@@ -3,10 +3,13 @@
 // again under a dropped name starts empty; the numbers a tenant sees count its own rows only; and
 // a database of the schema before all this is migrated with its tenants and payouts intact.
 import { createHash } from 'node:crypto';
+import { signCallback } from '@payouts/callbacks';
 import { loadSpec } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from './db.js';
+import { openDatabase } from './store/open-database.js';
 import { PostgresDatabase } from './store/postgres.js';
+import { Tenants } from './tenants.js';
 import { execute, newDb, STORES } from './test-support/stores.js';
 import { CREDIT_BANK, call, DEBIT_BANK, newPayout, startTestSandbox, type TestSandbox } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
@@ -67,6 +70,56 @@ describe.each(STORES)('tenant identity (%s)', (kind) => {
     });
     expect(file.text).toMatch(/-0001,/);
   });
+});
+
+describe('the cost of a forged callback', () => {
+  it("is the secret of the tenant owning its reference, whatever the number of tenants; every tenant's only for a reference none has", async () => {
+    const db = await newDb('sqlite');
+    const sandbox = await startTestSandbox({ db, tokens: [], callbackSecrets: [], adminToken: ADMIN });
+    let reference: string;
+    try {
+      const made = [];
+      for (let i = 0; i < 200; i++) made.push((await admin(sandbox, 'POST', TENANTS, { name: `cost-${i}` })).body);
+      const payout = (await call<Payout>(sandbox.url, 'POST', PAYOUTS, { token: made[7].token, body: newPayout() })).body;
+      const file = await call(sandbox.url, 'PUT', `${PAYOUTS}export/`, {
+        token: made[7].token,
+        body: { debit_bank_id: DEBIT_BANK, payout_ids: [payout.id] },
+      });
+      reference = file.text.split('\r\n')[1]!.split(',')[1]!;
+    } finally {
+      await sandbox.dispose();
+    }
+    const database = await openDatabase(db);
+    let secretsRead = 0;
+    const read = database.read.bind(database);
+    database.read = (query) =>
+      read((tx) =>
+        query({
+          ...tx,
+          all: async <T>(sql: string, ...params: unknown[]) => {
+            const rows = await tx.all<T>(sql, ...params);
+            if (sql.includes('callback_secret')) secretsRead += rows.length;
+            return rows;
+          },
+        }),
+      );
+    const tenants = new Tenants(database, { tokens: [], callbackSecrets: [] }, true);
+    try {
+      const forge = async (payoutServiceId: string) => {
+        secretsRead = 0;
+        const body = Buffer.from(JSON.stringify({ payout_service_id: payoutServiceId, status: 'failed', failed_remark: 'forged' }));
+        expect(await tenants.ofCallback(signCallback(body, 'not-a-tenant-secret'), body)).toMatchObject({ ok: false });
+        return secretsRead;
+      };
+      expect(await forge(reference)).toBe(1);
+      expect(await forge('HDFC-NEFT-230827-9999')).toBe(200);
+      secretsRead = 0;
+      expect(await tenants.ofCallback('t=1,v1=nothex', Buffer.from('{}'))).toMatchObject({ ok: false });
+      expect(secretsRead).toBe(0);
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
 });
 
 const TOKEN_V4 = 'token-of-team-v4';

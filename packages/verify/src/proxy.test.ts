@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runNode, startProcess } from '@payouts/process';
 import { startSandbox } from '@payouts/sandbox';
 import { loadSpec } from '@payouts/spec';
+import { httpRequest, rawRequest } from '@payouts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonRequest } from './spec.js';
 import { startBugProxy } from './test-support/bug-proxy.js';
@@ -64,6 +65,24 @@ describe('pnpm verify proxy', () => {
       expect(await good.stop()).toBe(0);
       expect(await bad.stop()).toBe(0);
       await broken.stop();
+    }
+  });
+
+  it('answers only its own address as Host (a DNS-rebound page gets 421), and forwards nothing else', async () => {
+    const proxy = await startProxyCli(sandbox.url);
+    try {
+      const { port } = new URL(proxy.url);
+      const rebound = await rawRequest(
+        proxy.url,
+        httpRequest({ url: proxy.url, method: 'GET', path: '/v1/lms/payouts/' }, { Authorization: `Bearer ${TOKEN}` }).replace(
+          /Host: .*/,
+          `Host: rebind.attacker.example:${port}`,
+        ),
+      );
+      expect(rebound.status).toBe(421);
+      expect((await fetch(`${proxy.url}/v1/lms/payouts/`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    } finally {
+      await proxy.stop();
     }
   });
 

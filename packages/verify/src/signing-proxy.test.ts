@@ -36,7 +36,8 @@ describe('the signing proxy', () => {
     fetch(`${proxy.url}${CALLBACK}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY });
 
   it('refuses a request without the run capability, or with a wrong one, and forwards nothing', async () => {
-    for (const headers of [{}, { [CAPABILITY_HEADER]: 'guessed' }, { [CAPABILITY_HEADER]: `${proxy.capability}x` }]) {
+    const attempts: Record<string, string>[] = [{}, { [CAPABILITY_HEADER]: 'guessed' }, { [CAPABILITY_HEADER]: `${proxy.capability}x` }];
+    for (const headers of attempts) {
       const answer = await post(headers);
       expect(answer.status).toBe(403);
     }

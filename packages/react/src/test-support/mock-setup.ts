@@ -22,7 +22,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return first === undefined ? [] : [[operationId, first]];
   });
   project.provide('requestExamples', Object.fromEntries(examples) as RequestExamples);
-  const mock = await startMock({ port: 0 });
+  // The tests run in a page (happy-dom) of another origin than the mock's: a browser app's case.
+  const page = project.config.environmentOptions?.happyDOM?.url;
+  if (!page) throw new Error('vitest.config.ts must set environmentOptions.happyDOM.url: the mock grants CORS to that origin');
+  const mock = await startMock({ port: 0, corsOrigins: [new URL(page).origin] });
   project.provide('mockUrl', mock.url);
   return () => mock.stop();
 }
