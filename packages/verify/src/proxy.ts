@@ -73,7 +73,8 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
       validateRequests: false,
       dynamic: false,
       logLevel: 'info',
-      onLog: options.onLog,
+      // Prism's own "listening on" names its private port: callers use the front server's.
+      onLog: options.onLog && ((line: string) => /listening on/i.test(line) || options.onLog!(line)),
     });
     prismPort = prism.port;
     return { url: listenUrl(host, port), stop: async () => void (await Promise.all([close(), prism.stop()])) };
