@@ -1,5 +1,17 @@
 export { Ajv2020, type AjvOptions, createAjv, DOC_ID, type ErrorObject, type ValidateFunction } from './ajv.js';
 export {
+  type CheckedParts,
+  type Diagnostic,
+  type DiagnosticLocation,
+  jsonBodyOf,
+  type RequestCheck,
+  type RequestParts,
+  type ResponseCheck,
+  type ResponseParts,
+  type Side,
+  TAG_VALUES,
+} from './contract.js';
+export {
   type Example,
   exampleOf,
   HTTP_METHODS,

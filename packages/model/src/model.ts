@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type Ajv2020, createAjv, DOC_ID, type ValidateFunction } from './ajv.js';
+import { ContractChecker, type RequestCheck, type RequestParts, type ResponseCheck, type ResponseParts } from './contract.js';
 import { escapeSegment, formatPointer, valueAt } from './pointer.js';
 import { schemaKey, sharedValidator, shareValidator } from './validator-cache.js';
 
@@ -85,6 +86,7 @@ export class SpecModel {
   private readonly routes: { operation: Operation; pattern: RegExp }[];
   private validatorAjv: Ajv2020 | undefined;
   private readonly validators = new Map<string, ValidateFunction>();
+  private checker: ContractChecker | undefined;
 
   constructor(readonly document: Node) {
     if (typeof document !== 'object' || document === null || typeof document.paths !== 'object') {
@@ -95,6 +97,18 @@ export class SpecModel {
     this.routes = this.operations
       .map((operation) => ({ operation, pattern: pathPattern(operation.path), templated: operation.path.split('{').length }))
       .sort((a, b) => a.templated - b.templated);
+  }
+
+  /** Whether a request keeps its operation's contract; its parameters as the operation reads them (see contract.ts). */
+  checkRequest(operation: Operation, request: RequestParts): RequestCheck {
+    this.checker ??= new ContractChecker(this);
+    return this.checker.checkRequest(operation, request);
+  }
+
+  /** Whether an answer keeps its operation's contract: status, headers, content type, body (see contract.ts). */
+  checkResponse(operation: Operation, response: ResponseParts): ResponseCheck {
+    this.checker ??= new ContractChecker(this);
+    return this.checker.checkResponse(operation, response);
   }
 
   /** Reads a bundled document, JSON or YAML. */

@@ -2,24 +2,23 @@
 // Requests and answers are validated against that file, as the Payouts routes are against theirs.
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { SpecModel } from '@payouts/model';
+import { jsonBodyOf, SpecModel } from '@payouts/model';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Problem } from './problem.js';
+import { Refusal } from './refusal.js';
 import type { Tenants } from './tenants.js';
-import { jsonBodyOf, Validation } from './validation.js';
+import { answerProblems, checkRequest } from './validation.js';
 
 export const ADMIN_SPEC = fileURLToPath(new URL('../admin/openapi.yaml', import.meta.url));
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The request's JSON body as parsed, or the 400 its bytes deserve. */
-export type BodyOf = (request: FastifyRequest) => { body: unknown; parseError?: Problem };
+export type BodyOf = (request: FastifyRequest) => { body: unknown; parseError?: Refusal };
 
 type AdminHandler = (input: { params: Record<string, unknown>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
 
 export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: string, bodyOf: BodyOf): void {
   const spec = SpecModel.load(ADMIN_SPEC);
-  const validation = new Validation(spec);
   const expected = Buffer.from(adminToken);
   const handlers: Record<string, AdminHandler> = {
     createTenant: async ({ body }) => ({ status: 201, body: await tenants.create((body as { name: string }).name) }),
@@ -32,19 +31,16 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
   for (const op of spec.operations) {
     const handler = handlers[op.operationId];
     if (!handler) throw new Error(`the admin API has an operation the sandbox does not implement: ${op.operationId}`);
-    const check = validation.request(op);
-    const checkAnswer = validation.response(op);
     const send = (reply: FastifyReply, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-      const problems = checkAnswer(
+      const problems = answerProblems(
+        spec,
+        op,
         status,
-        JSON_TYPE,
+        body === undefined ? '' : JSON_TYPE,
         body,
         Object.keys(headers).map((h) => h.toLowerCase()),
       );
-      if (problems.length > 0)
-        throw new Error(
-          `the admin API's ${status} to ${op.operationId} broke admin/openapi.yaml: ${problems.map((p) => `${p.at} ${p.message}`).join('; ')}`,
-        );
+      if (problems.length > 0) throw new Error(`the admin API's ${status} to ${op.operationId} broke admin/openapi.yaml: ${problems.join('; ')}`);
       reply.code(status).headers(headers);
       return body === undefined ? reply.send() : reply.type(JSON_TYPE).send(JSON.stringify(body));
     };
@@ -60,7 +56,7 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
         }
         const { body, parseError } = bodyOf(request);
         if (parseError) return send(reply, 400, parseError.body);
-        const checked = check({
+        const checked = checkRequest(spec, op, {
           params: request.params as Record<string, unknown>,
           query: request.query as Record<string, unknown>,
           headers: request.headers,
@@ -71,7 +67,7 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
           const answer = await handler(checked.request);
           return send(reply, answer.status, answer.body);
         } catch (error) {
-          if (error instanceof Problem) return send(reply, error.status, error.body);
+          if (error instanceof Refusal) return send(reply, error.status, error.body);
           throw error;
         }
       },

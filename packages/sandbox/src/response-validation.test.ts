@@ -37,11 +37,11 @@ it('turns an answer that breaks the spec into a 500 naming the problem, and repo
   const { sandbox, reported } = await start(true);
   const created = await sandbox.call('POST', '/v1/lms/payouts/', { body: newPayout() });
   expect(created.status).toBe(500);
-  expect(created.body.detail).toBe("The sandbox's 201 answer to createPayout broke the spec: body must have required property 'currency'");
-  expect(reported).toEqual(["sandbox: createPayout 201 broke the spec: body must have required property 'currency'"]);
+  expect(created.body.detail).toBe("The sandbox's 201 answer to createPayout broke the spec: currency is required but missing");
+  expect(reported).toEqual(['sandbox: createPayout 201 broke the spec: currency is required but missing']);
   const listed = await sandbox.call('GET', '/v1/lms/payouts/');
   expect(listed.status).toBe(500);
-  expect(listed.body.detail).toContain("/results/0 must have required property 'currency'");
+  expect(listed.body.detail).toContain('results[0].currency is required but missing');
 });
 
 it('with validation off, sends the answer as the handler made it', async () => {

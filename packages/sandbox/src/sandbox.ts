@@ -4,14 +4,14 @@
 // The admin API (admin.ts) is mounted beside it when an admin token is given.
 import { randomUUID } from 'node:crypto';
 import { SIGNATURE_HEADER } from '@payouts/callbacks';
-import type { Operation, SpecModel } from '@payouts/model';
+import { jsonBodyOf, type Operation, type SpecModel } from '@payouts/model';
 import { httpUrl, isLoopback, isLoopbackHostHeader, listenError } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { mountAdmin } from './admin.js';
 import { type Edge, edgeServerOptions, guardEdge } from './edge.js';
 import { handlers } from './handlers.js';
-import { Problem } from './problem.js';
+import { Refusal } from './refusal.js';
 import { seedBanks, seedDemo } from './seed.js';
 import type { RecordedAnswer } from './store/idempotency.js';
 import { openDatabase } from './store/open-database.js';
@@ -19,7 +19,7 @@ import { PayoutStore, type Payouts, TenantGoneError } from './store/payout-store
 import { prerenderedJson } from './store/render-cache.js';
 import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, type TenantConfig, Tenants } from './tenants.js';
 import type { ErrorBody, Input, OperationId } from './types.js';
-import { jsonBodyOf, type ResponseProblem, Validation } from './validation.js';
+import { answerProblems, checkRequest } from './validation.js';
 
 export { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN } from './tenants.js';
 
@@ -84,7 +84,6 @@ interface RouteConfig {
   operation?: Operation;
 }
 
-type ResponseCheck = (status: number, contentType: string, body: unknown, headers: string[]) => ResponseProblem[];
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** The spec's security schemes, each as the sandbox checks it. */
@@ -112,7 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const tenant of options.tenants ?? [])
       if (tenant.seed_demo) demoPayouts += await seedDemo(store, spec, (await tenants.idOf(tenant.name))!);
     let edge: Edge;
-    ({ app, edge } = buildApp(store, tenants, spec, new Validation(spec), options));
+    ({ app, edge } = buildApp(store, tenants, spec, options));
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
@@ -172,7 +171,6 @@ function buildApp(
   store: PayoutStore,
   tenants: Tenants,
   spec: SpecModel,
-  validation: Validation,
   options: SandboxOptions,
 ): { app: FastifyInstance; edge: Edge } {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
@@ -187,7 +185,6 @@ function buildApp(
   /** The tenant each authenticated request acts as. */
   const tenantOf = new WeakMap<FastifyRequest, string>();
   const validateResponses = options.validateResponses ?? true;
-  const responseChecks = new Map<string, ResponseCheck>();
   const log = options.log ?? ((line: string) => console.error(line));
 
   const send = (
@@ -198,16 +195,19 @@ function buildApp(
     contentType = JSON_TYPE,
     headers: Record<string, string> = {},
   ) => {
-    const check = op && validateResponses ? responseChecks.get(op.operationId) : undefined;
     const problems =
-      check?.(
-        status,
-        contentType,
-        body,
-        Object.keys(headers).map((h) => h.toLowerCase()),
-      ) ?? [];
+      op && validateResponses
+        ? answerProblems(
+            spec,
+            op,
+            status,
+            contentType,
+            body,
+            Object.keys(headers).map((h) => h.toLowerCase()),
+          )
+        : [];
     if (problems.length > 0) {
-      const where = problems.map((p) => `${p.at || 'body'} ${p.message}`).join('; ');
+      const where = problems.join('; ');
       log(`sandbox: ${op!.operationId} ${status} broke the spec: ${where}`);
       body = { detail: `The sandbox's ${status} answer to ${op!.operationId} broke the spec: ${where}` };
       status = 500;
@@ -233,14 +233,14 @@ function buildApp(
   // content type) and a malformed one is the spec's 400, not Fastify's own error shape. The bytes
   // are kept for the callback signature, and a parse error waits until the signature is checked:
   // an unsigned request learns nothing about its body.
-  const received = new WeakMap<FastifyRequest, { bytes: Buffer; parseError?: Problem }>();
+  const received = new WeakMap<FastifyRequest, { bytes: Buffer; parseError?: Refusal }>();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, bytes, done) => {
-    const entry: { bytes: Buffer; parseError?: Problem } = { bytes: bytes as Buffer };
+    const entry: { bytes: Buffer; parseError?: Refusal } = { bytes: bytes as Buffer };
     received.set(request, entry);
     const charset = charsetOf(request.headers['content-type']);
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-      entry.parseError = Problem.unsupportedMediaType(
+      entry.parseError = Refusal.unsupportedMediaType(
         `Unsupported charset "${charset}" in Content-Type "${request.headers['content-type']}"; send UTF-8.`,
       );
       return done(null, undefined);
@@ -250,13 +250,13 @@ function buildApp(
     try {
       done(null, JSON.parse(text));
     } catch (error) {
-      entry.parseError = Problem.request(`JSON parse error - ${(error as Error).message}`);
+      entry.parseError = Refusal.request(`JSON parse error - ${(error as Error).message}`);
       done(null, undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, bytes, done) => {
     const type = request.headers['content-type'];
-    const parseError = Problem.unsupportedMediaType(`Unsupported media type "${type}" in request; send application/json.`);
+    const parseError = Refusal.unsupportedMediaType(`Unsupported media type "${type}" in request; send application/json.`);
     received.set(request, { bytes: bytes as Buffer, parseError });
     done(null, undefined);
   });
@@ -301,9 +301,7 @@ function buildApp(
       payouts: Payouts,
     ) => Promise<RecordedAnswer>;
     const takesKey = op.parameters.some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY);
-    const check = validation.request(op);
     const signed = op.securitySchemes.includes(SIGNATURE_SCHEME);
-    responseChecks.set(op.operationId, validation.response(op));
     const config: RouteConfig = { operation: op };
     app.route({
       method: op.method as 'GET',
@@ -324,7 +322,7 @@ function buildApp(
         if (tenant === undefined) throw new Error(`${op.operationId} has no security scheme that says which tenant calls it`);
         // A GET's body is ignored, as Django ignores it; an operation that takes one must get JSON.
         if (body?.parseError && jsonBodyOf(op)) return refuse(reply, op, body.parseError.status, body.parseError.body);
-        const checked = check({
+        const checked = checkRequest(spec, op, {
           params: request.params as Record<string, unknown>,
           query: request.query as Record<string, unknown>,
           headers: request.headers,
@@ -376,7 +374,7 @@ function buildApp(
   app.setErrorHandler((caught, request, reply) => {
     const error = caught as Error & { statusCode?: number };
     const op = (request.routeOptions.config as RouteConfig | undefined)?.operation;
-    if (error instanceof Problem) return refuse(reply, op, error.status, error.body);
+    if (error instanceof Refusal) return refuse(reply, op, error.status, error.body);
     const status = error.statusCode ?? 500;
     // Fastify's own refusals (a body over the size limit, a malformed request) are bad input too.
     if (status >= 400 && status < 500) return refuse(reply, op, 400, { non_field_errors: [error.message] });

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { checkCallbackSignature, readSignatureHeader, SIGNATURE_MISMATCH } from '@payouts/callbacks';
-import { Problem } from './problem.js';
+import { Refusal } from './refusal.js';
 import type { Database, Tx } from './store/database.js';
 import { DEFAULT_TENANT } from './store/payout-store.js';
 
@@ -161,7 +161,7 @@ export class Tenants {
     const tenant = { name, token: credential('sbx_tok_'), callback_secret: credential('sbx_cbs_') };
     return this.database.write(async (tx) => {
       if (await tx.get('SELECT name FROM tenants WHERE name = ?', name))
-        throw Problem.conflict(`Tenant ${name} exists; drop it first or choose another name.`);
+        throw Refusal.conflict(`Tenant ${name} exists; drop it first or choose another name.`);
       await insert(tx, { name, tokens: [tenant.token], callback_secret: tenant.callback_secret });
       return tenant;
     });

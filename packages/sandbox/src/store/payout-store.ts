@@ -5,7 +5,7 @@
 // its 409. Every row belongs to a tenant, and a tenant's view (`Payouts`) reads and writes only
 // its own.
 import { randomUUID } from 'node:crypto';
-import { Problem } from '../problem.js';
+import { Refusal } from '../refusal.js';
 import type { CreditBank, DebitBank, ExpandedRecord, Payout, PayoutPage, PayoutStatus, RequestBody } from '../types.js';
 import { type BankFile, type BankFileLine, bankFileCsv, bankFileName, exportReference } from './bank-file.js';
 import { type Database, NEXT_TENANT_NUMBER, type Tx } from './database.js';
@@ -168,7 +168,7 @@ export class PayoutStore {
 
   /**
    * Runs one state-changing operation, its change and the answer built from it, in a write. A
-   * refusal (a Problem) is an answer too. With an Idempotency-Key (the tenant's own) the answer is
+   * refusal (a Refusal) is an answer too. With an Idempotency-Key (the tenant's own) the answer is
    * recorded in the same transaction as the change, so a repeat gets the first answer and changes
    * nothing, and a crash leaves both or neither.
    */
@@ -178,7 +178,7 @@ export class PayoutStore {
       try {
         return await this.write(tenant, run);
       } catch (error) {
-        if (error instanceof Problem) return { status: error.status, body: error.body };
+        if (error instanceof Refusal) return { status: error.status, body: error.body };
         throw error;
       }
     }
@@ -194,7 +194,7 @@ export class PayoutStore {
           ? seen.request_hash === `createPayout:${requestHash(keyed.body)}` && keyed.operationId === 'createPayout'
           : seen.request_hash === hash;
         if (!same)
-          throw Problem.conflict(`Idempotency-Key ${keyed.key} was used with another request (another body, payout or operation).`);
+          throw Refusal.conflict(`Idempotency-Key ${keyed.key} was used with another request (another body, payout or operation).`);
         if (legacy) return { status: 201, body: await payouts.payoutOf(seen.body) };
         return {
           status: seen.status,
@@ -280,7 +280,7 @@ async function answerOf(tx: Tx, run: () => Promise<RecordedAnswer>): Promise<Rec
   try {
     return await tx.nested(run);
   } catch (error) {
-    if (error instanceof Problem) return { status: error.status, body: error.body };
+    if (error instanceof Refusal) return { status: error.status, body: error.body };
     throw error;
   }
 }
@@ -305,7 +305,7 @@ export class Payouts {
   /** Create Payout: a new pending payout. */
   async create(request: CreatePayoutRequest): Promise<Payout> {
     if (!(await this.store.creditBank(this.tx, request.credit_bank_id))) {
-      throw Problem.field('credit_bank_id', `Invalid pk "${request.credit_bank_id}" - object does not exist.`);
+      throw Refusal.field('credit_bank_id', `Invalid pk "${request.credit_bank_id}" - object does not exist.`);
     }
     // A payout's index is its place among its loan's payouts: creates for one loan take turns.
     if (this.dialect.lockKey) await this.tx.run(this.dialect.lockKey, `${this.tenant}/${request.loan}`);
@@ -375,14 +375,14 @@ export class Payouts {
   /** Export Payout for Bank: the bank file; every payout in it becomes initiated. */
   async exportForBank(request: ExportPayoutsRequest): Promise<BankFile> {
     const bank = await this.store.debitBank(this.tx, request.debit_bank_id);
-    if (!bank) throw Problem.notFound(`No DebitBank matches ${request.debit_bank_id}.`);
+    if (!bank) throw Refusal.notFound(`No DebitBank matches ${request.debit_bank_id}.`);
     let rows: PayoutRow[];
     if (request.payout_ids) {
       rows = [];
       for (const id of request.payout_ids) {
         const row = await this.row(id, this.dialect.forUpdate);
-        if (!row) throw Problem.notFound(`No Payout matches ${id}.`);
-        if (row.status !== 'pending') throw Problem.conflict(`Payout ${id} is ${row.status}; only pending payouts can be exported.`);
+        if (!row) throw Refusal.notFound(`No Payout matches ${id}.`);
+        if (row.status !== 'pending') throw Refusal.conflict(`Payout ${id} is ${row.status}; only pending payouts can be exported.`);
         rows.push(row);
       }
     } else {
@@ -432,11 +432,11 @@ export class Payouts {
   async markProcessed(id: string, request: ProcessPayoutRequest): Promise<Payout> {
     const row = await this.existing(id);
     const bank = await this.store.debitBank(this.tx, request.debit_bank_id);
-    if (!bank) throw Problem.field('debit_bank_id', `Invalid pk "${request.debit_bank_id}" - object does not exist.`);
+    if (!bank) throw Refusal.field('debit_bank_id', `Invalid pk "${request.debit_bank_id}" - object does not exist.`);
     if (request.debit_bank_account_no !== undefined && request.debit_bank_account_no !== bank.account_no) {
-      throw Problem.field('debit_bank_account_no', `Does not match the account number of debit bank ${bank.id}.`);
+      throw Refusal.field('debit_bank_account_no', `Does not match the account number of debit bank ${bank.id}.`);
     }
-    if (row.status !== 'initiated') throw Problem.conflict(`Payout is ${row.status}; only an initiated payout can be marked processed.`);
+    if (row.status !== 'initiated') throw Refusal.conflict(`Payout is ${row.status}; only an initiated payout can be marked processed.`);
     await this.applyProcessed(row, request.utr, request.processed_at, bank.id, row.payout_service_id!);
     return this.payoutOf(id);
   }
@@ -451,7 +451,7 @@ export class Payouts {
       this.tenant,
       reference,
     );
-    if (!line) throw Problem.notFound(`No Payout has payout_service_id ${reference}.`);
+    if (!line) throw Refusal.notFound(`No Payout has payout_service_id ${reference}.`);
     const row = (await this.row(line.payout_id, this.dialect.forUpdate))!;
     const current = row.payout_service_id;
     const now = this.store.clock();
@@ -459,17 +459,17 @@ export class Payouts {
     if (request.status === 'processed') {
       if (row.status === 'processed') {
         if (current !== reference) {
-          throw Problem.conflict(
+          throw Refusal.conflict(
             `Payout ${row.id} was already paid under reference ${current}; a success for ${reference} means it was paid twice. Reverse one of them with the bank.`,
           );
         }
         if (request.utr !== row.utr) {
-          throw Problem.conflict(`Payout is processed with utr ${row.utr}; a callback with utr ${request.utr} cannot change it.`);
+          throw Refusal.conflict(`Payout is processed with utr ${row.utr}; a callback with utr ${request.utr} cannot change it.`);
         }
         return this.payout(row); // the same outcome again: nothing changes
       }
       if (row.status === 'failed' && current === reference) {
-        throw Problem.conflict(`Payout is failed under reference ${reference}; a success for the same reference contradicts it.`);
+        throw Refusal.conflict(`Payout is failed under reference ${reference}; a success for the same reference contradicts it.`);
       }
       // Initiated under this reference, or a late success for an earlier one: the bank paid it.
       await this.applyProcessed(row, request.utr, request.processed_at ?? Math.floor(now), line.debit_bank_id, reference);
@@ -477,7 +477,7 @@ export class Payouts {
     }
 
     if (current !== reference) {
-      throw Problem.conflict(
+      throw Refusal.conflict(
         `Reference ${reference} is not payout ${row.id}'s current one (${current ?? 'none: it awaits export'}); its failure changes nothing.`,
       );
     }
@@ -491,13 +491,13 @@ export class Payouts {
       return this.payoutOf(row.id);
     }
     if (row.status === 'failed') return this.payout(row); // the same outcome again: nothing changes
-    throw Problem.conflict(`Payout is ${row.status}; a failed callback cannot change it.`);
+    throw Refusal.conflict(`Payout is ${row.status}; a failed callback cannot change it.`);
   }
 
   /** Retry Failed Payout: back to pending, ready for the next export. */
   async retry(id: string): Promise<Payout> {
     const row = await this.existing(id);
-    if (row.status !== 'failed') throw Problem.conflict(`Payout is ${row.status}; only a failed payout can be retried.`);
+    if (row.status !== 'failed') throw Refusal.conflict(`Payout is ${row.status}; only a failed payout can be retried.`);
     await this.tx.run(
       `UPDATE payouts SET status = 'pending', failed_remark = NULL, payout_service_id = NULL, export_debit_bank_id = NULL,
          is_downloaded = 0, updated_at = ? WHERE id = ?`,
@@ -510,7 +510,7 @@ export class Payouts {
   /** Marks a processed payout as matched to a bank statement line (no API operation does this). */
   async match(id: string, transactionId: string): Promise<void> {
     const row = await this.existing(id);
-    if (row.status !== 'processed') throw Problem.conflict(`Payout is ${row.status}; only a processed payout can be matched.`);
+    if (row.status !== 'processed') throw Refusal.conflict(`Payout is ${row.status}; only a processed payout can be matched.`);
     await this.tx.run('UPDATE payouts SET transaction_id = ?, updated_at = ? WHERE id = ?', transactionId, this.store.clock(), id);
   }
 
@@ -589,7 +589,7 @@ export class Payouts {
   /** A payout this change will move: locked until the change commits where the database has row locks. */
   private async existing(id: string): Promise<PayoutRow> {
     const row = await this.row(id, this.dialect.forUpdate);
-    if (!row) throw Problem.notFound('No Payout matches the given query.');
+    if (!row) throw Refusal.notFound('No Payout matches the given query.');
     return row;
   }
 
