@@ -126,7 +126,9 @@ export class ContractChecker {
     if (compiled.body && !compiled.body(parts.body)) found('body')(compiled.body.errors);
     // A parameter named as not a decimal number is not named again by its schema's type.
     const named = new Set(notDecimals.map((d) => `${d.location} ${d.pointer}`));
-    const kept = diagnostics.filter((d) => notDecimals.includes(d) || d.rule?.keyword !== 'type' || !named.has(`${d.location} ${d.pointer}`));
+    const kept = diagnostics.filter(
+      (d) => notDecimals.includes(d) || d.rule?.keyword !== 'type' || !named.has(`${d.location} ${d.pointer}`),
+    );
     return { diagnostics: kept, request: { params, query, headers, body: parts.body } };
   }
 
@@ -142,7 +144,9 @@ export class ContractChecker {
     const documented = this.spec.responseFor(op, answer.status);
     if (!documented) {
       const statuses = op.responses.map((r) => r.status).join(', ');
-      return { diagnostics: [at('status', '', `status ${answer.status} is not documented for ${op.operationId} (documented: ${statuses})`)] };
+      return {
+        diagnostics: [at('status', '', `status ${answer.status} is not documented for ${op.operationId} (documented: ${statuses})`)],
+      };
     }
     const statusKey = documented.status;
     const diagnostics: Diagnostic[] = [];
@@ -154,7 +158,9 @@ export class ContractChecker {
     const media = mediaTypeOf(documented.content, type);
     if (!media) {
       const types = documented.content.map((m) => m.type).join(', ');
-      diagnostics.push(at('content-type', '', `content type "${type || '(none)'}" is not documented for ${statusKey} (documented: ${types})`));
+      diagnostics.push(
+        at('content-type', '', `content type "${type || '(none)'}" is not documented for ${statusKey} (documented: ${types})`),
+      );
       return { statusKey, diagnostics };
     }
     if (!media.schema) return { statusKey, diagnostics };
@@ -221,7 +227,14 @@ function numericType(schema: Node): keyof typeof DECIMAL | undefined {
 
 function missingCredential(op: Operation, header: string): Diagnostic {
   const what = header === 'Authorization' ? 'a bearer token' : header;
-  return { operationId: op.operationId, side: 'request', location: 'header', field: header, pointer: `/${header}`, message: `${what} is required` };
+  return {
+    operationId: op.operationId,
+    side: 'request',
+    location: 'header',
+    field: header,
+    pointer: `/${header}`,
+    message: `${what} is required`,
+  };
 }
 
 function notDecimal(op: Operation, location: DiagnosticLocation, name: string, type: 'integer' | 'number'): Diagnostic {
@@ -251,12 +264,7 @@ function subjectOf(error: ErrorObject): string | undefined {
 }
 
 /** ajv's errors as diagnostics, each naming its field; the noise of `oneOf` around a nullable value is folded into its branch's errors. */
-function diagnosticsOf(
-  op: Operation,
-  side: Side,
-  location: DiagnosticLocation,
-  errors: ErrorObject[] | null | undefined,
-): Diagnostic[] {
+function diagnosticsOf(op: Operation, side: Side, location: DiagnosticLocation, errors: ErrorObject[] | null | undefined): Diagnostic[] {
   const found: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of errors ?? []) {
@@ -279,9 +287,7 @@ function diagnosticsOf(
   }
   // A nullable value (`oneOf: [Thing, {type: null}]`) that is wrong fails both branches; "must be
   // null" beside the real branch's errors only adds noise.
-  return found.filter(
-    (d) => !(d.message === 'must be null' && found.some((other) => other !== d && other.pointer.startsWith(d.pointer))),
-  );
+  return found.filter((d) => !(d.message === 'must be null' && found.some((other) => other !== d && other.pointer.startsWith(d.pointer))));
 }
 
 function messageOf(error: ErrorObject): string {

@@ -40,7 +40,8 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
         body,
         Object.keys(headers).map((h) => h.toLowerCase()),
       );
-      if (problems.length > 0) throw new Error(`the admin API's ${status} to ${op.operationId} broke admin/openapi.yaml: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new Error(`the admin API's ${status} to ${op.operationId} broke admin/openapi.yaml: ${problems.join('; ')}`);
       reply.code(status).headers(headers);
       return body === undefined ? reply.send() : reply.type(JSON_TYPE).send(JSON.stringify(body));
     };

@@ -84,7 +84,6 @@ interface RouteConfig {
   operation?: Operation;
 }
 
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** The spec's security schemes, each as the sandbox checks it. */
 const BEARER_SCHEME = 'bearerAuth';
@@ -167,12 +166,7 @@ function checkCredentials(host: string, tokens: string[], callbackSecrets: strin
   if (options.adminToken !== undefined && tokens.includes(options.adminToken)) throw new Error('the admin token may not also be a --token');
 }
 
-function buildApp(
-  store: PayoutStore,
-  tenants: Tenants,
-  spec: SpecModel,
-  options: SandboxOptions,
-): { app: FastifyInstance; edge: Edge } {
+function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, options: SandboxOptions): { app: FastifyInstance; edge: Edge } {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
   const app = Fastify({
     logger: false,

@@ -2,7 +2,16 @@
 // a request's diagnostics worded the way the spec's 400 Error model documents them, with Django
 // REST framework's messages where it has them: `{"<field>": ["message"], "non_field_errors": [...]}`.
 // Text no store can keep as sent (NUL, a lone surrogate) is refused here too.
-import { type CheckedParts, type Diagnostic, type Json, type Operation, parsePointer, type RequestParts, type SpecModel, TAG_VALUES } from '@payouts/model';
+import {
+  type CheckedParts,
+  type Diagnostic,
+  type Json,
+  type Operation,
+  parsePointer,
+  type RequestParts,
+  type SpecModel,
+  TAG_VALUES,
+} from '@payouts/model';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -24,7 +33,14 @@ export function checkRequest(spec: SpecModel, op: Operation, parts: RequestParts
 }
 
 /** What an answer of the sandbox's breaks of the spec, one line each (none when it keeps it). */
-export function answerProblems(spec: SpecModel, op: Operation, status: number, contentType: string, body: unknown, headers: string[]): string[] {
+export function answerProblems(
+  spec: SpecModel,
+  op: Operation,
+  status: number,
+  contentType: string,
+  body: unknown,
+  headers: string[],
+): string[] {
   return spec.checkResponse(op, { status, contentType, body, headers }).diagnostics.map((d) => `${d.field || d.location} ${d.message}`);
 }
 

@@ -1,8 +1,8 @@
-// What every answer must satisfy, whoever sent the request: a documented status that is not a
-// server error, a documented content type, and a body that validates against its schema (every
-// violation named by field, extra properties included where the schema closes the object).
-import { fieldName, type Operation, type SpecModel, valueAt as valueAtPointer } from '@payouts/model';
-import { contentTypesOf, statusesOf, validateResponse } from './spec.js';
+// What every answer must satisfy, whoever sent the request: the contract as @payouts/model's one
+// checker reads it (a documented status, its headers and content type, a body valid for its
+// schema, every violation named by field), and here also a status that is not a server error.
+import type { Diagnostic, Operation, SpecModel } from '@payouts/model';
+import { valueAt as valueAtPointer } from '@payouts/model';
 
 export interface Answer {
   status: number;
@@ -10,44 +10,35 @@ export interface Answer {
   body: unknown;
 }
 
-export interface Problem {
-  /** The body field it is about ('results[0].amount'), when it is about one. */
-  field?: string;
-  message: string;
-}
-
 export interface Conformance {
   /** Documented status key the answer matched ('200', '4XX'), if any. */
   statusKey?: string;
-  /** Problems with the answer as the spec describes it; empty when it conforms. */
-  problems: Problem[];
+  /** What the answer breaks; empty when it conforms. */
+  problems: Diagnostic[];
+  /** The same, one line each for a report: the field, what is wrong, and what came. */
+  lines: string[];
 }
 
 export function conformance(spec: SpecModel, op: Operation, answer: Answer): Conformance {
-  const problems: Problem[] = [];
-  if (answer.status >= 500) problems.push({ message: `server error ${answer.status}` });
-  const statusKey = spec.responseFor(op, answer.status)?.status;
-  if (!statusKey) {
-    problems.push({ message: `status ${answer.status} is not documented (documented: ${statusesOf(op).join(', ')})` });
-    return { problems };
-  }
-  const documentedTypes = contentTypesOf(op, statusKey);
-  if (documentedTypes.length === 0) return { statusKey, problems };
-  if (!documentedTypes.includes(answer.contentType)) {
-    problems.push({
-      message: `content type "${answer.contentType || '(none)'}" is not documented for ${statusKey} (documented: ${documentedTypes.join(', ')})`,
+  const { statusKey, diagnostics } = spec.checkResponse(op, answer);
+  const problems: Diagnostic[] = [...diagnostics];
+  if (answer.status >= 500) {
+    problems.unshift({
+      operationId: op.operationId,
+      side: 'response',
+      location: 'status',
+      field: '',
+      pointer: '',
+      message: `server error ${answer.status}`,
     });
-    return { statusKey, problems };
   }
-  if (answer.contentType.includes('json') && typeof answer.body === 'string') {
-    problems.push({ message: `body is not valid JSON: ${JSON.stringify(answer.body.slice(0, 80))}` });
-    return { statusKey, problems };
-  }
-  const schemaProblems = validateResponse(spec, op, statusKey, answer.contentType, answer.body) ?? [];
-  for (const { at, message } of schemaProblems) {
-    problems.push({ field: at ? fieldName(at) : undefined, message: `${fieldName(at)} ${message}${valueAt(answer.body, at)}` });
-  }
-  return { statusKey, problems };
+  return { statusKey, problems, lines: problems.map((problem) => lineOf(problem, answer.body)) };
+}
+
+/** `amount must be integer (got "120000")`: expected and got on one line. */
+function lineOf(problem: Diagnostic, body: unknown): string {
+  const subject = problem.field || (problem.location === 'body' ? 'body' : '');
+  return `${subject ? `${subject} ` : ''}${problem.message}${problem.location === 'body' ? valueAt(body, problem.pointer) : ''}`;
 }
 
 /** ' (got "120000")' for a field that is present, so expected vs got is on one line. */
@@ -69,7 +60,7 @@ export function describeAnswer(answer: Answer): string {
 }
 
 /** The fields a list of problems is about, for a report line: 'amount, results[0].amount'. */
-export function fieldsOf(problems: Problem[]): string | undefined {
+export function fieldsOf(problems: Diagnostic[]): string | undefined {
   const fields = [...new Set(problems.flatMap((p) => (p.field ? [p.field] : [])))];
   return fields.length ? fields.join(', ') : undefined;
 }

@@ -205,10 +205,10 @@ function stepChecks(
     });
 
   const respectFailures = step.checks.filter((c) => c.name !== 'success criteria check' && !c.passed);
-  const { problems } = conformance(spec, spec.operation(operationId), answer);
+  const { problems, lines } = conformance(spec, spec.operation(operationId), answer);
   // Our ajv names every field; Respect's own message is only shown when ours found nothing.
   const details = problems.length
-    ? problems.map((p) => p.message)
+    ? lines
     : respectFailures.map(
         (c) =>
           `${c.name}: ${

@@ -91,8 +91,8 @@ function judge(
   after: string | undefined,
   token: string,
 ): Check {
-  const { problems } = conformance(spec, op, exchange);
-  const details = problems.map((p) => p.message);
+  const { problems, lines } = conformance(spec, op, exchange);
+  const details = [...lines];
   if (exchange.status !== 401)
     details.unshift(exchange.status < 300 ? 'a callback the provider did not sign was acted on' : `answered ${exchange.status}, not 401`);
   const unchanged = before === after;

@@ -129,8 +129,8 @@ async function checkInvalidInputs(
 }
 
 function judgeUnknownId(spec: SpecModel, op: Operation, field: string, exchange: Exchange, token: string): Check {
-  const { problems } = conformance(spec, op, exchange);
-  const details = problems.map((p) => p.message);
+  const { problems, lines } = conformance(spec, op, exchange);
+  const details = [...lines];
   if (exchange.status !== 404)
     details.unshift(exchange.status < 300 ? 'an id no payout has was answered as if it were one' : `answered ${exchange.status}, not 404`);
   return {
@@ -148,9 +148,9 @@ function judgeUnknownId(spec: SpecModel, op: Operation, field: string, exchange:
 
 function judgeInvalid(spec: SpecModel, op: Operation, invalid: InvalidCase, exchange: Exchange, token: string): Check {
   const rejections = statusesOf(op).filter((s) => /^4/.test(s) && s !== '401' && s !== '403');
-  const { statusKey, problems } = conformance(spec, op, exchange);
+  const { statusKey, problems, lines } = conformance(spec, op, exchange);
   const rejected = exchange.status >= 400 && exchange.status < 500 && exchange.status !== 401 && exchange.status !== 403;
-  const why = problems.map((p) => p.message);
+  const why = [...lines];
   if (!rejected && exchange.status < 500) {
     why.unshift(
       exchange.status < 400 ? `the invalid input was accepted` : `${exchange.status} is an auth failure, not a rejection of the input`,
