@@ -28,7 +28,7 @@ it('the example caller suite: the typed request passes, the wrong body fails nam
       ['disburses a loan read from a CSV row', 'failed'],
     ]);
     expect(results[1]!.failureMessages[0]).toContain(
-      'the mock saw 1 contract violation:\n  - createPayout (POST /v1/lms/payouts/ -> 400): body amount: Request body property amount must be integer',
+      'the mock saw 1 contract violation:\n  - createPayout (POST /v1/lms/payouts/ -> 400): body amount: must be integer',
     );
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Operation, SpecModel } from '@payouts/model';
+import { type Diagnostic, errorBodyOf, jsonBodyOf, type Operation, type SpecModel } from '@payouts/model';
 import {
   answerClientErrors,
   type CorsPolicy,
@@ -14,15 +14,7 @@ import { bundlePath } from '@payouts/spec';
 import { type PrismProcess, startPrism } from './prism.js';
 import { startPrismInProcess } from './prism-library.js';
 import { prepareSpec, type ServedSpec } from './spec.js';
-import {
-  type ContractViolation,
-  errorBodyFor,
-  isMalformedJsonAnswer,
-  malformedBodyViolation,
-  parseViolationHeader,
-  routeViolation,
-  ViolationLog,
-} from './violations.js';
+import { type ContractViolation, routeViolation, ViolationLog, violationOf } from './violations.js';
 
 export interface MockOptions {
   /** Port to listen on; 0 (the default) picks a free one: read it back from `port`. */
@@ -92,9 +84,9 @@ interface Generation {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
 
 /**
- * Starts Prism on the spec behind a small loopback proxy that reads every answer's
- * `sl-violations` header, records the violations and names the invalid fields in 400 bodies.
- * Resolves once the mock answers.
+ * Starts Prism on the spec behind a small loopback proxy that checks every request and every
+ * answer with @payouts/model's contract checker, records the violations, and answers an invalid
+ * request with the documented 400 naming its fields. Resolves once the mock answers.
  */
 export async function startMock(options: MockOptions = {}): Promise<Mock> {
   const { port = 0, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation } = options;
@@ -118,7 +110,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
       serving.inFlight -= 1;
     });
     try {
-      relay(req, res, { prismPort: serving.prism.port, agent, model: serving.spec.model, record, cors });
+      relay(req, res, { prismPort: serving.prism.port, agent, model: serving.spec.model, record, cors, strict: errors });
     } catch (error) {
       answerInternalError(res, error);
     }
@@ -129,8 +121,8 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     const spec = await prepareSpec(specFile);
     try {
       const prism = options.inProcess
-        ? await startPrismInProcess({ spec: spec.path, dynamic, seed, errors })
-        : await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors, logLevel: 'silent' });
+        ? await startPrismInProcess({ spec: spec.path, dynamic, seed })
+        : await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors: false, logLevel: 'silent' });
       return { prism, spec, inFlight: 0 };
     } catch (error) {
       await spec.dispose();
@@ -208,8 +200,19 @@ interface RelayContext {
   model: SpecModel;
   record(violations: ContractViolation[]): void;
   cors: CorsPolicy;
+  /** Strict mode: an answer of the mock's that breaks the spec becomes a 500 naming the problem. */
+  strict: boolean;
 }
 
+/** Bodies a caller sends the mock: the API's own limit. */
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * One request: checked against the contract by @payouts/model's checker (what Prism would say is
+ * not used: the sandbox and the mock judge alike). A request that breaks it gets the documented
+ * 400, its body naming each field as the sandbox names it, and never reaches Prism; a valid one is
+ * answered by Prism, and that answer is checked too.
+ */
 function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext): void {
   const method = req.method ?? 'GET';
   const path = pathOf(req.url);
@@ -220,59 +223,152 @@ function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext)
     return;
   }
   const cors = context.cors.headersFor(req.headers.origin);
-  const operation = context.model.route(method, path);
-  const headers = withoutHopByHop(req.headers);
-  const upstream = forward(
-    { host: '127.0.0.1', port: context.prismPort, method, path: req.url, headers, agent: context.agent },
-    (answer) => void answerWith(answer).catch((error: unknown) => answerInternalError(res, error)),
-  );
-  const answerWith = async (answer: IncomingMessage) => {
-    const status = answer.statusCode ?? 502;
-    const line = { method, path, status };
-    const header = answer.headers['sl-violations'];
-    const violations = parseViolationHeader(Array.isArray(header) ? header.join(',') : header, operation, line);
+  void (async () => {
+    const bytes = await readBytes(req);
+    if (bytes === undefined) return sendJson(res, 413, { detail: `The request body is over ${MAX_BODY} bytes.` }, cors);
+    const operation = context.model.route(method, path);
+    const diagnostics = operation ? requestDiagnostics(context.model, operation, req, path, bytes) : [];
+    const refusals = diagnostics.filter((d) => !(d.location === 'header' && operation!.credentialHeaders.includes(d.field)));
+    if (operation && refusals.length > 0) {
+      const status = operation.responses.some((r) => r.status === '400') ? 400 : 422;
+      context.record(diagnostics.map((d) => violationOf(d, { method, path, status })));
+      return sendJson(
+        res,
+        status,
+        refusals.some((d) => d.rule) ? errorBodyOf(refusals) : { non_field_errors: refusals.map((d) => d.message) },
+        cors,
+      );
+    }
+    const answer = await ask(context, req, method, bytes);
+    const line = { method, path, status: answer.status };
+    const violations = diagnostics.map((d) => violationOf(d, line));
     if (!operation) violations.push(routeViolation(line, context.model.methodsAt(path).length > 0));
-    const answerHeaders = { ...withoutHopByHop(answer.headers), ...cors };
-
-    // Only an invalid request's 400/422 is read here; every other answer streams through untouched.
-    const invalidRequestAnswer = (status === 400 || status === 422) && /json/.test(answer.headers['content-type'] ?? '');
-    if (!invalidRequestAnswer || (header === undefined && !operation)) {
-      context.record(violations);
-      res.writeHead(status, answerHeaders);
-      answer.pipe(res);
-      return;
+    const answered = operation ? answerDiagnostics(context.model, operation, answer) : [];
+    if (answered.length > 0 && context.strict) {
+      const where = answered.map((d) => `${d.field || d.location} ${d.message}`).join('; ');
+      context.record([...violations, ...answered.map((d) => violationOf(d, { ...line, status: 500 }))]);
+      return sendJson(
+        res,
+        500,
+        { detail: `The mock's ${answer.status} answer to ${operation!.operationId} broke the spec: ${where}` },
+        cors,
+      );
     }
-    let body: string;
-    try {
-      body = await readText(answer);
-    } catch {
-      return void res.destroy();
-    }
-    // A body that is not JSON fails in Prism's HTTP layer, before validation: no sl-violations.
-    if (header === undefined && isMalformedJsonAnswer(body)) violations.push(malformedBodyViolation(operation, line));
-    const requestViolations = violations.filter((violation) => violation.side === 'request');
-    if (requestViolations.length > 0) body = JSON.stringify(errorBodyFor(requestViolations));
-    context.record(violations);
-    answerHeaders['content-length'] = String(Buffer.byteLength(body));
-    res.writeHead(status, answerHeaders).end(body);
-  };
-  upstream.on('error', (error) => {
-    if (res.headersSent || res.destroyed) return void res.destroy();
+    context.record([...violations, ...answered.map((d) => violationOf(d, line))]);
     res
-      .writeHead(502, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ detail: `the mock's Prism process is not answering: ${error.message}` }));
-  });
-  // A caller that hangs up mid-request must not leave Prism waiting for the rest of it.
-  res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
-  req.pipe(upstream);
+      .writeHead(answer.status, { ...withoutHopByHop(answer.headers), ...cors, 'content-length': String(answer.body.length) })
+      .end(answer.body);
+  })().catch((error: unknown) => answerInternalError(res, error));
 }
 
-async function readText(stream: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of stream.setEncoding('utf8')) text += chunk;
-  return text;
+/** The request's path, query, headers and body as the checker reads them; a body that is not JSON is named as such. */
+function requestDiagnostics(model: SpecModel, operation: Operation, req: IncomingMessage, path: string, bytes: Buffer): Diagnostic[] {
+  let body: unknown;
+  const json = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+  if (bytes.length > 0 && json) {
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      return [
+        {
+          operationId: operation.operationId,
+          side: 'request',
+          location: 'body',
+          field: '',
+          pointer: '',
+          message: 'the body is not valid JSON',
+        },
+      ];
+    }
+  } else if (bytes.length > 0 || !jsonBodyOf(operation)) {
+    body = undefined; // another media type: Prism answers the documented 415; a GET's body is ignored
+  } else {
+    body = {}; // no body at all: each required field is named
+  }
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of new URL(req.url!, 'http://mock').searchParams) {
+    const before = query[name];
+    query[name] = before === undefined ? value : [before, value].flat();
+  }
+  const params = pathParamsOf(operation, path);
+  const checked = model.checkRequest(operation, { params, query, headers: req.headers, body });
+  return json || bytes.length === 0 ? checked.diagnostics : checked.diagnostics.filter((d) => d.location !== 'body');
+}
+
+function answerDiagnostics(model: SpecModel, operation: Operation, answer: PrismAnswer): Diagnostic[] {
+  const contentType = String(answer.headers['content-type'] ?? '');
+  const text = answer.body.toString('utf8');
+  let body: unknown = text === '' ? undefined : text;
+  if (/[/+]json\b/i.test(contentType) && text !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // stays text: the checker names a JSON answer that does not parse
+    }
+  }
+  return model.checkResponse(operation, { status: answer.status, contentType, headers: Object.keys(answer.headers), body }).diagnostics;
+}
+
+/** The path parameters of a concrete path, by name, as sent (percent-decoded). */
+function pathParamsOf(operation: Operation, path: string): Record<string, string> {
+  // The route matched, so the template and the path have the same segments.
+  const segments = path.split('/');
+  return Object.fromEntries(
+    operation.path.split('/').flatMap((part, i) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+      return name === undefined ? [] : [[name, safeDecode(segments[i] ?? '')]];
+    }),
+  );
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+interface PrismAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** Sends the request to Prism as it came, and reads its whole answer. */
+function ask(context: RelayContext, req: IncomingMessage, method: string, bytes: Buffer): Promise<PrismAnswer> {
+  return new Promise((resolve, reject) => {
+    const upstream = forward(
+      {
+        host: '127.0.0.1',
+        port: context.prismPort,
+        method,
+        path: req.url,
+        headers: { ...withoutHopByHop(req.headers), 'content-length': String(bytes.length) },
+        agent: context.agent,
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+        answer.on('error', reject);
+      },
+    );
+    upstream.on('error', (error) => reject(new Error(`the mock's Prism is not answering: ${error.message}`)));
+    upstream.end(bytes);
+  });
+}
+
+/** The whole body, or undefined when it is over MAX_BODY. */
+async function readBytes(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** The path of a request target, or undefined for one that is not a path (`http://[/x`, `*`). */
@@ -285,9 +381,11 @@ function pathOf(target: string | undefined): string | undefined {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: object): void {
+function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+  res
+    .writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
 /** A fault of the mock's own: the caller gets a 500 in the error shape and the mock goes on serving. */

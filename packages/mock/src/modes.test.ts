@@ -27,7 +27,7 @@ describe('an answer that breaks the spec', () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ count: 'many' });
     expect(lenient.violations()).toMatchObject([
-      { operationId: 'listThings', side: 'response', field: 'count', message: 'Response body property count must be integer' },
+      { operationId: 'listThings', side: 'response', field: 'count', message: 'must be integer' },
     ]);
     lenient.clearViolations();
   });
@@ -35,10 +35,7 @@ describe('an answer that breaks the spec', () => {
   it('is a 500 naming the violation in strict mode', async () => {
     const answer = await fetch(`${strict.url}/things/`);
     expect(answer.status).toBe(500);
-    expect(await answer.json()).toMatchObject({
-      type: 'https://stoplight.io/prism/errors#VIOLATIONS',
-      validation: [{ location: ['response', 'body', 'count'], message: 'Response body property count must be integer' }],
-    });
+    expect(await answer.json()).toEqual({ detail: "The mock's 200 answer to listThings broke the spec: count must be integer" });
     expect(strict.violations()).toMatchObject([{ side: 'response', status: 500, field: 'count' }]);
   });
 });
@@ -49,9 +46,7 @@ describe('strict mode', () => {
     await (await fetch(`${mock.url}/v1/lms/payouts/?page=0`, { headers: { authorization: 'Bearer t' } })).arrayBuffer();
     const stopped = mock.stop();
     await expect(stopped).rejects.toThrow(ContractViolationError);
-    await expect(stopped).rejects.toThrow(
-      'listPayouts (GET /v1/lms/payouts/ -> 400): query page: Request query parameter page must be >= 1',
-    );
+    await expect(stopped).rejects.toThrow('listPayouts (GET /v1/lms/payouts/ -> 400): query page: must be >= 1');
   });
 
   it('lets stop() succeed once the violations were checked', async () => {

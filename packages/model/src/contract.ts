@@ -110,7 +110,8 @@ export class ContractChecker {
       if (value !== undefined) headers[name] = value;
     }
     for (const header of op.credentialHeaders) {
-      if (parts.headers[header.toLowerCase()] === undefined) diagnostics.push(missingCredential(op, header));
+      const value = parts.headers[header.toLowerCase()];
+      if (value === undefined || value === '') diagnostics.push(missingCredential(op, header));
     }
     // Ajv's coercion takes what Number() takes (0x10, 1e3, Infinity, " 7"): a number in a URL or a
     // header is decimal digits only.
@@ -181,7 +182,13 @@ export class ContractChecker {
       if (list.length === 0) return undefined;
       return this.paramAjv.compile({
         type: 'object',
-        properties: Object.fromEntries(list.map((p) => [p.name, { $ref: `${DOC_ID}${p.schemaPointer}` }])),
+        // The default beside the $ref: ajv fills a default only from the property's own schema.
+        properties: Object.fromEntries(
+          list.map((p) => [
+            p.name,
+            { $ref: `${DOC_ID}${p.schemaPointer}`, ...(p.schema.default === undefined ? {} : { default: p.schema.default }) },
+          ]),
+        ),
         required: list.filter((p) => p.required).map((p) => p.name),
       });
     };

@@ -12,6 +12,14 @@ export {
   TAG_VALUES,
 } from './contract.js';
 export {
+  addFieldError,
+  describePosition,
+  emptyFieldErrors,
+  errorBodyOf,
+  type FieldErrors,
+  renderErrors,
+} from './error-body.js';
+export {
   type Example,
   exampleOf,
   HTTP_METHODS,

@@ -1,0 +1,160 @@
+// The one contract checker on a small document with the real spec's shapes: a bearer-secured
+// operation with path, query and header parameters and a closed JSON body; answers with a
+// documented header, a nullable field and a callback-like tagged oneOf.
+import { describe, expect, it } from 'vitest';
+import { type Diagnostic, errorBodyOf, SpecModel } from './index.js';
+
+const spec = new SpecModel({
+  openapi: '3.1.0',
+  security: [{ bearerAuth: [] }],
+  components: {
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Payout: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['amount', 'status'],
+        properties: {
+          amount: { type: 'integer', minimum: 1 },
+          status: { enum: ['pending', 'processed'] },
+          utr: { type: ['string', 'null'], maxLength: 4 },
+        },
+      },
+      Outcome: {
+        oneOf: [
+          { type: 'object', required: ['status', 'utr'], properties: { status: { const: 'processed' }, utr: { type: 'string' } } },
+          { type: 'object', required: ['status', 'remark'], properties: { status: { const: 'failed' }, remark: { type: 'string' } } },
+        ],
+      },
+    },
+  },
+  paths: {
+    '/payouts/{id}/': {
+      put: {
+        operationId: 'updatePayout',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+          { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 8 } },
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Payout' } } } },
+        responses: {
+          '200': {
+            description: 'the payout',
+            headers: { 'X-Request-Id': { schema: { type: 'string' } } },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Payout' } } },
+          },
+          '204': { description: 'nothing' },
+          '4XX': { description: 'refused', content: { 'application/json': { schema: { type: 'object' } } } },
+        },
+      },
+    },
+    '/outcomes/': {
+      post: {
+        operationId: 'sendOutcome',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Outcome' } } } },
+        responses: { '200': { description: 'ok' } },
+      },
+    },
+  },
+});
+const update = spec.operation('updatePayout');
+const outcome = spec.operation('sendOutcome');
+const ID = '0b6f7c2e-3a4d-4e5f-8a9b-0c1d2e3f4a5b';
+const AUTH = { authorization: 'Bearer t' };
+const brief = (diagnostics: Diagnostic[]) => diagnostics.map((d) => `${d.side} ${d.location} ${d.field}: ${d.message}`);
+
+describe('checkRequest', () => {
+  it('passes a request that keeps the contract, its parameters coerced and defaults filled', () => {
+    const checked = spec.checkRequest(update, {
+      params: { id: ID },
+      query: { page: '2', colour: 'blue' },
+      headers: { ...AUTH, 'idempotency-key': 'k1' },
+      body: { amount: 5, status: 'pending' },
+    });
+    expect(checked.diagnostics).toEqual([]);
+    expect(checked.request).toEqual({
+      params: { id: ID },
+      query: { page: 2 },
+      headers: { 'Idempotency-Key': 'k1' },
+      body: { amount: 5, status: 'pending' },
+    });
+    expect(
+      spec.checkRequest(update, { params: { id: ID }, query: {}, headers: AUTH, body: { amount: 1, status: 'processed' } }).request.query,
+    ).toEqual({ page: 1 });
+  });
+
+  it('names every field that breaks it, in every part, by its name', () => {
+    const { diagnostics } = spec.checkRequest(update, {
+      params: { id: '42' },
+      query: { page: '0x10' },
+      headers: { 'idempotency-key': 'much-too-long' },
+      body: { amount: '5', colour: 'blue', constructor: 1 },
+    });
+    expect(brief(diagnostics).sort()).toEqual(
+      [
+        'request header Authorization: a bearer token is required',
+        'request query page: must be an integer in decimal digits',
+        'request path id: must match format "uuid"',
+        'request header Idempotency-Key: must NOT have more than 8 characters',
+        'request body amount: must be integer',
+        'request body colour: is not in the schema (additionalProperties: false)',
+        'request body constructor: is not in the schema (additionalProperties: false)',
+        'request body status: is required but missing',
+      ].sort(),
+    );
+  });
+
+  it('reports the branch a tagged oneOf value chose, not every branch', () => {
+    const { diagnostics } = spec.checkRequest(outcome, { params: {}, query: {}, headers: AUTH, body: { status: 'processed' } });
+    expect(brief(diagnostics)).toEqual(['request body utr: is required but missing']);
+  });
+});
+
+describe('checkResponse', () => {
+  const answer = (status: number, body: unknown, contentType = 'application/json', headers = ['x-request-id']) =>
+    spec.checkResponse(update, { status, contentType, headers, body });
+
+  it('passes a documented answer and says which status key it matched', () => {
+    expect(answer(200, { amount: 5, status: 'processed', utr: null })).toEqual({ statusKey: '200', diagnostics: [] });
+    expect(answer(409, { detail: 'no' })).toEqual({ statusKey: '4XX', diagnostics: [] });
+    expect(answer(204, undefined, '')).toEqual({ statusKey: '204', diagnostics: [] });
+  });
+
+  it('names what an answer breaks: its status, a documented header, its content type, its body', () => {
+    expect(brief(answer(500, {}).diagnostics)).toEqual([
+      'response status : status 500 is not documented for updatePayout (documented: 200, 204, 4XX)',
+    ]);
+    expect(brief(answer(200, { amount: 5, status: 'processed' }, 'application/json', []).diagnostics)).toEqual([
+      'response header x-request-id: is documented but missing',
+    ]);
+    expect(brief(answer(200, '<html>', 'text/html').diagnostics)).toEqual([
+      'response content-type : content type "text/html" is not documented for 200 (documented: application/json)',
+    ]);
+    expect(brief(answer(200, '{"amount":', 'application/json; charset=utf-8').diagnostics)).toEqual([
+      'response body : is not valid JSON: "{\\"amount\\":"',
+    ]);
+    expect(brief(answer(200, { amount: 0, status: 'paid', utr: 'too long' }).diagnostics)).toEqual([
+      'response body amount: must be >= 1',
+      'response body status: must be one of "pending", "processed"',
+      'response body utr: must NOT have more than 4 characters',
+    ]);
+  });
+});
+
+describe('errorBodyOf', () => {
+  it("words a request's diagnostics as the Error model does, keyed by any field name", () => {
+    const { diagnostics } = spec.checkRequest(update, {
+      params: { id: ID },
+      query: {},
+      headers: AUTH,
+      body: JSON.parse('{"amount": "x", "status": "paid", "__proto__": 1}'),
+    });
+    const body = errorBodyOf(diagnostics);
+    expect(JSON.parse(JSON.stringify(body))).toEqual({
+      amount: ['A valid integer is required.'],
+      status: ['"paid" is not a valid choice. Choices: pending, processed.'],
+      ['__proto__']: ['Unknown field. Allowed fields: amount, status, utr.'],
+    });
+  });
+});
