@@ -4,17 +4,9 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  copyWorkspace,
-  descendantsOf,
-  describeProcess,
-  isAlive,
-  killGroup,
-  type StartedProcess,
-  startProcess,
-  waitFor,
-} from '@payouts/process';
+import { descendantsOf, describeProcess, isAlive, killGroup, type StartedProcess, startProcess, waitFor } from '@payouts/process';
 import { bundlePath, releasePath, releases } from '@payouts/spec';
+import { copyWorkspace } from '@payouts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -43,8 +43,9 @@ export async function buildSpec(specDir = PACKAGE_DIR) {
 }
 
 /**
- * The rest of the build, whoever linted and bundled (the CLI here, `pnpm dev`'s warm Redocly in
- * its own process): the checks lint cannot express, then dist/openapi.{yaml,json} swapped in.
+ * The rest of the build, whoever linted and bundled (`buildSpec` here with the Redocly CLI, or
+ * `pnpm dev`'s warm pipeline with Redocly's library in its own process): the checks lint cannot
+ * express, then dist/openapi.{yaml,json} swapped in.
  * @param {string} specDir
  * @param {string} yamlText the bundle as `redocly bundle` writes it
  * @returns {Promise<{ ok: boolean, report: string }>}

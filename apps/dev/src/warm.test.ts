@@ -6,7 +6,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDocs } from '@payouts/docs';
-import { copyWorkspace, run } from '@payouts/process';
+import { run } from '@payouts/process';
+import { copyWorkspace } from '@payouts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WarmPipeline } from './warm.js';
 

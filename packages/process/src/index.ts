@@ -37,4 +37,3 @@ export {
   startProcess,
 } from './run.js';
 export { childProcesses, descendantsOf, describeProcess, isAlive, listeningPorts, waitFor } from './tree.js';
-export { copyWorkspace } from './workspace-copy.js';

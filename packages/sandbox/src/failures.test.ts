@@ -3,8 +3,8 @@
 // and it never serves the well-known development token beyond loopback.
 import { connect } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { Db } from './db.js';
 import { type Sandbox, startSandbox } from './sandbox.js';
+import { Db } from './store/sqlite-connection.js';
 import { call, DEBIT_BANK, initiatedPayout, startTestSandbox, type TestSandbox, TOKEN, tempDir } from './testing.js';
 
 let sandbox: TestSandbox | undefined;

@@ -4,8 +4,8 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Db, openDb, SCHEMA_VERSION } from './db.js';
 import { requestHash } from './store/idempotency.js';
+import { Db, openDb, SCHEMA_VERSION } from './store/sqlite-connection.js';
 import { spawnSandbox } from './test-support/process.js';
 import { execute, newDb, STORES } from './test-support/stores.js';
 import { DEBIT_BANK, initiatedPayout, newPayout, startTestSandbox, TOKEN, tempDir } from './testing.js';

@@ -199,3 +199,4 @@ export async function fuzzRequests(options: FuzzOptions): Promise<{ statuses: Ma
   );
   return { statuses };
 }
+export { copyWorkspace } from './workspace-copy.js';

@@ -1,4 +1,4 @@
-// The proof: the real sandbox passes every check, and each of eight broken providers (the same
+// The proof: the real sandbox passes every check, and each broken provider of BUGS (the same
 // sandbox behind a proxy that injects one realistic bug) is caught, naming operation and field.
 import { startSandbox } from '@payouts/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

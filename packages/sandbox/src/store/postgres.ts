@@ -11,6 +11,7 @@
 // conflicts (measured: a few percent of requests failing after 30 attempts, 90 req/s).
 import pg from 'pg';
 import { type Database, type Dialect, newerSchemaError, type Tx } from './database.js';
+import { migrationsOf } from './migrations.js';
 
 const DIALECT: Dialect = {
   nextSeq: (table) => `SELECT nextval('${table}_seq') AS next`,
@@ -39,139 +40,7 @@ const types = {
     oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-// PostgreSQL starts at the schema SQLite reached at version 4; a change to the schema is a new
-// version in both. Never edit a migration that has shipped.
-const MIGRATIONS: Migration[] = [
-  {
-    version: 4,
-    name: 'banks, payouts, records, exports, idempotent answers and tenants',
-    sql: `
-      CREATE TABLE tenants (
-        name TEXT PRIMARY KEY,
-        callback_secret TEXT NOT NULL UNIQUE,
-        created_at DOUBLE PRECISION NOT NULL
-      );
-      CREATE TABLE tenant_tokens (
-        token_hash TEXT PRIMARY KEY,
-        tenant TEXT NOT NULL REFERENCES tenants (name) ON DELETE CASCADE
-      );
-      CREATE TABLE debit_banks (id TEXT PRIMARY KEY, account_no TEXT NOT NULL, ifsc TEXT NOT NULL, document TEXT NOT NULL);
-      CREATE TABLE credit_banks (id TEXT PRIMARY KEY, document TEXT NOT NULL);
-      CREATE TABLE records (
-        id TEXT PRIMARY KEY,
-        payout_id TEXT NOT NULL,
-        document TEXT NOT NULL,
-        tenant TEXT NOT NULL DEFAULT ''
-      );
-      CREATE SEQUENCE payouts_seq;
-      CREATE TABLE payouts (
-        seq BIGINT PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        created_at DOUBLE PRECISION NOT NULL,
-        updated_at DOUBLE PRECISION NOT NULL,
-        type TEXT NOT NULL,
-        ref_id TEXT NOT NULL UNIQUE,
-        numeric_ref_id TEXT NOT NULL,
-        idx INTEGER NOT NULL CHECK (idx >= 0),
-        amount BIGINT NOT NULL CHECK (amount >= 1),
-        method TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'initiated', 'processed', 'failed')),
-        payout_service_id TEXT UNIQUE,
-        processed_at BIGINT,
-        bank_date DOUBLE PRECISION,
-        date DOUBLE PRECISION,
-        failed_remark TEXT,
-        utr TEXT,
-        debit_bank_id TEXT REFERENCES debit_banks (id),
-        export_debit_bank_id TEXT REFERENCES debit_banks (id),
-        credit_bank_id TEXT NOT NULL REFERENCES credit_banks (id),
-        payout_to TEXT NOT NULL,
-        is_downloaded INTEGER NOT NULL CHECK (is_downloaded IN (0, 1)),
-        is_imported INTEGER NOT NULL CHECK (is_imported IN (0, 1)),
-        sent_to_gl INTEGER NOT NULL CHECK (sent_to_gl IN (0, 1)),
-        account TEXT NOT NULL,
-        topup TEXT,
-        loan TEXT NOT NULL,
-        record_id TEXT REFERENCES records (id),
-        transaction_id TEXT,
-        version INTEGER NOT NULL DEFAULT 0,
-        tenant TEXT NOT NULL DEFAULT '',
-        CHECK ((status = 'pending') = (payout_service_id IS NULL)),
-        CHECK ((status = 'pending') = (is_downloaded = 0)),
-        CHECK ((status = 'processed') = (utr IS NOT NULL AND processed_at IS NOT NULL AND debit_bank_id IS NOT NULL)),
-        CHECK ((status = 'failed') = (failed_remark IS NOT NULL)),
-        CHECK (status = 'processed' OR (record_id IS NULL AND transaction_id IS NULL))
-      );
-      CREATE INDEX payouts_created ON payouts (created_at, seq);
-      CREATE INDEX payouts_tenant_created ON payouts (tenant, created_at, seq);
-      CREATE INDEX payouts_status_created ON payouts (status, created_at, seq);
-      CREATE INDEX payouts_loan ON payouts (loan);
-      CREATE INDEX payouts_account ON payouts (account);
-      CREATE INDEX payouts_amount ON payouts (amount, seq);
-      CREATE INDEX payouts_processed ON payouts (processed_at, seq);
-      -- Every change of a payout, by any process, moves its version on (the read cache keys on it).
-      CREATE FUNCTION payouts_next_version() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN NEW.version := OLD.version + 1; RETURN NEW; END $$;
-      CREATE TRIGGER payouts_version BEFORE UPDATE ON payouts FOR EACH ROW EXECUTE FUNCTION payouts_next_version();
-      CREATE SEQUENCE export_lines_seq;
-      CREATE TABLE export_lines (
-        seq BIGINT PRIMARY KEY,
-        reference TEXT NOT NULL UNIQUE,
-        payout_id TEXT NOT NULL REFERENCES payouts (id),
-        debit_bank_id TEXT NOT NULL REFERENCES debit_banks (id),
-        exported_at DOUBLE PRECISION NOT NULL,
-        tenant TEXT NOT NULL DEFAULT ''
-      );
-      CREATE TABLE idempotent_answers (
-        tenant TEXT NOT NULL,
-        key TEXT NOT NULL,
-        request_hash TEXT NOT NULL,
-        status INTEGER NOT NULL,
-        content_type TEXT NOT NULL,
-        headers TEXT NOT NULL,
-        body TEXT NOT NULL,
-        created_at DOUBLE PRECISION NOT NULL,
-        PRIMARY KEY (tenant, key)
-      );
-      CREATE INDEX idempotent_answers_created ON idempotent_answers (created_at);
-    `,
-  },
-  {
-    version: 5,
-    name: 'tenants: an id never reused; numbers counted per tenant; references unique per tenant',
-    // Rows keep their tenant column: for tenants made before this version, the id is the name.
-    sql: `
-      ALTER TABLE tenants ADD COLUMN id TEXT;
-      UPDATE tenants SET id = name;
-      ALTER TABLE tenants ALTER COLUMN id SET NOT NULL;
-      ALTER TABLE tenant_tokens DROP CONSTRAINT tenant_tokens_tenant_fkey;
-      ALTER TABLE tenants DROP CONSTRAINT tenants_pkey;
-      ALTER TABLE tenants ADD PRIMARY KEY (id);
-      ALTER TABLE tenants ADD UNIQUE (name);
-      ALTER TABLE tenant_tokens ADD FOREIGN KEY (tenant) REFERENCES tenants (id) ON DELETE CASCADE;
-      ALTER TABLE payouts DROP CONSTRAINT payouts_ref_id_key;
-      ALTER TABLE payouts ADD UNIQUE (tenant, ref_id);
-      ALTER TABLE payouts DROP CONSTRAINT payouts_payout_service_id_key;
-      ALTER TABLE payouts ADD UNIQUE (tenant, payout_service_id);
-      ALTER TABLE export_lines DROP CONSTRAINT export_lines_reference_key;
-      ALTER TABLE export_lines ADD UNIQUE (tenant, reference);
-      CREATE TABLE tenant_sequences (
-        tenant TEXT NOT NULL,
-        name TEXT NOT NULL CHECK (name IN ('payouts', 'export_lines')),
-        next BIGINT NOT NULL,
-        PRIMARY KEY (tenant, name)
-      );
-      INSERT INTO tenant_sequences (tenant, name, next) SELECT tenant, 'payouts', max(seq) FROM payouts GROUP BY tenant;
-      INSERT INTO tenant_sequences (tenant, name, next) SELECT tenant, 'export_lines', max(seq) FROM export_lines GROUP BY tenant;
-    `,
-  },
-];
+const MIGRATIONS = migrationsOf('postgres');
 
 const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -4,8 +4,9 @@
 // sees the winner's result). The batch commits once this turn of the event loop is over, with one
 // sync to disk for every request that arrived meanwhile, and only then are their answers
 // released: nothing is acknowledged before it is on disk.
-import type { Db, Statement } from '../db.js';
+
 import type { Database, Dialect, Tx } from './database.js';
+import type { Db, Statement } from './sqlite-connection.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

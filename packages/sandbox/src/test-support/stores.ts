@@ -4,9 +4,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
-import { Db } from '../db.js';
 import { createDatabase } from '../postgres-cluster.js';
 import { isPostgresUrl } from '../store/database.js';
+import { Db } from '../store/sqlite-connection.js';
 import { tempDir } from '../testing.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
