@@ -1,16 +1,20 @@
 // A throwaway PostgreSQL server for tests and benches: Debian's postgresql binaries, a cluster in
 // a temporary folder, on a free loopback port, run as the `postgres` system user when we are root
 // (PostgreSQL refuses to run as root). Nothing listens beyond 127.0.0.1.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { findFreePort, run as runChild } from '@payouts/process';
 import pg from 'pg';
 
-const run = promisify(execFile);
+/** Runs a program to its end; a failure is an error with what it printed. */
+async function run(command: string, args: string[]): Promise<{ stdout: string }> {
+  const result = await runChild(command, args, { timeoutMs: 120_000 });
+  if (result.code !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+  return result;
+}
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:PORT/postgres: the maintenance database, for making others. */
@@ -42,17 +46,6 @@ function postgresBinDir(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const asRoot = userInfo().uid === 0;
@@ -66,7 +59,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   }
   const pgRun = (program: string, args: string[]) =>
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, program), ...args]) : run(join(bin, program), args);
-  const port = await freePort();
+  const port = await findFreePort('127.0.0.1');
   await pgRun('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
   const options = [
     `-p ${port}`,

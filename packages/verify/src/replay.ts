@@ -3,19 +3,17 @@
 // answer (status and body, byte for byte) and change nothing. The operations run in the order of a
 // payout's life: create, export, a failure callback, retry, export again, process.
 import { randomUUID } from 'node:crypto';
-import type { Json, Operation, SpecModel } from '@payouts/model';
-import { buildRequest, type Credentials, curlLine, type Exchange, send } from './http.js';
+import type { Json, Operation } from '@payouts/model';
+import { buildRequest, curlLine, type Exchange, send } from './http.js';
 import { PayoutMaker } from './payouts.js';
 import type { Check } from './report.js';
+import type { CheckSuite, SuiteResult, VerifyContext } from './suite.js';
 
 export const REPLAYED = ['createPayout', 'exportPayoutsForBank', 'receivePayoutCallback', 'retryFailedPayout', 'processPayout'];
 
-export async function checkReplays(
-  spec: SpecModel,
-  baseUrl: string,
-  credentials: Credentials,
-  only?: string,
-): Promise<{ checks: Check[]; requests: number; skipped: string[] }> {
+export const replaySuite: CheckSuite = { name: 'idempotent replays', run: checkReplays };
+
+async function checkReplays({ spec, baseUrl, credentials, only }: VerifyContext): Promise<SuiteResult> {
   if (only && !REPLAYED.includes(only)) return { checks: [], requests: 0, skipped: [] };
   const checks: Check[] = [];
   const payouts = new PayoutMaker(spec, baseUrl, credentials);

@@ -9,10 +9,11 @@ import { fieldName, type SpecModel, valueAt as valueAtPointer } from '@payouts/m
 import { runRedocly } from '@payouts/process';
 import { parse } from 'yaml';
 import { conformance, describeAnswer, fieldsOf } from './conformance.js';
-import { CAPABILITY_INPUT, SOURCE_NAME } from './generate-arazzo.js';
+import { CAPABILITY_INPUT, GENERATED_ARAZZO, LIFECYCLE_ARAZZO, SOURCE_NAME } from './generate-arazzo.js';
 import { curlLine, signatureHeaderOf } from './http.js';
 import type { Check } from './report.js';
 import { CAPABILITY_HEADER } from './signing-proxy.js';
+import type { CheckSuite, SuiteResult } from './suite.js';
 
 // The status, content-type and schema checks are ours to report (with field names), so Respect
 // only warns on them and goes on; a failed success criterion still ends its workflow, because
@@ -37,12 +38,6 @@ interface RespectStep {
 
 interface RespectLog {
   files: Record<string, { totalRequests: number; executedWorkflows: { workflowId: string; executedSteps: RespectStep[] }[] }>;
-}
-
-export interface RespectRun {
-  checks: Check[];
-  requests: number;
-  skipped: string[];
 }
 
 /** What a step is about: the operation it calls and, from `x-verify-field`, the field or header. */
@@ -82,11 +77,26 @@ interface RespectOptions {
   only?: string;
 }
 
+/** The Arazzo workflows (generated per operation, and the hand-written lifecycle), run by Respect through the signing proxy. */
+export const respectSuite: CheckSuite = {
+  name: 'Arazzo workflows (Respect)',
+  run: ({ spec, baseUrl, credentials, only, signer }) =>
+    runRespect({
+      spec,
+      files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO],
+      baseUrl,
+      via: signer,
+      signsCallbacks: credentials.callbackSecret !== undefined,
+      token: credentials.token,
+      only,
+    }),
+};
+
 /**
  * Runs each Arazzo file in its own Respect process, side by side (each creates its own payouts),
  * limited to the workflows that call `only` when it is given.
  */
-export async function runRespect(options: RespectOptions): Promise<RespectRun> {
+async function runRespect(options: RespectOptions): Promise<SuiteResult> {
   const runs = await Promise.all(options.files.map((file) => runFile(options, file)));
   return {
     checks: runs.flatMap((r) => r.checks),
@@ -95,7 +105,7 @@ export async function runRespect(options: RespectOptions): Promise<RespectRun> {
   };
 }
 
-async function runFile(options: RespectOptions, file: string): Promise<RespectRun> {
+async function runFile(options: RespectOptions, file: string): Promise<SuiteResult> {
   const workflows = await workflowsOf(file);
   const signed = new Set(options.spec.operations.filter((op) => signatureHeaderOf(op)).map((op) => op.operationId));
   const relevant = [...workflows].filter(

@@ -6,9 +6,10 @@
 import { signCallback, TOLERANCE_SECONDS } from '@payouts/callbacks';
 import type { Json, Operation, SpecModel } from '@payouts/model';
 import { conformance, describeAnswer } from './conformance.js';
-import { buildRequest, type Credentials, curlLine, type Exchange, type SentRequest, send, signatureHeaderOf } from './http.js';
+import { buildRequest, curlLine, type Exchange, type SentRequest, send, signatureHeaderOf } from './http.js';
 import { PayoutMaker } from './payouts.js';
 import type { Check } from './report.js';
+import type { CheckSuite, SuiteResult, VerifyContext } from './suite.js';
 
 /** Never the provider's: a secret verify makes up to sign with. */
 const GUESSED_SECRET = 'payouts-verify-guessed-secret';
@@ -42,12 +43,9 @@ const FORGERIES: Forgery[] = [
   },
 ];
 
-export async function checkSignatures(
-  spec: SpecModel,
-  baseUrl: string,
-  credentials: Credentials,
-  only?: string,
-): Promise<{ checks: Check[]; requests: number; skipped: string[] }> {
+export const signatureSuite: CheckSuite = { name: 'signed callbacks', run: checkSignatures };
+
+async function checkSignatures({ spec, baseUrl, credentials, only }: VerifyContext): Promise<SuiteResult> {
   const signed = spec.operations.filter((op) => signatureHeaderOf(op) && (!only || op.operationId === only));
   const checks: Check[] = [];
   const skipped: string[] = [];

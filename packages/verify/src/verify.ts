@@ -7,16 +7,16 @@ import { randomUUID } from 'node:crypto';
 import type { Operation, SpecModel } from '@payouts/model';
 import { loadSpec } from '@payouts/spec';
 import { conformance, describeAnswer } from './conformance.js';
-import { GENERATED_ARAZZO, LIFECYCLE_ARAZZO } from './generate-arazzo.js';
 import { buildRequest, type Credentials, curlLine, type Exchange, httpUrl, send, signatureHeaderOf } from './http.js';
 import { type InvalidCase, invalidCases } from './negative.js';
 import { PayoutMaker } from './payouts.js';
-import { checkReplays } from './replay.js';
+import { replaySuite } from './replay.js';
 import { type Check, type Report, summarise } from './report.js';
-import { runRespect } from './respect.js';
-import { checkSignatures } from './signatures.js';
+import { respectSuite } from './respect.js';
+import { signatureSuite } from './signatures.js';
 import { startSigningProxy } from './signing-proxy.js';
 import { jsonRequest, statusesOf } from './spec.js';
+import type { CheckSuite, SuiteResult, VerifyContext } from './suite.js';
 
 export interface VerifyOptions {
   /** Where the provider answers, e.g. http://127.0.0.1:4020 (the spec's paths are appended). */
@@ -43,20 +43,9 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
 
   const signer = await startSigningProxy(spec, baseUrl, credentials.callbackSecret);
   try {
-    const parts = await Promise.all([
-      runRespect({
-        spec,
-        files: [GENERATED_ARAZZO, LIFECYCLE_ARAZZO],
-        baseUrl,
-        via: signer,
-        signsCallbacks: credentials.callbackSecret !== undefined,
-        token: options.token,
-        only: options.only,
-      }),
-      checkInvalidInputs(spec, baseUrl, credentials, options.only),
-      checkReplays(spec, baseUrl, credentials, options.only),
-      checkSignatures(spec, baseUrl, credentials, options.only),
-    ]);
+    const context: VerifyContext = { spec, baseUrl, credentials, only: options.only, signer };
+    const suites = [respectSuite, invalidInputSuite, replaySuite, signatureSuite];
+    const parts = await Promise.all(suites.map((suite) => suite.run(context)));
     return summarise(
       baseUrl,
       options.only,
@@ -91,12 +80,9 @@ async function preflight(baseUrl: string, credentials: Credentials, spec: SpecMo
  * so it is `initiated`, so that a body sent to it is wrong only in the way the case makes it
  * wrong; the spec's example id when the provider cannot make one (its own checks then say why).
  */
-async function checkInvalidInputs(
-  spec: SpecModel,
-  baseUrl: string,
-  credentials: Credentials,
-  only?: string,
-): Promise<{ checks: Check[]; requests: number; skipped: string[] }> {
+const invalidInputSuite: CheckSuite = { name: 'invalid input and unknown ids', run: checkInvalidInputs };
+
+async function checkInvalidInputs({ spec, baseUrl, credentials, only }: VerifyContext): Promise<SuiteResult> {
   const operations = spec.operations.filter((op) => !only || op.operationId === only);
   const skipped: string[] = [];
   const payouts = new PayoutMaker(spec, baseUrl, credentials);
