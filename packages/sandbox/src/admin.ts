@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { jsonBodyOf, SpecModel } from '@payouts/model';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Refusal } from './refusal.js';
 import type { Tenants } from './tenants.js';
 import { answerProblems, checkRequest } from './validation.js';
@@ -12,12 +12,9 @@ export const ADMIN_SPEC = fileURLToPath(new URL('../admin/openapi.yaml', import.
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The request's JSON body as parsed, or the 400 its bytes deserve. */
-export type BodyOf = (request: FastifyRequest) => { body: unknown; parseError?: Refusal };
-
 type AdminHandler = (input: { params: Record<string, unknown>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
 
-export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: string, bodyOf: BodyOf): void {
+export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: string): void {
   const spec = SpecModel.load(ADMIN_SPEC);
   const expected = Buffer.from(adminToken);
   const handlers: Record<string, AdminHandler> = {
@@ -55,7 +52,8 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
           const detail = match ? 'Invalid admin token.' : 'The admin API takes the admin token: "Authorization: Bearer <admin token>".';
           return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="sandbox-admin"' });
         }
-        const { body, parseError } = bodyOf(request);
+        const { body } = request;
+        const parseError = request.sandbox.received?.parseError;
         if (parseError) return send(reply, 400, parseError.body);
         const checked = checkRequest(spec, op, {
           params: request.params as Record<string, unknown>,
