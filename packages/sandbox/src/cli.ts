@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isUsageError, normalOrigin, parsePort, UsageError } from '@payouts/process';
-import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, startSandbox } from './sandbox.js';
+import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
 import { isPostgresUrl } from './store/database.js';
 import { readTenantsFile } from './tenants.js';
 
@@ -33,31 +33,26 @@ const USAGE = `Usage: pnpm sandbox [options]
   --no-validate-responses   skip checking each answer against the spec (faster)
   --quiet                   no line per request`;
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      token: { type: 'string', multiple: true },
-      'token-file': { type: 'string' },
-      'cors-origin': { type: 'string', multiple: true },
-      'callback-secret': { type: 'string', multiple: true },
-      tenants: { type: 'string' },
-      'admin-token': { type: 'string' },
-      'seed-demo': { type: 'boolean' },
-      'no-validate-responses': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const port = parsePort(values.port ?? DEFAULT_PORT);
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  db: { type: 'string' },
+  token: { type: 'string', multiple: true },
+  'token-file': { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  'callback-secret': { type: 'string', multiple: true },
+  tenants: { type: 'string' },
+  'admin-token': { type: 'string' },
+  'seed-demo': { type: 'boolean' },
+  'no-validate-responses': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>['values'];
+
+/** The command line as startSandbox takes it, secrets from files and the environment too. */
+function optionsFrom(values: Flags): SandboxOptions {
   const tokens = tokensFrom(values.token, values['token-file']);
   warnOfSecretsInArgv(values);
   const corsOrigins = (values['cors-origin'] ?? []).map((origin) => {
@@ -70,26 +65,28 @@ async function main(argv: string[]): Promise<number> {
   const fromEnvironment = process.env.PAYOUTS_CALLBACK_SECRET;
   const callbackSecrets = values['callback-secret'] ?? (fromEnvironment ? [fromEnvironment] : undefined);
   if (callbackSecrets?.some((secret) => secret === '')) throw new UsageError('--callback-secret may not be empty');
-  const tenants = values.tenants === undefined ? undefined : readTenantsFile(values.tenants);
-  const adminToken = values['admin-token'] ?? (process.env.PAYOUTS_ADMIN_TOKEN || undefined);
-
-  const sandbox = await startSandbox({
-    port,
+  return {
+    port: parsePort(values.port ?? DEFAULT_PORT),
     host: values.host ?? '127.0.0.1',
     db: values.db,
     tokens,
     callbackSecrets,
     corsOrigins,
-    tenants,
-    adminToken,
+    tenants: values.tenants === undefined ? undefined : readTenantsFile(values.tenants),
+    adminToken: values['admin-token'] ?? (process.env.PAYOUTS_ADMIN_TOKEN || undefined),
     seedDemo: values['seed-demo'],
     validateResponses: !values['no-validate-responses'],
     logRequests: !values.quiet,
     log: (line) => console.error(line),
-  });
+  };
+}
+
+/** What the sandbox tells the person who started it: where it is, what it keeps, how to call it. */
+function bannerOf(sandbox: Sandbox, options: SandboxOptions, values: Flags): string {
+  const { db, tenants, adminToken, callbackSecrets } = options;
   const banner = [
     `Payouts sandbox listening on ${sandbox.url}`,
-    `  data: ${values.db ? `${sandbox.database} (${isPostgresUrl(values.db) ? 'PostgreSQL' : 'SQLite'}, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
+    `  data: ${db ? `${sandbox.database} (${isPostgresUrl(db) ? 'PostgreSQL' : 'SQLite'}, kept)` : 'in memory (gone on exit; --db FILE keeps it)'}`,
   ];
   if (sandbox.tokens.length > 0) {
     banner.push(
@@ -101,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (tenants?.length) banner.push(`  tenants: ${tenants.map((t) => t.name).join(', ')} (from ${values.tenants})`);
   if (adminToken) banner.push(`  admin: POST ${sandbox.url}/_sandbox/tenants/ makes a tenant (admin token required)`);
-  if (values['seed-demo']) {
+  if (options.seedDemo) {
     banner.push(
       sandbox.demoPayouts > 0
         ? `  demo: ${sandbox.demoPayouts} payouts in every status`
@@ -111,12 +108,23 @@ async function main(argv: string[]): Promise<number> {
   // Only the well-known development token is printed whole: any other is a secret of whoever gave it.
   const token = sandbox.tokens[0] === DEFAULT_TOKEN ? DEFAULT_TOKEN : '$PAYOUTS_TOKEN';
   banner.push(`  try: curl -H "Authorization: Bearer ${token}" ${sandbox.url}/v1/lms/payouts/`);
+  return banner.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, strict: true, options: FLAGS });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = optionsFrom(values);
+  const sandbox = await startSandbox(options);
   await new Promise<void>((resolve) => {
     const stop = () => void sandbox.stop().then(resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     // Printed once the handlers are set: a caller that read the banner can stop the sandbox cleanly.
-    console.log(banner.join('\n'));
+    console.log(bannerOf(sandbox, options, values));
   });
   return 0;
 }
