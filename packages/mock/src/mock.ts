@@ -1,4 +1,4 @@
-import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Diagnostic, errorBodyOf, jsonBodyOf, type Operation, type SpecModel } from '@payouts/model';
 import {
   answerClientErrors,
@@ -11,9 +11,7 @@ import {
   SERVER_LIMITS,
 } from '@payouts/process';
 import { bundlePath } from '@payouts/spec';
-import { type PrismProcess, startPrism } from './prism.js';
-import { startPrismInProcess } from './prism-library.js';
-import { prepareSpec, type ServedSpec } from './spec.js';
+import { type Generation, Rotation, startPrismGeneration } from './generation.js';
 import { type ContractViolation, routeViolation, ViolationLog, violationOf } from './violations.js';
 
 export interface MockOptions {
@@ -73,13 +71,6 @@ export interface Mock {
   stop(): Promise<void>;
 }
 
-/** One Prism with the spec it serves, and the requests it is answering. */
-interface Generation {
-  prism: PrismProcess;
-  spec: ServedSpec;
-  inFlight: number;
-}
-
 // Hop-by-hop headers describe one connection; each side of the recording proxy has its own.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
 
@@ -98,44 +89,15 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   };
   const agent = new Agent({ keepAlive: true });
   const cors = corsPolicy(options.corsOrigins);
-  let current: Generation | undefined;
+  let rotation: Rotation | undefined;
   // Set once the port is known: until then no request can arrive.
   let isOwnHost: (host: string | undefined) => boolean = () => false;
-  const server = createServer(SERVER_LIMITS, (req, res) => {
-    if (!isOwnHost(req.headers.host)) return refuseMisdirected(req, res);
-    const serving = current;
-    if (!serving) return sendJson(res, 503, { detail: 'the mock is still starting' });
-    serving.inFlight += 1;
-    res.on('close', () => {
-      serving.inFlight -= 1;
-    });
-    try {
-      relay(req, res, { prismPort: serving.prism.port, agent, model: serving.spec.model, record, cors, strict: errors });
-    } catch (error) {
-      answerInternalError(res, error);
-    }
-  });
-  answerClientErrors(server);
-  // Silent: Prism's log costs it half its throughput, and the proxy sees the violations anyway.
-  const startGeneration = async (): Promise<Generation> => {
-    const spec = await prepareSpec(specFile);
-    try {
-      const prism = options.inProcess
-        ? await startPrismInProcess({ spec: spec.path, dynamic, seed })
-        : await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors: false, logLevel: 'silent' });
-      return { prism, spec, inFlight: 0 };
-    } catch (error) {
-      await spec.dispose();
-      throw error;
-    }
-  };
-  const retire = async (generation: Generation) => {
-    const deadline = Date.now() + 5000;
-    while (generation.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    await generation.prism.stop();
-    // Only now: Prism watches the file it serves and restarts when it changes, so the copy must outlive Prism.
-    await generation.spec.dispose();
-  };
+  const server = relayServer(
+    () => rotation?.current,
+    { agent, record, cors, strict: errors },
+    (host) => isOwnHost(host),
+  );
+  const startGeneration = () => startPrismGeneration(specFile, { inProcess: options.inProcess ?? false, dynamic, seed });
   const closeServer = () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
@@ -148,18 +110,19 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   try {
     ({ port: boundPort } = await listen(server, { port, host, flag: options.portFlag }));
     isOwnHost = hostGuard(host, boundPort);
-    current = await startGeneration();
+    rotation = new Rotation(await startGeneration(), startGeneration);
   } catch (error) {
     if (server.listening) await closeServer();
     throw error;
   }
-
+  const serving = rotation;
   let stopping: Promise<void> | undefined;
-  let reloading: Promise<void> = Promise.resolve();
-  const mock: Mock = {
+  return {
     url: httpUrl(host, boundPort),
     port: boundPort,
-    operations: current.spec.model.operations,
+    get operations() {
+      return serving.current.spec.model.operations;
+    },
     violations: () => seen.list(),
     clearViolations: () => seen.clear(),
     expectNoViolations() {
@@ -167,31 +130,40 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
       seen.clear();
       if (found) throw found;
     },
-    reload() {
-      // One reload at a time, in the order asked: the last one serves the file as it is now.
-      reloading = reloading
-        .catch(() => undefined)
-        .then(async () => {
-          if (stopping) return;
-          const next = await startGeneration();
-          const previous = current!;
-          current = next;
-          mock.operations = next.spec.model.operations;
-          await retire(previous);
-        });
-      return reloading;
-    },
+    reload: () => serving.reload(),
     stop() {
       stopping ??= (async () => {
-        await reloading.catch(() => undefined);
-        await Promise.all([closeServer(), retire(current!)]);
+        await Promise.all([closeServer(), serving.stop()]);
         const unchecked = seen.error();
         if (errors && unchecked) throw unchecked;
       })();
       return stopping;
     },
   };
-  return mock;
+}
+
+/** The mock's own server: each request to the Prism serving now, counted so that a reload waits for it. */
+function relayServer(
+  serving: () => Generation | undefined,
+  context: Omit<RelayContext, 'prismPort' | 'model'>,
+  isOwnHost: (host: string | undefined) => boolean,
+): Server {
+  const server = createServer(SERVER_LIMITS, (req, res) => {
+    if (!isOwnHost(req.headers.host)) return refuseMisdirected(req, res);
+    const generation = serving();
+    if (!generation) return sendJson(res, 503, { detail: 'the mock is still starting' });
+    generation.inFlight += 1;
+    res.on('close', () => {
+      generation.inFlight -= 1;
+    });
+    try {
+      relay(req, res, { ...context, prismPort: generation.prism.port, model: generation.spec.model });
+    } catch (error) {
+      answerInternalError(res, error);
+    }
+  });
+  answerClientErrors(server);
+  return server;
 }
 
 interface RelayContext {
