@@ -11,7 +11,7 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const runCli = (args: string[]) => runNode([CLI, ...args], { timeoutMs: 30_000 });
 
 describe('pnpm mock', () => {
-  it('prints its URL and the seven operations, prints violations as they happen, and stops cleanly on Ctrl-C', async () => {
+  it('prints its URL and the operations of the spec, prints violations as they happen, and stops cleanly on Ctrl-C', async () => {
     const mock = await startProcess(process.execPath, [CLI, '--port', '0'], /Ctrl-C stops\./);
     const url = /listening on (http:\/\/127\.0\.0\.1:(\d+)) \(static examples\)/.exec(mock.output());
     expect(url).not.toBeNull();

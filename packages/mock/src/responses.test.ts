@@ -30,11 +30,11 @@ async function send(
 const successOf = (operation: (typeof operations)[number]) => operation.responses.find(({ status }) => status.startsWith('2'))!;
 
 describe('every operation', () => {
-  it('is served: the seven of the spec', () => {
+  it('is served: every operation of the spec', () => {
     expect(mock.operations.map(({ method, path, operationId }) => `${method} ${path} ${operationId}`)).toEqual(
       operations.map(({ method, path, operationId }) => `${method} ${path} ${operationId}`),
     );
-    expect(mock.operations).toHaveLength(7);
+    expect(mock.operations.length).toBeGreaterThan(0);
   });
 
   it('are checked by a validator that rejects a body the spec does not allow', () => {

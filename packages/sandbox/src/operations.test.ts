@@ -26,7 +26,7 @@ const UPSTREAM_PROCESS_BODY = { utr: '123123123123123', processed_at: 1693161000
 
 let sandbox: TestSandbox;
 
-describe.each(STORES)('the seven operations (%s)', (kind) => {
+describe.each(STORES)('the operations (%s)', (kind) => {
   beforeAll(async () => {
     sandbox = await startTestSandbox({ db: await newDb(kind) });
   });
