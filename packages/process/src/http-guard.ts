@@ -9,7 +9,7 @@ import { isLoopback } from './net.js';
 /** The whole request (headers and body) must arrive within this; a trickling client is cut off. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** The headers must arrive within this. */
-export const HEADERS_TIMEOUT_MS = 15_000;
+const HEADERS_TIMEOUT_MS = 15_000;
 
 /**
  * `http.createServer` options: the timeouts above, checked every second (Node checks every 30 s by
@@ -24,7 +24,7 @@ export const SERVER_LIMITS: ServerOptions = {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The status and `{"detail"}` body for a request Node's parser refused (Node's own answer is a bare 400). */
-export function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; detail: string } {
+function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; detail: string } {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
       return { status: 431, detail: 'The request headers are too large.' };
