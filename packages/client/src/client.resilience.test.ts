@@ -313,7 +313,9 @@ describe('options', () => {
 
   test('an empty payout id or idempotency key is refused before anything is sent', async () => {
     const client = await clientFor([ok()]);
-    await expect(client.retryFailedPayout(' ')).rejects.toThrow('retryFailedPayout: the payout id must be a non-empty string (got " ")');
+    await expect(client.retryFailedPayout(' ')).rejects.toThrow(
+      'retryFailedPayout: id (a path parameter) must be a non-empty string (got " ")',
+    );
     await expect(client.createPayout(NEW_PAYOUT, { idempotencyKey: '' })).rejects.toThrow(
       'createPayout: the idempotencyKey must be a non-empty string (got "")',
     );

@@ -2,13 +2,19 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   type ApiErrorBody,
+  type CallbackOptions,
+  type CallOptions,
+  type ChangeOptions,
   type CreatePayoutRequest,
   createPayoutsClient,
   type ErrorStatus,
   isPayoutsApiError,
   type Payout,
   type PayoutPage,
+  type PayoutCallback,
   type PayoutStatus,
+  type ProcessPayoutRequest,
+  type QueryParams,
   unwrap,
 } from './index.js';
 
@@ -93,6 +99,19 @@ describe('parameters', () => {
     void client.DELETE('/v1/lms/payouts/');
     // @ts-expect-error the export is a PUT
     void client.GET('/v1/lms/payouts/export/');
+  });
+});
+
+describe('shortcuts, made from the operation table', () => {
+  test('take the path parameters in path order, then the body, then the query, then the options', () => {
+    expectTypeOf(client.listPayouts).parameters.toEqualTypeOf<[query?: QueryParams<'listPayouts'>, options?: CallOptions]>();
+    expectTypeOf(client.createPayout).parameters.toEqualTypeOf<[body: CreatePayoutRequest, options?: ChangeOptions]>();
+    expectTypeOf(client.processPayout).parameters.toEqualTypeOf<[string, ProcessPayoutRequest, options?: ChangeOptions]>();
+    expectTypeOf(client.retryFailedPayout).parameters.toEqualTypeOf<[string, options?: ChangeOptions]>();
+    // The signed operation takes `sign`, and no other does.
+    expectTypeOf(client.receivePayoutCallback).parameters.toEqualTypeOf<[PayoutCallback, options?: CallbackOptions]>();
+    // @ts-expect-error only a signed operation takes `sign`
+    void client.createPayout(newPayout, { sign: () => '' });
   });
 });
 

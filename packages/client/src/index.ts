@@ -3,8 +3,13 @@ export {
   type CallOptions,
   type ChangeOptions,
   createPayoutsClient,
+  type OperationArguments,
+  type Operations,
+  PAYOUTS_OPERATIONS,
   type PayoutsClient,
   type PayoutsClientOptions,
+  type PayoutsShortcuts,
+  type Shortcut,
 } from './client.js';
 export { isPayoutsApiError, PayoutsApiError, PayoutsRequestError, type RequestFailure, unwrap } from './errors.js';
 export type { RetryOptions } from './retry.js';

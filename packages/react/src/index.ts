@@ -1,10 +1,12 @@
 import {
+  type OperationArguments,
   type OperationId,
+  type Operations,
+  PAYOUTS_OPERATIONS,
   PayoutsApiError,
   type PayoutsClient,
   PayoutsRequestError,
   type paths,
-  type QueryParams,
   type ResponseData,
   unwrap,
 } from '@payouts/client';
@@ -38,22 +40,38 @@ type Mutation<Op extends OperationId, Path extends keyof paths, Method extends '
   options?: PayoutsMutationOptions<Op, PayoutsMutationVariables<Path, Method>>,
 ) => UseMutationResult<ResponseData<Op>, PayoutsError, PayoutsMutationVariables<Path, Method>>;
 
-export interface PayoutsHooks {
-  useListPayouts<TData = ResponseData<'listPayouts'>>(
-    query?: QueryParams<'listPayouts'>,
-    options?: PayoutsQueryOptions<'listPayouts', TData>,
-  ): UseQueryResult<TData, PayoutsError>;
-  useListUnmatchedPayouts<TData = ResponseData<'listUnmatchedPayouts'>>(
-    query?: QueryParams<'listUnmatchedPayouts'>,
-    options?: PayoutsQueryOptions<'listUnmatchedPayouts', TData>,
-  ): UseQueryResult<TData, PayoutsError>;
-  useCreatePayout: Mutation<'createPayout', '/v1/lms/payouts/', 'post'>;
-  useProcessPayout: Mutation<'processPayout', '/v1/lms/payouts/{id}/mark_processed/', 'put'>;
-  useRetryFailedPayout: Mutation<'retryFailedPayout', '/v1/lms/payouts/{id}/retry/', 'put'>;
-  useExportPayoutsForBank: Mutation<'exportPayoutsForBank', '/v1/lms/payouts/export/', 'put'>;
-}
+/** A query hook: the operation's arguments (path parameters, then the query), then React Query's options. */
+type QueryHook<Op extends OperationId> = <TData = ResponseData<Op>>(
+  ...args: [...OperationArguments<Op>, options?: PayoutsQueryOptions<Op, TData>]
+) => UseQueryResult<TData, PayoutsError>;
 
-const LIST_PATHS = ['/v1/lms/payouts/', '/v1/lms/payouts/unmatched/'] as const;
+type QueryOperation = { [Op in OperationId]: Operations[Op]['method'] extends 'GET' ? Op : never }[OperationId];
+/** The changes a caller makes with its bearer token (not Payout Callback, which the provider signs). */
+type MutationOperation = {
+  [Op in OperationId]: Operations[Op]['method'] extends 'GET' ? never : Operations[Op]['bearer'] extends true ? Op : never;
+}[OperationId];
+type MutationOf<Op extends OperationId> = Mutation<
+  Op,
+  Extract<Operations[Op]['path'], keyof paths>,
+  Extract<Lowercase<Operations[Op]['method']>, 'post' | 'put'>
+>;
+
+/** One hook per operation a browser may call, named `use` + its operationId: a query for a GET, a mutation for a change. */
+export type PayoutsHooks = { [Op in QueryOperation as `use${Capitalize<Op>}`]: QueryHook<Op> } & {
+  [Op in MutationOperation as `use${Capitalize<Op>}`]: MutationOf<Op>;
+};
+
+interface OperationInfo {
+  method: string;
+  path: string;
+  pathParams: readonly string[];
+  query: string;
+  bearer: boolean;
+}
+const OPERATION_LIST = Object.entries(PAYOUTS_OPERATIONS as Record<string, OperationInfo>);
+/** What a successful change may have changed: every GET's answers. */
+const QUERY_PATHS = OPERATION_LIST.filter(([, operation]) => operation.method === 'GET').map(([, operation]) => operation.path);
+const hookName = (operationId: string) => `use${operationId[0]!.toUpperCase()}${operationId.slice(1)}`;
 
 /**
  * The client's own retries already covered what retrying can fix, and an error the API answered
@@ -64,9 +82,10 @@ function retryQuery(failureCount: number, error: unknown): boolean {
 }
 
 /**
- * React Query hooks over a `PayoutsClient` (its auth, retries and timeouts apply): queries for the
- * two lists, mutations for the operations callers make. A successful mutation refetches both lists.
- * Payout Callback has no hook: the payout provider signs it with a secret no browser may hold.
+ * React Query hooks over a `PayoutsClient` (its auth, retries and timeouts apply), made from the
+ * client's operation table: a query for each GET, a mutation for each change a caller makes. A
+ * successful mutation refetches every query. Payout Callback has no hook: the payout provider
+ * signs it with a secret no browser may hold.
  */
 export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
   // openapi-react-query throws a failed result's body; this view throws a PayoutsApiError instead,
@@ -82,37 +101,48 @@ export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
   }
   const api = createQueryClient<paths>(throwing);
 
-  /** A mutation hook that refetches both lists once the operation succeeded. */
-  function listRefreshingMutation<Op extends OperationId, Path extends keyof paths, Method extends 'post' | 'put'>(
-    method: Method,
-    path: Path,
-  ): Mutation<Op, Path, Method> {
+  /** A mutation hook that refetches every query once the operation succeeded. */
+  function refreshingMutation(method: string, path: string): MutationOf<MutationOperation> {
     return (options = {}) => {
       const queryClient = useQueryClient();
       const mutation = api.useMutation(
-        method,
+        method.toLowerCase() as never,
         path as never,
         {
           ...options,
           onSuccess: async (...args: Parameters<NonNullable<typeof options.onSuccess>>) => {
-            await Promise.all(LIST_PATHS.map((listPath) => queryClient.invalidateQueries({ queryKey: ['get', listPath] })));
+            await Promise.all(QUERY_PATHS.map((queryPath) => queryClient.invalidateQueries({ queryKey: ['get', queryPath] })));
             return options.onSuccess?.(...args);
           },
         } as never,
       );
       // openapi-react-query types a failure as the error body; the view above throws PayoutsErrors.
-      return mutation as unknown as ReturnType<Mutation<Op, Path, Method>>;
+      return mutation as never;
     };
   }
 
-  return {
-    useListPayouts: (query, options) =>
-      api.useQuery('get', '/v1/lms/payouts/', { params: { query } }, { retry: retryQuery, ...options } as never) as never,
-    useListUnmatchedPayouts: (query, options) =>
-      api.useQuery('get', '/v1/lms/payouts/unmatched/', { params: { query } }, { retry: retryQuery, ...options } as never) as never,
-    useCreatePayout: listRefreshingMutation('post', '/v1/lms/payouts/'),
-    useProcessPayout: listRefreshingMutation('put', '/v1/lms/payouts/{id}/mark_processed/'),
-    useRetryFailedPayout: listRefreshingMutation('put', '/v1/lms/payouts/{id}/retry/'),
-    useExportPayoutsForBank: listRefreshingMutation('put', '/v1/lms/payouts/export/'),
-  };
+  /** A query hook: the path parameters and the query taken as the client's shortcut takes them. */
+  function query({ path, pathParams, query }: OperationInfo) {
+    return (...args: unknown[]) => {
+      const pathValues = Object.fromEntries(pathParams.map((name, index) => [name, args[index]]));
+      const queryValues = query === 'none' ? undefined : args[pathParams.length];
+      const options = args[pathParams.length + (query === 'none' ? 0 : 1)] as object | undefined;
+      return api.useQuery(
+        'get',
+        path as never,
+        { params: { path: pathValues, query: queryValues } } as never,
+        {
+          retry: retryQuery,
+          ...options,
+        } as never,
+      );
+    };
+  }
+
+  const hooks: Record<string, unknown> = {};
+  for (const [operationId, operation] of OPERATION_LIST) {
+    if (operation.method === 'GET') hooks[hookName(operationId)] = query(operation);
+    else if (operation.bearer) hooks[hookName(operationId)] = refreshingMutation(operation.method, operation.path);
+  }
+  return hooks as PayoutsHooks;
 }
