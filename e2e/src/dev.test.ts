@@ -114,16 +114,17 @@ describe('pnpm dev', () => {
       'spec/openapi/openapi.yaml',
       spec.replace('paths:\n', 'paths:\n  /v1/lms/payouts/{id}/:\n    $ref: paths/payouts_{id}.yaml\n'),
     );
-    await outputMatching(/✓ clients type-checked against the new types/, from);
+    await outputMatching(/✓ client and react rebuilt against the new types/, from);
     await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
     await outputMatching(/✓ mock reloaded with the new spec/, from);
     // What the save means for the teams that call the API, against the last release.
     await outputMatching(/this save vs v\d+\.\d+\.\d+: 1 minor \(providers\): .*\/v1\/lms\/payouts\/\{id\}\/.* was added/, from);
 
     expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
-    // The clients were built and type-checked against this spec, not restored from turbo's cache of another.
+    // The callers' packages were built against this spec (their shortcut and hook come from the operation table).
     expect(await readFile(join(workspace.dir, 'packages/client/src/generated/operations.ts'), 'utf8')).toContain('getPayout: {');
     expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
+    expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/operations.js'), 'utf8')).toContain('getPayout: {');
     expect((await docsPage()).has('"operationId":"getPayout"'), 'docs show getPayout').toBe(true);
     const answer = await getNewOperation();
     expect(answer.status).toBe(200);

@@ -1,6 +1,12 @@
 export declare function buildSpec(specDir?: string): Promise<{ ok: boolean; report: string }>;
-export declare function finishBuild(specDir: string, yamlText: string): Promise<{ ok: boolean; report: string }>;
-export declare function checkBuild(
-  specDir: string,
-  yamlText: string,
-): { ok: false; report: string } | { ok: true; write(): Promise<string> };
+
+export type SpecBuild<T> =
+  | { ok: false; report: string }
+  | { ok: true; document: Record<string, unknown>; extra: T | undefined; write(): Promise<string> };
+
+export declare class SpecBuilder {
+  readonly specDir: string;
+  constructor(specDir?: string);
+  build<T = never>(alongside?: (document: Record<string, unknown>) => Promise<T>): Promise<SpecBuild<T>>;
+  close(): Promise<void>;
+}

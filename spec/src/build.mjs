@@ -1,68 +1,139 @@
 #!/usr/bin/env node
 // @ts-check
-// Builds the one artifact every package consumes: lints the split sources with `redocly lint`,
-// bundles them, runs the checks lint cannot express, then swaps dist/openapi.{yaml,json} in.
-// On any failure dist/ is left as it was, so whatever serves the last good spec keeps serving it.
+// Builds the one artifact every package consumes: lints the split sources, bundles them, runs the
+// checks lint cannot express, then swaps dist/openapi.{yaml,json} in. On any failure dist/ is left
+// as it was, so whatever serves the last good spec keeps serving it.
+//
+// One engine for `pnpm build` and `pnpm dev`: a SpecBuilder runs Redocly's library in this process
+// (the bundle and the checks here, the lint on a worker thread beside them). `pnpm build` uses one
+// for a single build; `pnpm dev` keeps one for the session, its config loaded and its lint thread
+// warm.
 //
 // Usage: node src/build.mjs [specDir]   (specDir holds redocly.yaml and openapi/; default: this package)
-// As a library: import { buildSpec } from '@payouts/spec/build'.
+// As a library: import { buildSpec, SpecBuilder } from '@payouts/spec/build'.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { formatPointer } from '@payouts/model';
-import { runRedocly } from '@payouts/process';
+import { bundle, loadConfig, stringifyYaml } from '@redocly/openapi-core';
 import { parse } from 'yaml';
 import { checkBundle, sourceFileOf } from './checks.mjs';
+import { describeProblem } from './problems.mjs';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT_FILE = 'openapi/openapi.yaml';
 
 /**
- * Lints and bundles with the Redocly CLI, then finishes the build.
+ * Builds the spec once: lint, bundle, checks, and dist/ swapped in.
  * @param {string} specDir
  * @returns {Promise<{ ok: boolean, report: string }>}
  */
 export async function buildSpec(specDir = PACKAGE_DIR) {
-  const distDir = join(specDir, 'dist');
-  await mkdir(distDir, { recursive: true });
-  const workDir = await mkdtemp(join(distDir, '.build-'));
+  const builder = new SpecBuilder(specDir);
   try {
-    const bundledYaml = join(workDir, 'openapi.yaml');
-    // Lint and bundle read the same sources and do not depend on each other: run them together.
-    const [lint, bundle] = await Promise.all([
-      runRedocly(['lint', ROOT_FILE, '--format=codeframe'], { cwd: specDir }),
-      runRedocly(['bundle', ROOT_FILE, '--output', bundledYaml], { cwd: specDir }),
-    ]);
-    if (!lint.ok) return { ok: false, report: `redocly lint failed:\n${lint.output}` };
-    if (!bundle.ok) return { ok: false, report: `redocly bundle failed:\n${bundle.output}` };
-    return await finishBuild(specDir, await readFile(bundledYaml, 'utf8'));
+    const built = await builder.build();
+    return built.ok ? { ok: true, report: await built.write() } : built;
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    await builder.close();
+  }
+}
+
+/** Builds of one spec directory, warm from one to the next. */
+export class SpecBuilder {
+  /** @type {Promise<import('@redocly/openapi-core').Config> | undefined} */
+  #config;
+  /** @type {Worker | undefined} */
+  #linter;
+  #requests = 0;
+
+  /** @param {string} specDir holds redocly.yaml and openapi/ (default: this package) */
+  constructor(specDir = PACKAGE_DIR) {
+    this.specDir = specDir;
+  }
+
+  /**
+   * Lints, bundles and checks the sources; nothing is written until `write()`. `alongside` gets
+   * the bundled document while the lint still runs (pnpm dev generates the types there), and
+   * what it answers comes back as `extra`.
+   * @template T
+   * @param {(document: Record<string, unknown>) => Promise<T>} [alongside]
+   * @returns {Promise<{ ok: false, report: string } | { ok: true, document: Record<string, unknown>, extra: T | undefined, write(): Promise<string> }>}
+   */
+  async build(alongside) {
+    const linted = this.#lint();
+    this.#config ??= loadConfig({ configPath: join(this.specDir, 'redocly.yaml') });
+    let bundled;
+    try {
+      bundled = await bundle({ ref: join(this.specDir, ROOT_FILE), config: await this.#config });
+    } catch (error) {
+      await linted;
+      return { ok: false, report: `redocly could not read the spec: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const unresolved = bundled.problems.filter((problem) => problem.severity === 'error');
+    /** @type {ReturnType<typeof checkBuild> | undefined} */
+    let checked;
+    /** @type {Promise<T | undefined> | undefined} */
+    let extra;
+    if (unresolved.length === 0) {
+      // Written the way `redocly bundle` writes it.
+      const yamlText = stringifyYaml(bundled.bundle.parsed, { noRefs: true, lineWidth: -1 });
+      try {
+        checked = checkBuild(this.specDir, yamlText);
+      } catch (error) {
+        checked = { ok: false, report: `the spec checks could not run: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      if (checked.ok && alongside) extra = alongside(/** @type {Record<string, unknown>} */ (bundled.bundle.parsed)).catch(() => undefined);
+    }
+    const lint = await linted;
+    if ('failure' in lint) return { ok: false, report: `redocly lint could not run: ${lint.failure}` };
+    const errors = [...new Set([...lint.errors, ...unresolved.map((problem) => describeProblem(problem, this.specDir))])];
+    if (errors.length > 0) return { ok: false, report: `redocly lint failed:\n${errors.join('\n')}` };
+    // Lint passed, so the bundle resolved and the checks ran.
+    const passed = /** @type {NonNullable<typeof checked>} */ (checked);
+    if (!passed.ok) return passed;
+    return { ok: true, document: passed.document, extra: await extra, write: passed.write };
+  }
+
+  /** Ends the lint thread. */
+  async close() {
+    await this.#linter?.terminate();
+    this.#linter = undefined;
+  }
+
+  /** @returns {Promise<{ errors: string[] } | { failure: string }>} */
+  #lint() {
+    this.#linter ??= new Worker(new URL('./lint-worker.mjs', import.meta.url));
+    const linter = this.#linter;
+    const id = ++this.#requests;
+    return new Promise((answer) => {
+      /** @param {{ id: number, errors?: string[], failure?: string }} message */
+      const onMessage = (message) => {
+        if (message.id !== id) return;
+        linter.off('message', onMessage).off('error', onError);
+        answer(message.failure === undefined ? { errors: message.errors ?? [] } : { failure: message.failure });
+      };
+      /** @param {Error} error */
+      const onError = (error) => {
+        linter.off('message', onMessage);
+        this.#linter = undefined; // started anew for the next build
+        answer({ failure: error.message });
+      };
+      linter.on('message', onMessage).once('error', onError);
+      linter.postMessage({ id, specDir: this.specDir });
+    });
   }
 }
 
 /**
- * The rest of the build, whoever linted and bundled (`buildSpec` here with the Redocly CLI, or
- * `pnpm dev`'s warm pipeline with Redocly's library in its own process): the checks lint cannot
- * express, then dist/openapi.{yaml,json} swapped in.
+ * The checks lint cannot express, run while the lint still runs; `write()` swaps the files in
+ * once lint has passed too, and says what it wrote.
  * @param {string} specDir
  * @param {string} yamlText the bundle as `redocly bundle` writes it
- * @returns {Promise<{ ok: boolean, report: string }>}
+ * @returns {{ ok: false, report: string } | { ok: true, document: Record<string, unknown>, write(): Promise<string> }}
  */
-export async function finishBuild(specDir, yamlText) {
-  const checked = checkBuild(specDir, yamlText);
-  return checked.ok ? { ok: true, report: await checked.write() } : checked;
-}
-
-/**
- * The checks alone, so that a caller can run them while its lint still runs (`pnpm dev`), and
- * swap the files in only once lint has passed too. `write()` swaps them in and says what it wrote.
- * @param {string} specDir
- * @param {string} yamlText the bundle as `redocly bundle` writes it
- * @returns {{ ok: false, report: string } | { ok: true, write(): Promise<string> }}
- */
-export function checkBuild(specDir, yamlText) {
+function checkBuild(specDir, yamlText) {
   const document = parse(yamlText);
   const rootDocument = parse(readFileSync(join(specDir, ROOT_FILE), 'utf8'));
   const pathFiles = Object.fromEntries(Object.entries(rootDocument.paths ?? {}).map(([p, item]) => [p, item?.$ref]));
@@ -86,7 +157,7 @@ export function checkBuild(specDir, yamlText) {
       await rm(workDir, { recursive: true, force: true });
     }
   };
-  return { ok: true, write };
+  return { ok: true, document, write };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -49,11 +49,12 @@ describe('spec build', () => {
     await edit('openapi/components/examples/PendingPayout.yaml', 'amount: 120000', "amount: '120000'");
     const { ok, output } = await build();
     expect(ok).toBe(false);
-    expect(output).toMatch(/openapi\/paths\/payouts\.yaml:\d+:\d+/);
+    // The example's own file and line, where the wrong value is written.
+    expect(output).toMatch(/openapi\/components\/examples\/PendingPayout\.yaml:\d+:\d+/);
     expect(output).toMatch(/amount.*must be integer|must be integer.*amount/s);
   });
 
-  it('fails when one of the seven operations is missing, naming it', async () => {
+  it('fails when an operation the spec must have is missing, naming it', async () => {
     await edit('openapi/openapi.yaml', / {2}\/v1\/lms\/payouts\/unmatched\/:\n {4}\$ref: paths\/payouts_unmatched.yaml\n/, '');
     await rm(join(specDir, 'openapi/paths/payouts_unmatched.yaml'));
     const { ok, output } = await build();

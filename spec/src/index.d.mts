@@ -3,6 +3,8 @@ import type { SpecModel } from '@payouts/model';
 export declare function bundlePath(format?: 'json' | 'yaml'): string;
 export declare function loadSpec(file?: string): SpecModel;
 export declare const UPSTREAM_PROCESS_PAYOUT_PAGE: string;
+/** What a build of the spec reads: the split sources and the lint config (what `pnpm dev` watches). */
+export declare const SOURCES: { readonly dir: string; readonly lintConfig: string };
 export declare function copySources(dir: string): Promise<void>;
 export declare const RELEASES_DIR: string;
 export declare function compareVersions(a: string, b: string): number;

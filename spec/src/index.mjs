@@ -26,6 +26,12 @@ export function loadSpec(file) {
 /** The upstream Process Payout page (api-docs.crego.io, as text): the one page upstream publishes in full. */
 export const UPSTREAM_PROCESS_PAYOUT_PAGE = fileURLToPath(new URL('../upstream/process-payout.txt', import.meta.url));
 
+/** What a build of the spec reads: the split sources and the lint config (what `pnpm dev` watches). */
+export const SOURCES = {
+  dir: fileURLToPath(new URL('../openapi', import.meta.url)),
+  lintConfig: fileURLToPath(new URL('../redocly.yaml', import.meta.url)),
+};
+
 /** The spec's sources (`openapi/` and `redocly.yaml`), copied into `dir`: a throwaway spec to edit and build. @param {string} dir */
 export async function copySources(dir) {
   const from = fileURLToPath(new URL('..', import.meta.url));

@@ -1,13 +1,12 @@
-import { join } from 'node:path';
-import { diffSpecs, lastRelease, summaryLine } from '@payouts/diff';
-import { buildDocs, DOCS_PAGE, type DocsServer, serveDocs } from '@payouts/docs';
-import { type Mock, startMock } from '@payouts/mock';
-import { type Sandbox, startSandbox } from '@payouts/sandbox';
-import { releasePath } from '@payouts/spec';
-import { type FileWatcher, watchFiles } from '@payouts/watch';
+import { buildDocs, type DocsServer } from '@payouts/docs';
+import type { Mock } from '@payouts/mock';
+import { SOURCES } from '@payouts/spec';
+import { watchFiles } from '@payouts/watch';
 import { type TurboBuild, turboBuild } from './build.js';
+import { ClientsBuild } from './clients-build.js';
+import { ReleaseDiff } from './release-diff.js';
 import { SERVERS, type ServerName } from './servers.js';
-import { ClientsTypeCheck } from './type-check.js';
+import { startServers } from './serving.js';
 import { WarmPipeline } from './warm.js';
 
 export interface DevOptions {
@@ -34,11 +33,10 @@ export interface DevSession {
   stop(): Promise<void>;
 }
 
-// What a spec save must refresh: the spec and the types (warm, in this process), the docs page and
-// the mock, and the clients, type-checked against the new types by turbo (only their own tasks: the
-// spec and the types are already on disk, and are inputs of the clients' builds, so a new spec is a
-// cache miss). The sandbox and the verifier follow the spec at their next build, not on every keystroke.
-const CLIENTS = ['@payouts/client', '@payouts/react'];
+interface Outcome {
+  ok: boolean;
+  report: string;
+}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const clock = () => new Date().toTimeString().slice(0, 8);
@@ -50,166 +48,123 @@ const clock = () => new Date().toTimeString().slice(0, 8);
  */
 export async function startDev(options: DevOptions): Promise<DevSession> {
   const { root, host = '127.0.0.1', serve = SERVERS, log = console.log } = options;
-  let build: TurboBuild | undefined;
-  const runBuild = async (packages?: string[], only = false) => {
-    build = turboBuild(root, packages, { only });
-    const result = await build.result;
-    build = undefined;
-    return result;
-  };
-
+  const say = (line: string) => log(`[${clock()}] ${line}`);
   log('building everything…');
-  const first = await runBuild();
-  if (!first.ok) throw new Error(`the first build failed, so there is nothing to serve yet:\n${first.output}`);
-  log(`✓ built in ${seconds(first.ms)}`);
+  const first: TurboBuild = turboBuild(root);
+  const built = await first.result;
+  if (!built.ok) throw new Error(`the first build failed, so there is nothing to serve yet:\n${built.output}`);
+  log(`✓ built in ${seconds(built.ms)}`);
 
-  const started: { stop(): Promise<void> }[] = [];
-  const starting = <T>(server: Promise<T>, stop: (running: T) => Promise<void>) =>
-    server.then((running) => {
-      started.push({ stop: () => stop(running) });
-      return running;
-    });
-  let mock: Mock | undefined;
-  let docs: DocsServer | undefined;
-  let sandbox: Sandbox | undefined;
-  try {
-    [mock, docs, sandbox] = await Promise.all([
-      serve.includes('mock')
-        ? starting(startMock({ port: options.mockPort, host, portFlag: '--mock-port', inProcess: true }), (m) => m.stop())
-        : undefined,
-      serve.includes('docs')
-        ? starting(serveDocs({ port: options.docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE, live: true }), (d) => d.close())
-        : undefined,
-      serve.includes('sandbox')
-        ? starting(startSandbox({ port: options.sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true }), (s) => s.stop())
-        : undefined,
-    ]);
-  } catch (error) {
-    await Promise.allSettled(started.map((server) => server.stop()));
-    throw error;
-  }
-
-  // Each new bundle is served by a new Prism (in this process) behind the same port once the types
-  // are written (the types first: the reload shares this process's one thread); requests meanwhile
-  // get the old answers.
-  let reloading: Promise<void> | undefined;
-  const reloadMock = async (running: Mock) => {
-    try {
-      await running.reload();
-      log(`[${clock()}] ✓ mock reloaded with the new spec`);
-    } catch (error) {
-      log(`[${clock()}] ✗ the mock did not reload: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-
-  // After each good save, what it means for the teams that call the API: the diff against the last
-  // release, in one line. It runs beside the next save's build, never in its way.
-  let diffing: Promise<void> | undefined;
-  const stopDiffing = new AbortController();
-  const sayWhatChanged = () => {
-    const last = lastRelease();
-    if (!last) return;
-    const previous = diffing;
-    diffing = (async () => {
-      await previous;
-      try {
-        // The rules only: the example consumers' type-check would take this process's thread from the next save.
-        const result = await diffSpecs({
-          baseFile: releasePath(last),
-          headFile: join(root, 'spec', 'dist', 'openapi.json'),
-          consumers: false,
-          signal: stopDiffing.signal,
-        });
-        log(`[${clock()}] ${summaryLine(result, `this save vs v${last}`)}`);
-      } catch (error) {
-        if (stopDiffing.signal.aborted) return; // the session is stopping
-        log(`[${clock()}] ✗ could not compare with v${last}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })();
-  };
-
-  const warm = new WarmPipeline(join(root, 'spec'), join(root, 'packages', 'types', 'dist', 'openapi.d.ts'));
-  // Warmed now, so the first save finds TypeScript loaded and the programs built.
-  const clientsCheck = new ClientsTypeCheck(root);
-  const warmingUp = clientsCheck
-    .check()
-    .then((first) =>
-      log(
-        `[${clock()}] ${first.ok ? '✓' : '✗'} the clients' type-check is warm (${seconds(first.ms)})${first.ok ? '' : `:\n${first.report}`}`,
-      ),
-    );
-  const rebuild = async (saved: number): Promise<{ ok: boolean; report: string }> => {
-    const spec = await warm.build();
-    if (!spec.ok) return spec;
-    log(`[${clock()}] ✓ spec and types rebuilt in ${seconds(spec.ms)}`);
-    // Then side by side (measured: starting the docs page before the types only slows the types on
-    // two cores): the mock (in this process), the docs page, and the clients: type-checked warm
-    // against the new types first, then built by turbo (their files, as \`pnpm build\` writes them).
-    if (mock) reloading = reloadMock(mock);
-    const [, page, compiled] = await Promise.all([
-      reloading,
-      buildDocs().then(
-        () => {
-          docs?.notify({ kind: 'reload' }); // an open page shows the new one
-          return { ok: true, report: '' };
-        },
-        (error: Error) => ({ ok: false, report: `the docs page did not build: ${error.message}` }),
-      ),
-      (async () => {
-        await warmingUp;
-        const checked = await clientsCheck.check();
-        if (!checked.ok) return { ok: false, report: `the clients do not type-check against the new types:\n${checked.report}` };
-        log(`[${clock()}] ✓ clients type-checked against the new types ${seconds(performance.now() - saved)} after the save`);
-        // One after the other: react compiles against the client's fresh declarations.
-        for (const client of CLIENTS) {
-          const result = await runBuild([client], true);
-          if (!result.ok) return { ok: false, report: result.output };
-        }
-        return { ok: true, report: '' };
-      })(),
-    ]);
-    return { ok: page.ok && compiled.ok, report: [page.report, compiled.ok ? '' : compiled.report].filter(Boolean).join('\n') };
-  };
-
-  // The sources and the lint config: not all of spec/, whose dist/ and node_modules/ (pnpm's
-  // symlinks) would only burden the watch.
-  const sourceWatcher: FileWatcher = watchFiles(
-    join(root, 'spec', 'openapi'),
+  const servers = await startServers({ ...options, host, serve });
+  const loop = new SaveLoop(root, servers, say);
+  const watcher = watchFiles(
+    SOURCES.dir,
     root,
     () => false,
-    async (changed) => {
-      const started = performance.now();
-      log(`[${clock()}] ${changed.join(', ')} changed: rebuilding…`);
-      const result = await rebuild(started);
-      const took = seconds(performance.now() - started);
-      if (result.ok) {
-        log(`[${clock()}] ✓ spec, types, clients and docs rebuilt in ${took}`);
-        sayWhatChanged();
-      } else {
-        log(`[${clock()}] ✗ build failed after ${took}; still serving the last good build\n${result.report}`);
-        docs?.notify({ kind: 'failed', report: result.report });
-      }
-    },
-    [join(root, 'spec', 'redocly.yaml')],
+    (changed) => loop.onSave(changed),
+    [SOURCES.lintConfig],
   );
 
   let stopping: Promise<void> | undefined;
   return {
-    urls: { docs: docs?.url, mock: mock?.url, sandbox: sandbox?.url },
-    sandboxTokens: sandbox?.tokens ?? [],
-    sandboxCallbackSecrets: sandbox?.callbackSecrets ?? [],
+    urls: { docs: servers.docs?.url, mock: servers.mock?.url, sandbox: servers.sandbox?.url },
+    sandboxTokens: servers.sandbox?.tokens ?? [],
+    sandboxCallbackSecrets: servers.sandbox?.callbackSecrets ?? [],
     stop() {
       stopping ??= (async () => {
-        build?.cancel();
-        await sourceWatcher.close();
-        await warm.close();
-        await clientsCheck.close();
-        await reloading; // a mock starting now must not outlive the session
-        stopDiffing.abort(); // its Redocly process ends with the session
-        await diffing;
-        await Promise.allSettled([mock?.stop(), docs?.close(), sandbox?.stop()]);
+        await watcher.close();
+        await loop.close();
+        await servers.stop();
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * What a spec save refreshes, all warm in this process and its threads: the spec and the types;
+ * then side by side the docs page, the mock (reloaded in place) and the callers' packages (client
+ * and React hooks, built from warm programs with their own build functions); then the diff against
+ * the last release. The sandbox and the verifier follow the spec at their next build.
+ */
+class SaveLoop {
+  private readonly warm = new WarmPipeline();
+  private readonly clients: ClientsBuild;
+  private readonly releaseDiff: ReleaseDiff;
+  /** Warmed at start, so the first save finds TypeScript loaded and the programs built. */
+  private readonly warmingUp: Promise<void>;
+  private reloading: Promise<void> | undefined;
+
+  constructor(
+    root: string,
+    private readonly servers: { mock?: Mock; docs?: DocsServer },
+    private readonly say: (line: string) => void,
+  ) {
+    this.clients = new ClientsBuild({ reportDir: root });
+    this.releaseDiff = new ReleaseDiff(say);
+    this.warmingUp = this.clients.build().then((first) => {
+      const mark = first.ok ? '✓' : '✗';
+      say(`${mark} the clients' build is warm (${seconds(first.ms)})${first.ok ? '' : `:\n${first.report}`}`);
+    });
+  }
+
+  async onSave(changed: string[]): Promise<void> {
+    const started = performance.now();
+    this.say(`${changed.join(', ')} changed: rebuilding…`);
+    const result = await this.rebuild(started);
+    const took = seconds(performance.now() - started);
+    if (result.ok) {
+      this.say(`✓ spec, types, clients and docs rebuilt in ${took}`);
+      this.releaseDiff.sayWhatChanged();
+    } else {
+      this.say(`✗ build failed after ${took}; still serving the last good build\n${result.report}`);
+      this.servers.docs?.notify({ kind: 'failed', report: result.report });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.warm.close();
+    await this.clients.close();
+    await this.reloading; // a mock starting now must not outlive the session
+    await this.releaseDiff.stop();
+  }
+
+  private async rebuild(saved: number): Promise<Outcome> {
+    const spec = await this.warm.build();
+    if (!spec.ok) return spec;
+    this.say(`✓ spec and types rebuilt in ${seconds(spec.ms)}`);
+    // Then side by side (measured: starting the docs page before the types only slows the types on two cores).
+    const { mock } = this.servers;
+    if (mock) this.reloading = this.reloadMock(mock);
+    const [, page, clients] = await Promise.all([this.reloading, this.docsPage(), this.callersPackages(saved)]);
+    return { ok: page.ok && clients.ok, report: [page.report, clients.report].filter(Boolean).join('\n') };
+  }
+
+  /** Each new bundle is served by a new Prism behind the same port; requests meanwhile get the old answers. */
+  private async reloadMock(mock: Mock): Promise<void> {
+    try {
+      await mock.reload();
+      this.say('✓ mock reloaded with the new spec');
+    } catch (error) {
+      this.say(`✗ the mock did not reload: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async docsPage(): Promise<Outcome> {
+    try {
+      await buildDocs();
+      this.servers.docs?.notify({ kind: 'reload' }); // an open page shows the new one
+      return { ok: true, report: '' };
+    } catch (error) {
+      return { ok: false, report: `the docs page did not build: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  private async callersPackages(saved: number): Promise<Outcome> {
+    await this.warmingUp;
+    const built = await this.clients.build();
+    if (!built.ok) return { ok: false, report: `the clients do not compile against the new types:\n${built.report}` };
+    this.say(`✓ client and react rebuilt against the new types ${seconds(performance.now() - saved)} after the save`);
+    return { ok: true, report: '' };
+  }
 }

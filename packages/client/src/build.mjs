@@ -4,17 +4,91 @@
 // writes the operation table the runtime needs (operationId, response parsing, Idempotency-Key
 // support per method and path), compiles, and ships the types inside dist/ so the published
 // package's declarations resolve without @payouts/types.
+//
+// One engine for `pnpm build` (this file run by node) and `pnpm dev` (buildClient() called with
+// the same Programs on every save): TypeScript compiles in this process, and a Programs object
+// keeps each project's program so the next compile re-checks only what changed.
+import { statSync } from 'node:fs';
 import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runNode } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
+import ts from 'typescript';
 
-const require = createRequire(import.meta.url);
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const GENERATED_DIR = join(PACKAGE_DIR, 'src', 'generated');
-const TYPES_FILE = require.resolve('@payouts/types/openapi.d.ts');
+
+/**
+ * TypeScript programs kept between compiles: one per project, and the source files they read,
+ * by path, with the size and modification time they had (an unchanged file is not read again).
+ */
+export class Programs {
+  /** @type {Map<string, ts.EmitAndSemanticDiagnosticsBuilderProgram>} */
+  projects = new Map();
+  /** @type {Map<string, { stamp: string, file: ts.SourceFile }>} */
+  sourceFiles = new Map();
+}
+
+const formatHost = { getCanonicalFileName: (/** @type {string} */ name) => name, getNewLine: () => '\n' };
+
+/**
+ * Compiles a project as `tsc -p <tsconfig>` does, writing the same files, unless it has errors:
+ * then it writes nothing and reports each error with its file (relative to `reportDir`) and line.
+ * @param {string} tsconfig
+ * @param {{ programs?: Programs, reportDir?: string }} [options]
+ * @returns {{ ok: boolean, errors: string[] }}
+ */
+export function compileProject(tsconfig, { programs = new Programs(), reportDir = dirname(tsconfig) } = {}) {
+  const config = ts.getParsedCommandLineOfConfigFile(tsconfig, undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  if (!config) throw new Error(`cannot read ${tsconfig}`);
+  const host = ts.createCompilerHost(config.options);
+  // Every compile asks for every file (the libraries' declarations too): an unchanged one is
+  // answered from the cache by its stamp, without reading it.
+  host.getSourceFile = (fileName, languageVersion) => {
+    const stats = statSync(fileName, { throwIfNoEntry: false });
+    if (!stats) return undefined;
+    const stamp = `${stats.size}:${stats.mtimeMs}`;
+    const cached = programs.sourceFiles.get(fileName);
+    if (cached?.stamp === stamp) return cached.file;
+    const text = ts.sys.readFile(fileName);
+    if (text === undefined) return undefined;
+    const file = ts.createSourceFile(fileName, text, languageVersion);
+    // The builder tells changed files from unchanged ones by this (what tsc --incremental sets).
+    /** @type {ts.SourceFile & { version?: string }} */ (file).version = stamp;
+    programs.sourceFiles.set(fileName, { stamp, file });
+    return file;
+  };
+  const program = ts.createEmitAndSemanticDiagnosticsBuilderProgram(
+    config.fileNames,
+    config.options,
+    host,
+    programs.projects.get(tsconfig),
+    config.errors,
+    config.projectReferences,
+  );
+  programs.projects.set(tsconfig, program);
+  const diagnostics = [
+    ...program.getConfigFileParsingDiagnostics(),
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...program.getSyntacticDiagnostics(),
+    ...program.getSemanticDiagnostics(),
+  ];
+  const errors = diagnostics.map((diagnostic) =>
+    ts.formatDiagnostic(diagnostic, { ...formatHost, getCurrentDirectory: () => reportDir }).trim(),
+  );
+  if (errors.length > 0) return { ok: false, errors };
+  const emitted = program.emit();
+  const emitErrors = emitted.diagnostics.map((diagnostic) =>
+    ts.formatDiagnostic(diagnostic, { ...formatHost, getCurrentDirectory: () => reportDir }).trim(),
+  );
+  return { ok: emitErrors.length === 0, errors: emitErrors };
+}
 
 /**
  * How openapi-fetch must read an operation's success body: JSON unless the spec answers only text.
@@ -79,14 +153,31 @@ async function writeAtomically(file, text) {
   await rename(`${file}.tmp`, file);
 }
 
-const table = operationTable(loadSpec());
-await mkdir(GENERATED_DIR, { recursive: true });
-await copyFile(TYPES_FILE, join(GENERATED_DIR, 'openapi.d.ts'));
-await writeAtomically(join(GENERATED_DIR, 'operations.ts'), operationsModule(table));
-const tsc = await runNode([require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--pretty', 'false'], { cwd: PACKAGE_DIR });
-if (!tsc.ok) {
-  console.error(`${tsc.output}\nbuild: the client does not compile against the current spec (tsc errors above)`);
-  process.exit(tsc.code ?? 1);
+/**
+ * Builds the client from @payouts/types' current types and the spec's current bundle: the
+ * operation table, the compile, the types shipped in dist/. `programs` keeps the compile warm.
+ * @param {{ programs?: Programs, packageDir?: string, reportDir?: string }} [options]
+ * @returns {Promise<{ ok: boolean, errors: string[] }>}
+ */
+export async function buildClient({ programs, packageDir = PACKAGE_DIR, reportDir = packageDir } = {}) {
+  const packageRequire = createRequire(join(packageDir, 'package.json'));
+  const typesFile = packageRequire.resolve('@payouts/types/openapi.d.ts');
+  const specFile = packageRequire.resolve('@payouts/spec/openapi.json');
+  const generatedDir = join(packageDir, 'src', 'generated');
+  await mkdir(generatedDir, { recursive: true });
+  await copyFile(typesFile, join(generatedDir, 'openapi.d.ts'));
+  await writeAtomically(join(generatedDir, 'operations.ts'), operationsModule(operationTable(loadSpec(specFile))));
+  const compiled = compileProject(join(packageDir, 'tsconfig.build.json'), { programs, reportDir });
+  if (!compiled.ok) return compiled;
+  await mkdir(join(packageDir, 'dist', 'generated'), { recursive: true });
+  await copyFile(typesFile, join(packageDir, 'dist', 'generated', 'openapi.d.ts'));
+  return compiled;
 }
-await mkdir(join(PACKAGE_DIR, 'dist', 'generated'), { recursive: true });
-await copyFile(TYPES_FILE, join(PACKAGE_DIR, 'dist', 'generated', 'openapi.d.ts'));
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { ok, errors } = await buildClient();
+  if (!ok) {
+    console.error(`${errors.join('\n')}\nbuild: the client does not compile against the current spec (the errors above)`);
+    process.exitCode = 1;
+  }
+}

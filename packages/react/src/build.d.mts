@@ -1,0 +1,4 @@
+import type { CompileResult, Programs } from '@payouts/client/build';
+
+/** Compiles the hooks against @payouts/client's built declarations, as `pnpm build` does. */
+export declare function buildReact(options?: { programs?: Programs; packageDir?: string; reportDir?: string }): Promise<CompileResult>;
