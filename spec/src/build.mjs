@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { formatPointer } from '@payouts/model';
 import { bundle, loadConfig, stringifyYaml } from '@redocly/openapi-core';
 import { parse } from 'yaml';
-import { checkBundle, sourceFileOf } from './checks.mjs';
+import { checkBundle, releasedOperations, sourceFileOf } from './checks.mjs';
 import { describeProblem } from './problems.mjs';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -137,7 +137,7 @@ function checkBuild(specDir, yamlText) {
   const document = parse(yamlText);
   const rootDocument = parse(readFileSync(join(specDir, ROOT_FILE), 'utf8'));
   const pathFiles = Object.fromEntries(Object.entries(rootDocument.paths ?? {}).map(([p, item]) => [p, item?.$ref]));
-  const problems = checkBundle(document);
+  const problems = checkBundle(document, releasedOperations(join(specDir, 'releases')));
   if (problems.length > 0) {
     const lines = problems.map(({ at, message }) => `  ${sourceFileOf(at, pathFiles)} at ${formatPointer(at)}: ${message}`);
     return { ok: false, report: `spec checks failed (${problems.length}):\n${lines.join('\n')}` };

@@ -1,8 +1,25 @@
 // @ts-check
 // Checks on the bundled spec that `redocly lint` cannot express on the split sources.
 // Each problem names the bundle location and the source file it came from.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatPointer, SpecModel } from '@payouts/model';
-import { REQUIRED_OPERATIONS } from './operations.mjs';
+import { RELEASES_DIR, releases } from './index.mjs';
+
+/**
+ * The operations of the newest release under `releasesDir` (the spec's own `releases/` when the
+ * directory has none): what the spec must go on holding, so a deleted or renamed path never
+ * ships by accident. `pnpm spec:diff` rates such a change; this stops the build before it.
+ * @param {string} [releasesDir]
+ * @returns {{ method: string, path: string, operationId: string, version: string }[]}
+ */
+export function releasedOperations(releasesDir = RELEASES_DIR) {
+  const dir = existsSync(releasesDir) ? releasesDir : RELEASES_DIR;
+  const version = releases(dir).at(-1);
+  if (version === undefined) return [];
+  const model = new SpecModel(JSON.parse(readFileSync(join(dir, `${version}.json`), 'utf8')));
+  return model.operations.map(({ method, path, operationId }) => ({ method, path, operationId, version }));
+}
 
 /**
  * Source file a bundle location came from: paths map to the file the root document $refs,
@@ -16,20 +33,28 @@ export function sourceFileOf(at, pathFiles) {
   return 'openapi/openapi.yaml';
 }
 
-/** @param {any} bundle @returns {{ at: string[], message: string }[]} */
-export function checkBundle(bundle) {
+/**
+ * @param {any} bundle
+ * @param {ReturnType<typeof releasedOperations>} [released] what the bundle must still hold (default: the newest release's operations)
+ * @returns {{ at: string[], message: string }[]}
+ */
+export function checkBundle(bundle, released = releasedOperations()) {
   const model = new SpecModel(bundle);
-  return [...missingOperations(model), ...schemasWithoutExamples(bundle), ...invalidExamples(model)];
+  return [...missingOperations(model, released), ...schemasWithoutExamples(bundle), ...invalidExamples(model)];
 }
 
-/** @param {SpecModel} model */
-function missingOperations(model) {
-  return REQUIRED_OPERATIONS.flatMap(({ method, path, operationId }) => {
-    const operation = model.operations.find((op) => op.method === method.toUpperCase() && op.path === path);
-    if (!operation) return [{ at: ['paths', path], message: `missing operation ${method.toUpperCase()} ${path} (${operationId})` }];
+/** @param {SpecModel} model @param {ReturnType<typeof releasedOperations>} released */
+function missingOperations(model, released) {
+  return released.flatMap(({ method, path, operationId, version }) => {
+    const operation = model.operations.find((op) => op.method === method && op.path === path);
+    if (!operation)
+      return [{ at: ['paths', path], message: `missing operation ${method} ${path} (${operationId}), released in ${version}` }];
     if (operation.operationId !== operationId) {
       return [
-        { at: ['paths', path, method, 'operationId'], message: `operationId is "${operation.operationId}", expected "${operationId}"` },
+        {
+          at: ['paths', path, method.toLowerCase(), 'operationId'],
+          message: `operationId is "${operation.operationId}", expected "${operationId}" (released in ${version})`,
+        },
       ];
     }
     return [];

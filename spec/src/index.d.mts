@@ -8,6 +8,6 @@ export declare const SOURCES: { readonly dir: string; readonly lintConfig: strin
 export declare function copySources(dir: string): Promise<void>;
 export declare const RELEASES_DIR: string;
 export declare function compareVersions(a: string, b: string): number;
-export declare function releases(): string[];
+export declare function releases(dir?: string): string[];
 export declare function releasePath(version: string): string;
 export declare const CHANGELOG: string;

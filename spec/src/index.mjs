@@ -58,9 +58,9 @@ export function compareVersions(a, b) {
 }
 
 /** The released versions, oldest first. */
-export function releases() {
-  if (!existsSync(RELEASES_DIR)) return [];
-  return readdirSync(RELEASES_DIR)
+export function releases(dir = RELEASES_DIR) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .filter((name) => /^\d+\.\d+\.\d+\.json$/.test(name))
     .map((name) => name.slice(0, -'.json'.length))
     .sort(compareVersions);
