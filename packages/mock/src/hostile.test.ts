@@ -81,8 +81,9 @@ describe('a client that trickles', () => {
         ),
         trickle(`GET /v1/lms/payouts/ HTTP/1.1\r\nHost: ${host}\r\n`, 'X-A: b\r\n'),
       ]);
-      expect(body).toBeLessThan(32_000);
-      expect(headers).toBeLessThan(32_000);
+      // The 30 s request limit, checked every second, plus the slack a loaded CI machine needs.
+      expect(body).toBeLessThan(40_000);
+      expect(headers).toBeLessThan(40_000);
       expect((await fetch(`${mock.url}/v1/lms/payouts/`, { headers: { authorization: 'Bearer any' } })).status).toBe(200);
     } finally {
       await mock.stop();

@@ -154,8 +154,10 @@ describe('a trickling client', () => {
       trickle(`POST ${PAYOUTS} HTTP/1.1\r\nHost: HOST\r\n`),
       trickle(`POST ${PAYOUTS} HTTP/1.1\r\nHost: HOST\r\nAuthorization: Bearer ${TOKEN}\r\n`),
     ]);
-    expect(refused).toBeLessThan(2000);
-    expect(read).toBeLessThan(32_000);
+    // Refused: closed at once. Read: the 30 s request limit, checked every second; the rest is the
+    // slack a CI machine running every package's tests at once needs (31.2 s seen there).
+    expect(refused).toBeLessThan(5_000);
+    expect(read).toBeLessThan(40_000);
     expect((await sandbox.call('GET', PAYOUTS)).status).toBe(200);
   }, 60_000);
 });
