@@ -14,6 +14,9 @@ import { type ListQuery, listFilter, orderBy } from './list-query.js';
 import { RenderCache, type Rendered, renderedPage } from './render-cache.js';
 
 /** The sandbox's own tenant: the tokens and callback secrets given on its command line. */
+/** The spec's 404 for an id the tenant has no payout with (DRF's wording). */
+const NOT_FOUND = () => Refusal.notFound('No Payout matches the given query.');
+
 export const DEFAULT_TENANT = '';
 
 /**
@@ -519,8 +522,11 @@ export class Payouts {
   }
 
   /** The payout with this id as it is now in this transaction. */
+  /** One payout of this tenant; an id it does not have is a 404. */
   async payoutOf(id: string): Promise<Payout> {
-    return this.payout((await this.row(id))!);
+    const row = await this.row(id);
+    if (!row) throw NOT_FOUND();
+    return this.payout(row);
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -589,7 +595,7 @@ export class Payouts {
   /** A payout this change will move: locked until the change commits where the database has row locks. */
   private async existing(id: string): Promise<PayoutRow> {
     const row = await this.row(id, this.dialect.forUpdate);
-    if (!row) throw Refusal.notFound('No Payout matches the given query.');
+    if (!row) throw NOT_FOUND();
     return row;
   }
 
