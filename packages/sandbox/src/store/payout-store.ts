@@ -13,10 +13,10 @@ import { KEY_TTL_SECONDS, type KeyedRequest, keyedRequestHash, type RecordedAnsw
 import { type ListQuery, listFilter, orderBy } from './list-query.js';
 import { RenderCache, type Rendered, renderedPage } from './render-cache.js';
 
-/** The sandbox's own tenant: the tokens and callback secrets given on its command line. */
 /** The spec's 404 for an id the tenant has no payout with (DRF's wording). */
 const NOT_FOUND = () => Refusal.notFound('No Payout matches the given query.');
 
+/** The sandbox's own tenant: the tokens and callback secrets given on its command line. */
 export const DEFAULT_TENANT = '';
 
 /**
