@@ -2,7 +2,7 @@ import createClient, { type Client, type HeadersOptions, type Middleware } from 
 import { PayoutsApiError, PayoutsRequestError, type RequestFailure, recordFailure, unwrap } from './errors.js';
 import { OPERATIONS } from './generated/operations.js';
 import { PendingRequest } from './pending-request.js';
-import { backoffMs, mayRetry, RETRY_STATUSES, type RetryOptions, retryAfterMs, retryPolicy, sleep } from './retry.js';
+import { backoffMs, mayRetry, RETRY_STATUSES, type RetryOptions, type RetryPolicy, retryAfterMs, retryPolicy, sleep } from './retry.js';
 import type { OperationId, paths, QueryParams, RequestBody, ResponseData } from './types.js';
 
 export interface PayoutsClientOptions {
@@ -136,8 +136,6 @@ const fetchFailures = new WeakSet<object>();
 
 export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClient {
   const { baseUrl, token, getToken, fetch: baseFetch, headers, timeoutMs } = validated(options);
-  const policy = retryPolicy(options.retry);
-
   const raw = createClient<paths>({
     baseUrl,
     headers,
@@ -151,9 +149,42 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
   });
   raw.use(bearerAuth(token, getToken));
   raw.use(answerCheck());
-  const send = raw.request as unknown as SendRequest;
+  const call = caller(raw.request as unknown as SendRequest, { policy: retryPolicy(options.retry), timeoutMs, baseUrl });
 
-  async function call(method: string, path: string, init: Init = {}): Promise<Result> {
+  const methods = Object.fromEntries([
+    ...HTTP_METHODS.map((method) => [method, (path: string, init?: Init) => call(method, path, init)]),
+    ['request', (method: string, path: string, init?: Init) => call(method.toUpperCase(), path, init)],
+    ['use', raw.use],
+    ['eject', raw.eject],
+  ]) as unknown as Client<paths>;
+
+  const shortcuts = Object.fromEntries(OPERATION_LIST.map((operation) => [operation.operationId, shortcutOf(operation, call)]));
+  return Object.assign(methods, shortcuts) as unknown as PayoutsClient;
+}
+
+interface CallSettings {
+  policy: RetryPolicy;
+  timeoutMs: number;
+  baseUrl: string;
+}
+type Call = (method: string, path: string, init?: Init) => Promise<Result>;
+
+/**
+ * One logical call of an operation: its parsing and its Idempotency-Key settled once, then
+ * attempts, each with its own time limit, retried only where that is safe (a read, or a change
+ * with its key), after the backoff or the `Retry-After` the answer asks for.
+ */
+function caller(send: SendRequest, { policy, timeoutMs, baseUrl }: CallSettings): Call {
+  const requestError = (failure: RequestFailure, operationId: OperationId, route: string, attempts: number, cause: unknown) => {
+    const tries = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
+    const message =
+      failure === 'timeout'
+        ? `${operationId} (${route}) timed out: no complete answer within ${timeoutMs} ms${tries}`
+        : `${operationId} (${route}) could not reach ${baseUrl || 'the server'}: ${causeOf(cause)}${tries}`;
+    return new PayoutsRequestError(failure, operationId, message, { attempts, cause });
+  };
+
+  return async (method, path, init = {}) => {
     const operation = OPERATION_TABLE[method]?.[path];
     if (operation === undefined) throw new TypeError(`${method} ${path} is not an operation of the Payouts API`);
     let request = init;
@@ -174,7 +205,7 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
         if (response.ok) return result;
         recordFailure(response, operation.operationId);
         if (attempt >= attempts || !RETRY_STATUSES.has(response.status)) return result;
-        wait = waitBeforeRetry(response, attempt);
+        wait = waitBeforeRetry(response, attempt, policy);
         if (wait === undefined) return result;
       } catch (error) {
         const failure = failureOf(error, timeout, userSignal);
@@ -186,36 +217,18 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
       }
       await sleep(wait, userSignal);
     }
-  }
+  };
+}
 
-  function waitBeforeRetry(response: Response, attempt: number): number | undefined {
-    const asked = retryAfterMs(response.headers.get('Retry-After'));
-    if (asked === undefined) return backoffMs(attempt, policy);
-    return asked <= policy.maxDelayMs ? asked : undefined;
-  }
-
-  function requestError(failure: RequestFailure, operationId: OperationId, route: string, attempts: number, cause: unknown) {
-    const tries = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
-    const message =
-      failure === 'timeout'
-        ? `${operationId} (${route}) timed out: no complete answer within ${timeoutMs} ms${tries}`
-        : `${operationId} (${route}) could not reach ${baseUrl || 'the server'}: ${causeOf(cause)}${tries}`;
-    return new PayoutsRequestError(failure, operationId, message, { attempts, cause });
-  }
-
-  const methods = Object.fromEntries([
-    ...HTTP_METHODS.map((method) => [method, (path: string, init?: Init) => call(method, path, init)]),
-    ['request', (method: string, path: string, init?: Init) => call(method.toUpperCase(), path, init)],
-    ['use', raw.use],
-    ['eject', raw.eject],
-  ]) as unknown as Client<paths>;
-
-  const shortcuts = Object.fromEntries(OPERATION_LIST.map((operation) => [operation.operationId, shortcutOf(operation, call)]));
-  return Object.assign(methods, shortcuts) as unknown as PayoutsClient;
+/** The wait the answer asks for, if the policy allows it; else the backoff; undefined when the answer asks too long. */
+function waitBeforeRetry(response: Response, attempt: number, policy: RetryPolicy): number | undefined {
+  const asked = retryAfterMs(response.headers.get('Retry-After'));
+  if (asked === undefined) return backoffMs(attempt, policy);
+  return asked <= policy.maxDelayMs ? asked : undefined;
 }
 
 /** The shortcut of one operation (see `Shortcut`): its arguments put where openapi-fetch takes them. */
-function shortcutOf(operation: Operation, call: (method: string, path: string, init: Init) => Promise<Result>) {
+function shortcutOf(operation: Operation, call: Call) {
   const { operationId } = operation;
   return async (...args: unknown[]) => {
     const path = Object.fromEntries(

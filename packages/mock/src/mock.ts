@@ -83,10 +83,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   const { port = 0, host = '127.0.0.1', dynamic = false, seed, errors = false, onViolation } = options;
   const specFile = options.spec ?? bundlePath('json');
   const seen = new ViolationLog(options.keepViolations ?? 1000);
-  const record = (violations: ContractViolation[]) => {
-    seen.add(violations);
-    if (onViolation) violations.forEach(onViolation);
-  };
+  const record = (violations: ContractViolation[]) => seen.add(violations, onViolation);
   const agent = new Agent({ keepAlive: true });
   const cors = corsPolicy(options.corsOrigins);
   let rotation: Rotation | undefined;
@@ -98,12 +95,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     (host) => isOwnHost(host),
   );
   const startGeneration = () => startPrismGeneration(specFile, { inProcess: options.inProcess ?? false, dynamic, seed });
-  const closeServer = () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    agent.destroy();
-    return closed;
-  };
+  const closeServer = () => closeRelay(server, agent);
 
   // The caller's port first: a port in use fails at once, before Prism takes a second to start.
   let boundPort: number;
@@ -140,6 +132,14 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
       return stopping;
     },
   };
+}
+
+/** Closes the relay and every connection it holds, to callers and to Prism. */
+function closeRelay(server: Server, agent: Agent): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  agent.destroy();
+  return closed;
 }
 
 /** The mock's own server: each request to the Prism serving now, counted so that a reload waits for it. */

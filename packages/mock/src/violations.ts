@@ -65,7 +65,9 @@ export class ViolationLog {
 
   constructor(private readonly limit: number) {}
 
-  add(violations: ContractViolation[]): void {
+  /** Keeps (or counts) the violations, each also told to `onViolation` as it comes. */
+  add(violations: ContractViolation[], onViolation?: (violation: ContractViolation) => void): void {
+    if (onViolation) violations.forEach(onViolation);
     const room = Math.max(0, this.limit - this.kept.length);
     this.kept.push(...violations.slice(0, room));
     this.dropped += Math.max(0, violations.length - room);

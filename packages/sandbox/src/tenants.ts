@@ -181,14 +181,7 @@ export class Tenants {
         if (id !== undefined) {
           await tx.run('UPDATE tenants SET callback_secret = ? WHERE id = ?', tenant.callback_secret, id);
         } else {
-          id = newTenantId();
-          await tx.run(
-            'INSERT INTO tenants (id, name, callback_secret, created_at) VALUES (?, ?, ?, ?)',
-            id,
-            tenant.name,
-            tenant.callback_secret,
-            Date.now() / 1000,
-          );
+          id = await insertRow(tx, tenant);
         }
         for (const { token_hash } of await tx.all<{ token_hash: string }>('SELECT token_hash FROM tenant_tokens WHERE tenant = ?', id)) {
           if (!hashes.includes(token_hash)) await tx.run('DELETE FROM tenant_tokens WHERE token_hash = ?', token_hash);
@@ -237,8 +230,8 @@ function newTenantId(): string {
   return `tn_${randomBytes(12).toString('base64url')}`;
 }
 
-async function insert(tx: Tx, tenant: TenantConfig): Promise<void> {
-  await checkSecret(tx, tenant);
+/** The tenant's row, under a new id; answers the id. */
+async function insertRow(tx: Tx, tenant: TenantConfig): Promise<string> {
   const id = newTenantId();
   await tx.run(
     'INSERT INTO tenants (id, name, callback_secret, created_at) VALUES (?, ?, ?, ?)',
@@ -247,6 +240,12 @@ async function insert(tx: Tx, tenant: TenantConfig): Promise<void> {
     tenant.callback_secret,
     Date.now() / 1000,
   );
+  return id;
+}
+
+async function insert(tx: Tx, tenant: TenantConfig): Promise<void> {
+  await checkSecret(tx, tenant);
+  const id = await insertRow(tx, tenant);
   await addTokens(tx, { id, name: tenant.name }, tenant.tokens);
 }
 
