@@ -12,15 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'Bearer dev-test';
 const PAYOUT_ID = 'bb572e48-1d50-4a53-b5ae-37b23855f84f';
-const NEW_PATH_FILE = 'spec/openapi/paths/payouts_{id}.yaml';
+const NEW_PATH_FILE = 'spec/openapi/paths/payouts_{id}_snapshot.yaml';
 
-// A new operation, written as a spec owner would: it passes every lint rule of the spec.
+// A new operation, written as a spec owner would: it passes every lint rule of the spec. Made up
+// for this test, so that no operation the spec really gains collides with it.
 const GET_PAYOUT = `parameters:
   - $ref: ../components/parameters/PayoutId.yaml
 get:
-  operationId: getPayout
+  operationId: getPayoutSnapshot
   tags: [Payouts]
-  summary: Get Payout
+  summary: Get Payout Snapshot
   description: Returns one payout. Decided here, for this test of the dev loop.
   responses:
     '200':
@@ -70,7 +71,7 @@ async function docsPage(): Promise<{ has(text: string): boolean }> {
   return { has: (text) => page.includes(text) };
 }
 
-const getNewOperation = () => fetch(`${urls.mock}/v1/lms/payouts/${PAYOUT_ID}/`, { headers: { authorization: TOKEN } });
+const getNewOperation = () => fetch(`${urls.mock}/v1/lms/payouts/${PAYOUT_ID}/snapshot/`, { headers: { authorization: TOKEN } });
 
 beforeAll(async () => {
   workspace = await copyWorkspace(root);
@@ -112,7 +113,7 @@ describe('pnpm dev', () => {
     await writeFile(join(workspace.dir, NEW_PATH_FILE), GET_PAYOUT);
     const from = await save(
       'spec/openapi/openapi.yaml',
-      spec.replace('paths:\n', 'paths:\n  /v1/lms/payouts/{id}/:\n    $ref: paths/payouts_{id}.yaml\n'),
+      spec.replace('paths:\n', 'paths:\n  /v1/lms/payouts/{id}/snapshot/:\n    $ref: paths/payouts_{id}_snapshot.yaml\n'),
     );
     await outputMatching(/✓ client and react rebuilt against the new types/, from);
     await outputMatching(/✓ spec, types, clients and docs rebuilt/, from);
@@ -120,12 +121,12 @@ describe('pnpm dev', () => {
     // What the save means for the teams that call the API, against the last release.
     await outputMatching(/this save vs v\d+\.\d+\.\d+: 1 minor \(providers\): .*\/v1\/lms\/payouts\/\{id\}\/.* was added/, from);
 
-    expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
+    expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayoutSnapshot: {');
     // The callers' packages were built against this spec (their shortcut and hook come from the operation table).
-    expect(await readFile(join(workspace.dir, 'packages/client/src/generated/operations.ts'), 'utf8')).toContain('getPayout: {');
-    expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/openapi.d.ts'), 'utf8')).toContain('getPayout: {');
-    expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/operations.js'), 'utf8')).toContain('getPayout: {');
-    expect((await docsPage()).has('"operationId":"getPayout"'), 'docs show getPayout').toBe(true);
+    expect(await readFile(join(workspace.dir, 'packages/client/src/generated/operations.ts'), 'utf8')).toContain('getPayoutSnapshot: {');
+    expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/openapi.d.ts'), 'utf8')).toContain('getPayoutSnapshot: {');
+    expect(await readFile(join(workspace.dir, 'packages/client/dist/generated/operations.js'), 'utf8')).toContain('getPayoutSnapshot: {');
+    expect((await docsPage()).has('"operationId":"getPayoutSnapshot"'), 'docs show getPayoutSnapshot').toBe(true);
     const answer = await getNewOperation();
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ id: PAYOUT_ID, status: 'processed' });
@@ -135,11 +136,11 @@ describe('pnpm dev', () => {
     const from = await save(NEW_PATH_FILE, GET_PAYOUT.replace('schemas/Payout.yaml', 'schemas/Payuot.yaml'));
     const report = await outputMatching(/✗ build failed/, from);
     expect(report).not.toContain('mock reloaded');
-    expect(report).toMatch(/openapi\/paths\/payouts_\{id\}\.yaml:\d+:\d+/);
+    expect(report).toMatch(/openapi\/paths\/payouts_\{id\}_snapshot\.yaml:\d+:\d+/);
     expect(report).toContain('Payuot.yaml');
 
     expect((await getNewOperation()).status).toBe(200);
-    expect((await docsPage()).has('"operationId":"getPayout"'), 'docs still show getPayout').toBe(true);
+    expect((await docsPage()).has('"operationId":"getPayoutSnapshot"'), 'docs still show getPayoutSnapshot').toBe(true);
   });
 
   it('recovers on the next good save without a restart', async () => {

@@ -33,9 +33,7 @@ export async function startServers({ host, serve, mockPort, docsPort, sandboxPor
   };
   try {
     const [mock, docs, sandbox] = await Promise.all([
-      serve.includes('mock')
-        ? starting(startMock({ port: mockPort, host, portFlag: '--mock-port', inProcess: true }), (m) => m.stop())
-        : undefined,
+      serve.includes('mock') ? starting(startMock({ port: mockPort, host, portFlag: '--mock-port' }), (m) => m.stop()) : undefined,
       serve.includes('docs')
         ? starting(serveDocs({ port: docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE, live: true }), (d) => d.close())
         : undefined,

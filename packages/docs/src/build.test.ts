@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundlePath } from '@payouts/spec';
+import { bundlePath, loadSpec } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs } from './build.js';
 
@@ -37,8 +37,10 @@ describe('buildDocs', () => {
     delete spec.components.parameters.PayoutId.example;
     const broken = join(workDir, 'broken.json');
     await writeFile(broken, JSON.stringify(spec));
+    // The first operation with that path parameter is named, with its method and path.
+    const first = loadSpec().operations.find((operation) => operation.parameters.some((p) => p.in === 'path' && p.name === 'id'))!;
     await expect(buildDocs({ specFile: broken, outDir })).rejects.toThrow(
-      'cannot write code samples for processPayout (PUT /v1/lms/payouts/{id}/mark_processed/): path parameter "id" has no example',
+      `cannot write code samples for ${first.operationId} (${first.method} ${first.path}): path parameter "id" has no example`,
     );
     expect((await readFile(built.htmlFile, 'utf8')) === goodPage, 'the last good page is untouched').toBe(true);
   });

@@ -1,6 +1,6 @@
 // One Prism with the spec it serves, and the requests it is answering: what a reload replaces
 // behind the mock's port, the old one finishing its requests before it stops.
-import { type PrismProcess, startPrism } from './prism.js';
+import type { PrismProcess } from './prism.js';
 import { startPrismInProcess } from './prism-library.js';
 import { prepareSpec, type ServedSpec } from './spec.js';
 
@@ -13,18 +13,13 @@ export interface Generation {
 /** How long a retired generation may take to finish the requests it has. */
 const RETIRE_GRACE_MS = 5000;
 
-/** Starts Prism on the spec file as it is now: as a library in this process, or its CLI in a child process. */
-export async function startPrismGeneration(
-  specFile: string,
-  options: { inProcess: boolean; dynamic: boolean; seed?: string | number },
-): Promise<Generation> {
+/** Starts Prism on the spec file as it is now, as a library in this process. */
+export async function startPrismGeneration(specFile: string, options: { dynamic: boolean; seed?: string | number }): Promise<Generation> {
   const spec = await prepareSpec(specFile);
   const { dynamic, seed } = options;
   try {
     // Silent: Prism's log costs it half its throughput, and the relay sees every violation anyway.
-    const prism = options.inProcess
-      ? await startPrismInProcess({ spec: spec.path, dynamic, seed })
-      : await startPrism({ spec: spec.path, host: '127.0.0.1', port: 0, dynamic, seed, errors: false, logLevel: 'silent' });
+    const prism = await startPrismInProcess({ spec: spec.path, dynamic, seed });
     return { prism, spec, inFlight: 0 };
   } catch (error) {
     await spec.dispose();

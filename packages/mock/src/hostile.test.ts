@@ -8,60 +8,58 @@ import { type Mock, startMock } from './index.js';
 const AUTH = { Authorization: 'Bearer any' };
 const DOCS_ORIGIN = 'http://127.0.0.1:4020';
 
-for (const inProcess of [false, true]) {
-  describe(`the mock (Prism ${inProcess ? 'in process' : 'as a child process'}) under hostile requests`, () => {
-    let mock: Mock;
-    beforeAll(async () => {
-      mock = await startMock({ inProcess, corsOrigins: [DOCS_ORIGIN] });
-    });
-    afterAll(() => mock?.stop());
-
-    const stillServes = async () => {
-      const answer = await fetch(`${mock.url}/v1/lms/payouts/`, { headers: { authorization: 'Bearer any' } });
-      expect(answer.status).toBe(200);
-    };
-
-    for (const hostile of hostileRequests('/v1/lms/payouts/')) {
-      it(`${hostile.name}: answers in the error shape, and goes on serving`, async () => {
-        hostile.expect(await rawRequest(mock.url, hostile.text(mock.url, AUTH)));
-        await stillServes();
-      });
-    }
-
-    it('grants CORS to the origins given, preflight included, and to no other', async () => {
-      const preflight = (origin: string) =>
-        fetch(`${mock.url}/v1/lms/payouts/`, {
-          method: 'OPTIONS',
-          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
-        });
-      const allowed = await preflight(DOCS_ORIGIN);
-      expect(allowed.status).toBe(204);
-      expect(allowed.headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
-      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
-      const refused = await preflight('http://evil.example');
-      expect(refused.status).toBe(403);
-      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-
-      const list = (origin: string) => fetch(`${mock.url}/v1/lms/payouts/`, { headers: { origin, authorization: 'Bearer any' } });
-      expect((await list(DOCS_ORIGIN)).headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
-      const foreign = await list('http://evil.example');
-      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-      expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
-    });
-
-    it('answers its own address and localhost as Host', async () => {
-      const port = new URL(mock.url).port;
-      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
-        const text = httpRequest({ url: mock.url, method: 'GET', path: '/v1/lms/payouts/' }, AUTH).replace(/Host: .*/, `Host: ${host}`);
-        expect((await rawRequest(mock.url, text)).status).toBe(200);
-      }
-    });
+describe('the mock under hostile requests', () => {
+  let mock: Mock;
+  beforeAll(async () => {
+    mock = await startMock({ corsOrigins: [DOCS_ORIGIN] });
   });
-}
+  afterAll(() => mock?.stop());
+
+  const stillServes = async () => {
+    const answer = await fetch(`${mock.url}/v1/lms/payouts/`, { headers: { authorization: 'Bearer any' } });
+    expect(answer.status).toBe(200);
+  };
+
+  for (const hostile of hostileRequests('/v1/lms/payouts/')) {
+    it(`${hostile.name}: answers in the error shape, and goes on serving`, async () => {
+      hostile.expect(await rawRequest(mock.url, hostile.text(mock.url, AUTH)));
+      await stillServes();
+    });
+  }
+
+  it('grants CORS to the origins given, preflight included, and to no other', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${mock.url}/v1/lms/payouts/`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      });
+    const allowed = await preflight(DOCS_ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const refused = await preflight('http://evil.example');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+
+    const list = (origin: string) => fetch(`${mock.url}/v1/lms/payouts/`, { headers: { origin, authorization: 'Bearer any' } });
+    expect((await list(DOCS_ORIGIN)).headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
+    const foreign = await list('http://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('answers its own address and localhost as Host', async () => {
+    const port = new URL(mock.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const text = httpRequest({ url: mock.url, method: 'GET', path: '/v1/lms/payouts/' }, AUTH).replace(/Host: .*/, `Host: ${host}`);
+      expect((await rawRequest(mock.url, text)).status).toBe(200);
+    }
+  });
+});
 
 describe('a client that trickles', () => {
   it('its body or its headers, is cut off within 30 s, and the mock goes on serving', async () => {
-    const mock = await startMock({ inProcess: true });
+    const mock = await startMock();
     try {
       const { port, host } = new URL(mock.url);
       const trickle = (head: string, drop: string) => {
@@ -93,7 +91,7 @@ describe('a client that trickles', () => {
 
 describe('the mock, fuzzed', () => {
   it('answers any method, target, query, header value and body below 500, and keeps serving', async () => {
-    const mock = await startMock({ inProcess: true });
+    const mock = await startMock();
     try {
       const paths = mock.operations.map((op) => op.path.replace('{id}', '0b6f7c2e-3a4d-4e5f-8a9b-0c1d2e3f4a5b'));
       await fuzzRequests({ url: mock.url, paths, headers: AUTH, runs: 200 });

@@ -37,12 +37,6 @@ export interface MockOptions {
   /** How many violations `violations()` keeps (the first ones); later ones are only counted. Default 1000. */
   keepViolations?: number;
   /**
-   * Run Prism as a library in this process instead of its CLI in a child process: a reload takes
-   * a tenth of a second instead of one or two (pnpm dev uses it). Off by default, so a test
-   * process does not carry Prism's modules.
-   */
-  inProcess?: boolean;
-  /**
    * Origins whose pages may call the mock from a browser (CORS, preflight included), e.g. the docs
    * page's. None by default: a page elsewhere gets no CORS header, so it can read nothing and
    * send nothing that needs a preflight.
@@ -94,7 +88,7 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
     { agent, record, cors, strict: errors },
     (host) => isOwnHost(host),
   );
-  const startGeneration = () => startPrismGeneration(specFile, { inProcess: options.inProcess ?? false, dynamic, seed });
+  const startGeneration = () => startPrismGeneration(specFile, { dynamic, seed });
   const closeServer = () => closeRelay(server, agent);
 
   // The caller's port first: a port in use fails at once, before Prism takes a second to start.

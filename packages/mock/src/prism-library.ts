@@ -1,8 +1,8 @@
-// Prism as a library, in this process: the same engine as the CLI (prism-http's mock behind
-// prism-http-server, configured as `prism mock` configures it), without a process to start. A
-// reload is a new server on a new port in a tenth of a second, which is what pnpm dev's loop needs;
-// the CLI in a child process (prism.ts) stays the default, so a test process does not carry
-// Prism's modules.
+// Prism as a library, in this process: the mock's one Prism backend. The same engine as the CLI
+// (prism-http's mock behind prism-http-server, configured as `prism mock` configures it; the
+// in-process test holds its answers to the CLI's), without a process to start: a reload is a new
+// server on a new port in a tenth of a second, which is what pnpm dev's loop needs. The CLI in a
+// child process (prism.ts) serves `pnpm verify proxy` (`prism proxy`) only.
 import { createRequire } from 'node:module';
 import type { PrismProcess } from './prism.js';
 

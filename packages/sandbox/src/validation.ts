@@ -36,7 +36,11 @@ export function answerProblems(
   body: unknown,
   headers: string[],
 ): string[] {
-  return spec.checkResponse(op, { status, contentType, body, headers }).diagnostics.map((d) => `${d.field || d.location} ${d.message}`);
+  return spec.checkResponse(op, { status, contentType, body, headers }).diagnostics.map((d) => {
+    const where = d.field || d.location;
+    // A message about the status or the media type names it already ("status 400 is not documented ...").
+    return d.message.startsWith(where) ? d.message : `${where} ${d.message}`;
+  });
 }
 
 const NUL_MESSAGE = 'Null characters are not allowed.';
