@@ -2,7 +2,7 @@ import { buildDocs, type DocsServer } from '@payouts/docs';
 import type { Mock } from '@payouts/mock';
 import { SOURCES } from '@payouts/spec';
 import { watchFiles } from '@payouts/watch';
-import { type TurboBuild, turboBuild } from './build.js';
+import { turboBuild } from './build.js';
 import { ClientsBuild } from './clients-build.js';
 import { ReleaseDiff } from './release-diff.js';
 import { SERVERS, type ServerName } from './servers.js';
@@ -50,8 +50,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const { root, host = '127.0.0.1', serve = SERVERS, log = console.log } = options;
   const say = (line: string) => log(`[${clock()}] ${line}`);
   log('building everything…');
-  const first: TurboBuild = turboBuild(root);
-  const built = await first.result;
+  const built = await turboBuild(root);
   if (!built.ok) throw new Error(`the first build failed, so there is nothing to serve yet:\n${built.output}`);
   log(`✓ built in ${seconds(built.ms)}`);
 
