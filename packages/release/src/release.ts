@@ -179,27 +179,34 @@ async function prepare(plan: ReleasePlan, current: string, releaseFile: string, 
     manifest.version = plan.version;
     await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
   }
-  const problems: string[] = [];
-  const tarballs: string[] = [];
-  for (const { name, dir } of plan.packages) {
-    const pack = await run('pnpm', ['pack', '--pack-destination', packed], { cwd: dir });
-    const tarball = pack.stdout.trim().split('\n').at(-1) ?? '';
-    if (pack.code !== 0 || !tarball.endsWith('.tgz')) {
-      problems.push(`${name}: pnpm pack failed: ${pack.output.trim()}`);
-      continue;
-    }
-    // Linted as pnpm packs it: its exports, files and types.
-    const { messages, pkg } = await publint({ pkgDir: dir, strict: true, pack: 'pnpm' });
-    for (const message of messages.filter((m) => m.type !== 'suggestion'))
-      problems.push(`${name}: ${formatMessage(message, pkg) ?? message.code}`);
-    const manifest = (await run('tar', ['-xOzf', tarball, 'package/package.json'])).stdout;
-    if (!manifest.includes(`"version": "${plan.version}"`)) problems.push(`${name}: the tarball does not carry version ${plan.version}`);
-    if (manifest.includes('workspace:')) problems.push(`${name}: the tarball still depends on workspace: versions`);
-    tarballs.push(tarball);
-  }
+  // Side by side (each is mostly a pnpm process), the tarballs kept in the plan's order: dependencies first.
+  const checked = await Promise.all(plan.packages.map(({ name, dir }) => packAndCheck(name, dir, plan.version, packed)));
+  const problems = checked.flatMap((one) => one.problems);
+  const tarballs = checked.flatMap((one) => (one.tarball ? [one.tarball] : []));
   if (problems.length)
     throw new Error(`packing and checking found problems; nothing was committed or published:\n  ${problems.join('\n  ')}`);
   return tarballs;
+}
+
+/** Packs one package as pnpm publishes it and checks the tarball itself: publint, its version, no workspace: ranges. */
+async function packAndCheck(name: string, dir: string, version: string, packed: string): Promise<{ tarball?: string; problems: string[] }> {
+  const pack = await run('pnpm', ['pack', '--pack-destination', packed], { cwd: dir });
+  const tarball = pack.stdout.trim().split('\n').at(-1) ?? '';
+  if (pack.code !== 0 || !tarball.endsWith('.tgz')) return { problems: [`${name}: pnpm pack failed: ${pack.output.trim()}`] };
+  const problems: string[] = [];
+  // Linted as packed: its exports, files and types, from the very tarball that is published.
+  const bytes = await readFile(tarball);
+  const { messages, pkg } = await publint({
+    pkgDir: dir,
+    strict: true,
+    pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+  });
+  for (const message of messages.filter((m) => m.type !== 'suggestion'))
+    problems.push(`${name}: ${formatMessage(message, pkg) ?? message.code}`);
+  const manifest = (await run('tar', ['-xOzf', tarball, 'package/package.json'])).stdout;
+  if (!manifest.includes(`"version": "${version}"`)) problems.push(`${name}: the tarball does not carry version ${version}`);
+  if (manifest.includes('workspace:')) problems.push(`${name}: the tarball still depends on workspace: versions`);
+  return { tarball, problems };
 }
 
 async function publish(tarballs: string[], registry: string, log: (line: string) => void): Promise<void> {
