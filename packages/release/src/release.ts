@@ -196,8 +196,8 @@ async function packAndCheck(name: string, dir: string, version: string, packed: 
   const problems: string[] = [];
   // Linted as packed: its exports, files and types, from the very tarball that is published.
   const bytes = await readFile(tarball);
+  // No pkgDir: publint then reads the package from the tarball's own root.
   const { messages, pkg } = await publint({
-    pkgDir: dir,
     strict: true,
     pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
   });
