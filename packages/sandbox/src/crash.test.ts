@@ -14,7 +14,10 @@ import { call, DEBIT_BANK, newPayout, TOKEN, tempDir } from './testing.js';
 import type { Payout, PayoutPage } from './types.js';
 
 const CALLERS = 8;
-const LOAD_MS = 1500;
+/** The kill comes once this many writes are acknowledged (a real load), or after MAX_LOAD_MS on a slow machine. */
+const ACKNOWLEDGED_BEFORE_KILL = 3 * CALLERS;
+const MIN_LOAD_MS = 1500;
+const MAX_LOAD_MS = 20_000;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -63,7 +66,13 @@ describe.each(['sqlite', 'postgres'] as const)('a crash (%s)', (kind) => {
       }
     };
     const callers = Array.from({ length: CALLERS }, caller);
-    await new Promise((resolve) => setTimeout(resolve, LOAD_MS));
+    const loadStarted = Date.now();
+    while (
+      Date.now() - loadStarted < MAX_LOAD_MS &&
+      (Date.now() - loadStarted < MIN_LOAD_MS || acknowledged.size < ACKNOWLEDGED_BEFORE_KILL)
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     killed = true;
     const exited = once(sandbox.child, 'exit');
     sandbox.child.kill('SIGKILL');
