@@ -15,8 +15,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { formatPointer } from '@payouts/model';
+import { WorkerClient } from '@payouts/process';
 import { bundle, loadConfig, stringifyYaml } from '@redocly/openapi-core';
 import { parse } from 'yaml';
 import { checkBundle, releasedOperations, sourceFileOf } from './checks.mjs';
@@ -44,9 +44,8 @@ export async function buildSpec(specDir = PACKAGE_DIR) {
 export class SpecBuilder {
   /** @type {Promise<import('@redocly/openapi-core').Config> | undefined} */
   #config;
-  /** @type {Worker | undefined} */
-  #linter;
-  #requests = 0;
+  /** @type {WorkerClient<{ id: number, specDir: string }, { id: number, errors: string[] } | { id: number, failure: string }>} */
+  #linter = new WorkerClient(new URL('./lint-worker.mjs', import.meta.url), (id, failure) => ({ id, failure }));
 
   /** @param {string} specDir holds redocly.yaml and openapi/ (default: this package) */
   constructor(specDir = PACKAGE_DIR) {
@@ -62,7 +61,7 @@ export class SpecBuilder {
    * @returns {Promise<{ ok: false, report: string } | { ok: true, document: Record<string, unknown>, extra: T | undefined, write(): Promise<string> }>}
    */
   async build(alongside) {
-    const linted = this.#lint();
+    const linted = this.#linter.ask({ specDir: this.specDir });
     this.#config ??= loadConfig({ configPath: join(this.specDir, 'redocly.yaml') });
     let bundled;
     try {
@@ -97,32 +96,8 @@ export class SpecBuilder {
   }
 
   /** Ends the lint thread. */
-  async close() {
-    await this.#linter?.terminate();
-    this.#linter = undefined;
-  }
-
-  /** @returns {Promise<{ errors: string[] } | { failure: string }>} */
-  #lint() {
-    this.#linter ??= new Worker(new URL('./lint-worker.mjs', import.meta.url));
-    const linter = this.#linter;
-    const id = ++this.#requests;
-    return new Promise((answer) => {
-      /** @param {{ id: number, errors?: string[], failure?: string }} message */
-      const onMessage = (message) => {
-        if (message.id !== id) return;
-        linter.off('message', onMessage).off('error', onError);
-        answer(message.failure === undefined ? { errors: message.errors ?? [] } : { failure: message.failure });
-      };
-      /** @param {Error} error */
-      const onError = (error) => {
-        linter.off('message', onMessage);
-        this.#linter = undefined; // started anew for the next build
-        answer({ failure: error.message });
-      };
-      linter.on('message', onMessage).once('error', onError);
-      linter.postMessage({ id, specDir: this.specDir });
-    });
+  close() {
+    return this.#linter.close();
   }
 }
 

@@ -1,7 +1,8 @@
 // The callers' packages (client, react) rebuilt after a save from warm programs on a worker
 // thread (build-worker.ts), byte for byte what their `pnpm build` writes.
+
+import { WorkerClient } from '@payouts/process';
 import type { ClientsBuildAnswer, ClientsBuildRequest } from './build-worker.js';
-import { WorkerClient } from './worker-client.js';
 
 export interface ClientsBuildResult {
   ok: boolean;

@@ -88,7 +88,9 @@ export type PayoutsShortcuts = { [Op in keyof Operations]: Shortcut<Op> };
 /** openapi-fetch's typed `GET`/`POST`/`PUT` over the spec's paths, plus the shortcuts. */
 export interface PayoutsClient extends Client<paths>, PayoutsShortcuts {}
 
-interface OperationInfo {
+/** One operation as the generated table holds it (`PAYOUTS_OPERATIONS`), with its operationId. */
+export interface OperationEntry {
+  readonly operationId: OperationId;
   readonly method: string;
   readonly path: string;
   readonly pathParams: readonly string[];
@@ -103,15 +105,26 @@ interface OperationInfo {
   /** The documented statuses (`200`, `4XX`, `default`), each with its media types. */
   readonly responses: { readonly [status: string]: readonly string[] | undefined };
 }
-const OPERATION_LIST = Object.entries(OPERATIONS as { readonly [operationId: string]: OperationInfo }).map(([operationId, info]) => ({
-  ...info,
-  operationId: operationId as OperationId,
-}));
-type Operation = (typeof OPERATION_LIST)[number];
+/** Every operation of the table, in the spec's order. */
+export const OPERATION_LIST: readonly OperationEntry[] = Object.entries(
+  OPERATIONS as { readonly [operationId: string]: Omit<OperationEntry, 'operationId'> },
+).map(([operationId, info]) => ({ ...info, operationId: operationId as OperationId }));
+
+/**
+ * A call's arguments put in their places (see `OperationArguments`): the path parameters by name,
+ * then the body and the query where the operation has them, then what follows them (the options).
+ */
+export function argumentsOf(operation: OperationEntry, args: readonly unknown[]) {
+  const path = Object.fromEntries(operation.pathParams.map((name, index) => [name, args[index]]));
+  let next = operation.pathParams.length;
+  const body = operation.body === 'none' ? undefined : args[next++];
+  const query = operation.query === 'none' ? undefined : args[next++];
+  return { path, body, query, options: args[next] };
+}
 /** The operations by method and path template, as openapi-fetch names a request. */
-const OPERATION_TABLE: { readonly [method: string]: { readonly [path: string]: Operation } | undefined } = {};
+const OPERATION_TABLE: { readonly [method: string]: { readonly [path: string]: OperationEntry } | undefined } = {};
 for (const operation of OPERATION_LIST) {
-  (OPERATION_TABLE as Record<string, Record<string, Operation>>)[operation.method] = {
+  (OPERATION_TABLE as Record<string, Record<string, OperationEntry>>)[operation.method] = {
     ...OPERATION_TABLE[operation.method],
     [operation.path]: operation,
   };
@@ -228,16 +241,15 @@ function waitBeforeRetry(response: Response, attempt: number, policy: RetryPolic
 }
 
 /** The shortcut of one operation (see `Shortcut`): its arguments put where openapi-fetch takes them. */
-function shortcutOf(operation: Operation, call: Call) {
+function shortcutOf(operation: OperationEntry, call: Call) {
   const { operationId } = operation;
   return async (...args: unknown[]) => {
+    const given = argumentsOf(operation, args);
     const path = Object.fromEntries(
-      operation.pathParams.map((name, index) => [name, nonEmpty(args[index] as string, `${name} (a path parameter)`, operationId)]),
+      Object.entries(given.path).map(([name, value]) => [name, nonEmpty(value as string, `${name} (a path parameter)`, operationId)]),
     );
-    let next = operation.pathParams.length;
-    const body = operation.body === 'none' ? undefined : args[next++];
-    const query = operation.query === 'none' ? undefined : args[next++];
-    const { idempotencyKey, sign, ...options } = (args[next] ?? {}) as CallbackOptions;
+    const { body, query } = given;
+    const { idempotencyKey, sign, ...options } = (given.options ?? {}) as CallbackOptions;
     const init: Init = { ...options, params: { path, query } };
     if (operation.body !== 'none') init.body = body;
     if (operation.idempotencyKey) init.params!.header = keyHeader(idempotencyKey, operationId);
@@ -320,7 +332,7 @@ function answerCheck(): Middleware {
 }
 
 /** What the spec does not document about a success answer, or undefined when it documents it. */
-function undocumented(operation: Operation, response: Response): string | undefined {
+function undocumented(operation: OperationEntry, response: Response): string | undefined {
   const status = String(response.status);
   const types = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
   if (types === undefined) return `the spec documents no ${status} answer for ${operation.operationId}`;

@@ -1,9 +1,12 @@
 export {
+  argumentsOf,
   type CallbackOptions,
   type CallOptions,
   type ChangeOptions,
   createPayoutsClient,
+  OPERATION_LIST,
   type OperationArguments,
+  type OperationEntry,
   type Operations,
   PAYOUTS_OPERATIONS,
   type PayoutsClient,

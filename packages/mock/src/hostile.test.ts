@@ -1,7 +1,7 @@
 // What took `pnpm dev` down through its mock (issue #27): each hostile request gets an answer in the
 // spec's error shape and the mock keeps serving; CORS goes to the origins given and no other.
 import { connect } from 'node:net';
-import { fuzzRequests, hostileRequests, httpRequest, rawRequest } from '@payouts/testing';
+import { corsPreflights, FOREIGN_ORIGIN, fuzzRequests, hostileRequests, httpRequest, rawRequest } from '@payouts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mock, startMock } from './index.js';
 
@@ -28,22 +28,16 @@ describe('the mock under hostile requests', () => {
   }
 
   it('grants CORS to the origins given, preflight included, and to no other', async () => {
-    const preflight = (origin: string) =>
-      fetch(`${mock.url}/v1/lms/payouts/`, {
-        method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
-      });
-    const allowed = await preflight(DOCS_ORIGIN);
+    const { allowed, refused } = await corsPreflights(`${mock.url}/v1/lms/payouts/`, DOCS_ORIGIN, 'authorization, content-type');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
     expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
-    const refused = await preflight('http://evil.example');
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
 
     const list = (origin: string) => fetch(`${mock.url}/v1/lms/payouts/`, { headers: { origin, authorization: 'Bearer any' } });
     expect((await list(DOCS_ORIGIN)).headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
-    const foreign = await list('http://evil.example');
+    const foreign = await list(FOREIGN_ORIGIN);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     expect(foreign.headers.get('access-control-allow-credentials')).toBeNull();
   });

@@ -35,3 +35,4 @@ export {
   startProcess,
 } from './run.js';
 export { childProcesses, descendantsOf, describeProcess, isAlive, listeningPorts, waitFor } from './tree.js';
+export { WorkerClient } from './worker.js';

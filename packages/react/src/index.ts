@@ -1,8 +1,10 @@
 import {
+  argumentsOf,
+  OPERATION_LIST,
   type OperationArguments,
+  type OperationEntry,
   type OperationId,
   type Operations,
-  PAYOUTS_OPERATIONS,
   PayoutsApiError,
   type PayoutsClient,
   PayoutsRequestError,
@@ -61,16 +63,8 @@ export type PayoutsHooks = { [Op in QueryOperation as `use${Capitalize<Op>}`]: Q
   [Op in MutationOperation as `use${Capitalize<Op>}`]: MutationOf<Op>;
 };
 
-interface OperationInfo {
-  method: string;
-  path: string;
-  pathParams: readonly string[];
-  query: string;
-  bearer: boolean;
-}
-const OPERATION_LIST = Object.entries(PAYOUTS_OPERATIONS as Record<string, OperationInfo>);
 /** What a successful change may have changed: every GET's answers. */
-const QUERY_PATHS = OPERATION_LIST.filter(([, operation]) => operation.method === 'GET').map(([, operation]) => operation.path);
+const QUERY_PATHS = OPERATION_LIST.filter((operation) => operation.method === 'GET').map((operation) => operation.path);
 const hookName = (operationId: string) => `use${operationId[0]!.toUpperCase()}${operationId.slice(1)}`;
 
 /**
@@ -121,28 +115,26 @@ export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
     };
   }
 
-  /** A query hook: the path parameters and the query taken as the client's shortcut takes them. */
-  function query({ path, pathParams, query }: OperationInfo) {
+  /** A query hook: its arguments taken as the client's shortcut takes them. */
+  function query(operation: OperationEntry) {
     return (...args: unknown[]) => {
-      const pathValues = Object.fromEntries(pathParams.map((name, index) => [name, args[index]]));
-      const queryValues = query === 'none' ? undefined : args[pathParams.length];
-      const options = args[pathParams.length + (query === 'none' ? 0 : 1)] as object | undefined;
+      const { path, query, options } = argumentsOf(operation, args);
       return api.useQuery(
         'get',
-        path as never,
-        { params: { path: pathValues, query: queryValues } } as never,
+        operation.path as never,
+        { params: { path, query } } as never,
         {
           retry: retryQuery,
-          ...options,
+          ...(options as object | undefined),
         } as never,
       );
     };
   }
 
   const hooks: Record<string, unknown> = {};
-  for (const [operationId, operation] of OPERATION_LIST) {
-    if (operation.method === 'GET') hooks[hookName(operationId)] = query(operation);
-    else if (operation.bearer) hooks[hookName(operationId)] = refreshingMutation(operation.method, operation.path);
+  for (const operation of OPERATION_LIST) {
+    if (operation.method === 'GET') hooks[hookName(operation.operationId)] = query(operation);
+    else if (operation.bearer) hooks[hookName(operation.operationId)] = refreshingMutation(operation.method, operation.path);
   }
   return hooks as PayoutsHooks;
 }

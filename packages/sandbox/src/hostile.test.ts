@@ -3,7 +3,7 @@
 // stores; CORS goes to the origins given; a trickling client is cut off.
 import { connect } from 'node:net';
 import { signCallback } from '@payouts/callbacks';
-import { fuzzRequests, hostileRequests, httpRequest, rawRequest } from '@payouts/testing';
+import { corsPreflights, FOREIGN_ORIGIN, fuzzRequests, hostileRequests, httpRequest, rawRequest } from '@payouts/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDb, STORES } from './test-support/stores.js';
 import { CALLBACK_SECRET, initiatedPayout, newPayout, startTestSandbox, type TestSandbox, TOKEN } from './testing.js';
@@ -69,22 +69,16 @@ describe.each(STORES)('the sandbox (%s) under hostile requests', (kind) => {
   });
 
   it('grants CORS to the origins given, preflight included, and to no other', async () => {
-    const preflight = (origin: string) =>
-      fetch(`${sandbox.url}${PAYOUTS}`, {
-        method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, idempotency-key' },
-      });
-    const allowed = await preflight(DOCS_ORIGIN);
+    const { allowed, refused } = await corsPreflights(`${sandbox.url}${PAYOUTS}`, DOCS_ORIGIN, 'authorization, idempotency-key');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
     expect(allowed.headers.get('access-control-allow-headers')).toContain('idempotency-key');
-    const refused = await preflight('http://evil.example');
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     const list = await sandbox.call<PayoutPage>('GET', PAYOUTS, { headers: { origin: DOCS_ORIGIN } });
     expect(list.headers.get('access-control-allow-origin')).toBe(DOCS_ORIGIN);
     expect(list.headers.get('access-control-allow-origin')).not.toBe('*');
-    const foreign = await sandbox.call('GET', PAYOUTS, { headers: { origin: 'http://evil.example' } });
+    const foreign = await sandbox.call('GET', PAYOUTS, { headers: { origin: FOREIGN_ORIGIN } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 

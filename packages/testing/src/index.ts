@@ -199,4 +199,25 @@ export async function fuzzRequests(options: FuzzOptions): Promise<{ statuses: Ma
   );
   return { statuses };
 }
+/** An origin no server here is given: its pages must get no CORS grant. */
+export const FOREIGN_ORIGIN = 'http://evil.example';
+
+/**
+ * A browser's preflight of a POST to `url` from the allowed origin and from a foreign one, asking
+ * for `requestHeaders` (comma-separated): what a server's CORS test looks at.
+ */
+export async function corsPreflights(
+  url: string,
+  allowedOrigin: string,
+  requestHeaders: string,
+): Promise<{ allowed: Response; refused: Response }> {
+  const preflight = (origin: string) =>
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': requestHeaders },
+    });
+  const [allowed, refused] = await Promise.all([preflight(allowedOrigin), preflight(FOREIGN_ORIGIN)]);
+  return { allowed, refused };
+}
+
 export { copyWorkspace } from './workspace-copy.js';

@@ -1,12 +1,12 @@
-// A warm worker thread answering numbered requests one answer each: the lint and the clients'
-// type-check run beside pnpm dev's main thread, their modules loaded once.
+// A warm worker thread answering numbered requests, one answer each: the spec's lint and pnpm
+// dev's build of the callers' packages run beside the main thread, their modules loaded once.
 import { Worker } from 'node:worker_threads';
 
 export class WorkerClient<Request extends { id: number }, Answer extends { id: number }> {
   private worker: Worker | undefined;
   private requests = 0;
 
-  /** `script`: the built worker file (so the same path serves src/ in tests and dist/). */
+  /** `script`: the worker's file (a built one, so the same path serves src/ in tests and dist/). */
   constructor(
     private readonly script: URL,
     /** The answer when the thread itself fails (it is started anew for the next request). */
