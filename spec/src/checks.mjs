@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { formatPointer, SpecModel } from '@payouts/model';
 import { RELEASES_DIR, releases } from './index.mjs';
 
+/** @type {Map<string, { method: string, path: string, operationId: string, version: string }[]>} */
+const releasedByFile = new Map();
+
 /**
  * The operations of the newest release under `releasesDir` (the spec's own `releases/` when the
  * directory has none): what the spec must go on holding, so a deleted or renamed path never
@@ -17,8 +20,15 @@ export function releasedOperations(releasesDir = RELEASES_DIR) {
   const dir = existsSync(releasesDir) ? releasesDir : RELEASES_DIR;
   const version = releases(dir).at(-1);
   if (version === undefined) return [];
-  const model = new SpecModel(JSON.parse(readFileSync(join(dir, `${version}.json`), 'utf8')));
-  return model.operations.map(({ method, path, operationId }) => ({ method, path, operationId, version }));
+  const file = join(dir, `${version}.json`);
+  // Read once per release file: a released bundle is a record, never edited (pnpm dev builds on every save).
+  let operations = releasedByFile.get(file);
+  if (operations === undefined) {
+    const model = new SpecModel(JSON.parse(readFileSync(file, 'utf8')));
+    operations = model.operations.map(({ method, path, operationId }) => ({ method, path, operationId, version }));
+    releasedByFile.set(file, operations);
+  }
+  return operations;
 }
 
 /**

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // Builds the client against the current spec: brings in the types @payouts/types generated from it,
-// writes the operation table the runtime needs (operationId, response parsing, Idempotency-Key
-// support per method and path), compiles, and ships the types inside dist/ so the published
+// writes the operation table the runtime needs (each operation by operationId: where it is, how
+// its shortcut takes its arguments, its Idempotency-Key and credentials, its answers), compiles, and ships the types inside dist/ so the published
 // package's declarations resolve without @payouts/types.
 //
 // One engine for `pnpm build` (this file run by node) and `pnpm dev` (buildClient() called with
@@ -79,14 +79,12 @@ export function compileProject(tsconfig, { programs = new Programs(), reportDir 
     ...program.getSyntacticDiagnostics(),
     ...program.getSemanticDiagnostics(),
   ];
-  const errors = diagnostics.map((diagnostic) =>
-    ts.formatDiagnostic(diagnostic, { ...formatHost, getCurrentDirectory: () => reportDir }).trim(),
-  );
+  /** @param {readonly ts.Diagnostic[]} found */
+  const described = (found) =>
+    found.map((diagnostic) => ts.formatDiagnostic(diagnostic, { ...formatHost, getCurrentDirectory: () => reportDir }).trim());
+  const errors = described(diagnostics);
   if (errors.length > 0) return { ok: false, errors };
-  const emitted = program.emit();
-  const emitErrors = emitted.diagnostics.map((diagnostic) =>
-    ts.formatDiagnostic(diagnostic, { ...formatHost, getCurrentDirectory: () => reportDir }).trim(),
-  );
+  const emitErrors = described(program.emit().diagnostics);
   return { ok: emitErrors.length === 0, errors: emitErrors };
 }
 
