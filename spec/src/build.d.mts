@@ -2,7 +2,7 @@ export declare function buildSpec(specDir?: string): Promise<{ ok: boolean; repo
 
 export type SpecBuild<T> =
   | { ok: false; report: string }
-  | { ok: true; document: Record<string, unknown>; extra: T | undefined; write(): Promise<string> };
+  | { ok: true; extra: T | undefined; write(): Promise<string> };
 
 export declare class SpecBuilder {
   readonly specDir: string;

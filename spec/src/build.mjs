@@ -58,7 +58,7 @@ export class SpecBuilder {
    * what it answers comes back as `extra`.
    * @template T
    * @param {(document: Record<string, unknown>) => Promise<T>} [alongside]
-   * @returns {Promise<{ ok: false, report: string } | { ok: true, document: Record<string, unknown>, extra: T | undefined, write(): Promise<string> }>}
+   * @returns {Promise<{ ok: false, report: string } | { ok: true, extra: T | undefined, write(): Promise<string> }>}
    */
   async build(alongside) {
     const linted = this.#linter.ask({ specDir: this.specDir });
@@ -92,7 +92,7 @@ export class SpecBuilder {
     // Lint passed, so the bundle resolved and the checks ran.
     const passed = /** @type {NonNullable<typeof checked>} */ (checked);
     if (!passed.ok) return passed;
-    return { ok: true, document: passed.document, extra: await extra, write: passed.write };
+    return { ok: true, extra: await extra, write: passed.write };
   }
 
   /** Ends the lint thread. */
@@ -106,7 +106,7 @@ export class SpecBuilder {
  * once lint has passed too, and says what it wrote.
  * @param {string} specDir
  * @param {string} yamlText the bundle as `redocly bundle` writes it
- * @returns {{ ok: false, report: string } | { ok: true, document: Record<string, unknown>, write(): Promise<string> }}
+ * @returns {{ ok: false, report: string } | { ok: true, write(): Promise<string> }}
  */
 function checkBuild(specDir, yamlText) {
   const document = parse(yamlText);
@@ -132,7 +132,7 @@ function checkBuild(specDir, yamlText) {
       await rm(workDir, { recursive: true, force: true });
     }
   };
-  return { ok: true, document, write };
+  return { ok: true, write };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
