@@ -36,3 +36,4 @@ export {
   SpecModel,
 } from './model.js';
 export { escapeSegment, fieldName, formatPointer, parsePointer, unescapeSegment, valueAt } from './pointer.js';
+export { declaredChildren, type JsonType, jsonTypeOf, pathParamsOf, schemaPartsOf, typesAllowed } from './schema-reading.js';
