@@ -19,8 +19,12 @@ const CSV_HEADER = 'payout_id,reference,amount,method,beneficiary_name,beneficia
 let mock: Mock;
 let client: PayoutsClient;
 
+// `pnpm --filter @payouts/client record-contract` runs this suite recording what the client relied
+// on: the registered consumer contract spec/contracts/payouts-client.json.
+const recording = process.env.PAYOUTS_RECORD_CONTRACT;
+
 beforeAll(async () => {
-  mock = await startMock({ port: 0 });
+  mock = await startMock({ port: 0, contract: recording ? { consumer: 'payouts-client', file: recording } : undefined });
   client = createPayoutsClient({ baseUrl: mock.url, token: 'test-jwt', retry: false });
 });
 afterAll(() => mock?.stop());

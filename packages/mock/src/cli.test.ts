@@ -1,5 +1,8 @@
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childProcesses, descendantsOf, isAlive, listeningPorts, runNode, startProcess, waitFor } from '@payouts/process';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +35,29 @@ describe('pnpm mock', () => {
     expect(ours).not.toContain(Number(url![2]));
   });
 
+  it('--record-contract writes what the caller relied on as the contract of --consumer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'payouts-mock-record-'));
+    try {
+      const file = join(dir, 'loan-service.json');
+      const mock = await startProcess(
+        process.execPath,
+        [CLI, '--port', '0', '--record-contract', file, '--consumer', 'loan-service'],
+        /Ctrl-C stops\./,
+      );
+      expect(mock.output()).toContain(`Recording the contract of loan-service in ${file}.`);
+      const url = /listening on (http:\/\/\S+) /.exec(mock.output())![1];
+      expect((await fetch(`${url}/v1/lms/payouts/?status=failed`, { headers: { authorization: 'Bearer t' } })).status).toBe(200);
+      expect((await mock.stop('SIGINT')).code).toBe(0);
+      const pact = JSON.parse(await readFile(file, 'utf8'));
+      expect(pact.consumer).toEqual({ name: 'loan-service' });
+      expect(pact.interactions.map((i: { request: object; response: { status: number } }) => [i.request, i.response.status])).toEqual([
+        [{ method: 'GET', path: '/v1/lms/payouts/', query: { status: ['failed'] }, headers: { Authorization: ['Bearer <token>'] } }, 200],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says clearly when the port is taken', async () => {
     const taken = createServer().listen(0, '127.0.0.1');
     await once(taken, 'listening');
@@ -49,6 +75,8 @@ describe('pnpm mock', () => {
     [['--port', 'http'], '--port must be a whole number from 0 to 65535, got "http"'],
     [['--seed', '7'], '--seed only applies with --dynamic'],
     [['--verbose'], "Unknown option '--verbose'"],
+    [['--record-contract', 'x.json'], '--record-contract FILE and --consumer NAME go together'],
+    [['--consumer', 'loan-service'], '--record-contract FILE and --consumer NAME go together'],
   ])('rejects %j with a message and the usage', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);

@@ -7,6 +7,7 @@ import { formatViolation } from './violations.js';
 const DEFAULT_PORT = '4010';
 
 const USAGE = `Usage: pnpm mock [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--dynamic [--seed <seed>]] [--errors] [--cors-origin ORIGIN]...
+       [--record-contract FILE --consumer NAME]
 
 Serves the Payouts API spec with Prism: the spec's examples by default.
   --port     port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -15,7 +16,9 @@ Serves the Payouts API spec with Prism: the spec's examples by default.
   --seed     with --dynamic, the same seed generates the same bodies
   --errors   strict mode: an answer of the mock that breaks the spec becomes a 500
   --cors-origin  an origin whose pages may call the mock (e.g. http://127.0.0.1:4020); repeat for
-             several. None by default: no other page can read the mock's answers`;
+             several. None by default: no other page can read the mock's answers
+  --record-contract FILE  write what the callers relied on as a Pact v4 contract of the consumer
+             --consumer NAME, for pnpm contracts verify and pnpm can-i-deploy`;
 
 interface CliOptions {
   port: number;
@@ -24,6 +27,7 @@ interface CliOptions {
   seed?: string;
   errors: boolean;
   corsOrigins: string[];
+  contract?: { consumer: string; file: string };
 }
 
 function readOptions(args: string[]): CliOptions | 'help' {
@@ -36,11 +40,18 @@ function readOptions(args: string[]): CliOptions | 'help' {
       seed: { type: 'string' },
       errors: { type: 'boolean', default: false },
       'cors-origin': { type: 'string', multiple: true, default: [] },
+      'record-contract': { type: 'string' },
+      consumer: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return 'help';
   if (values.seed !== undefined && !values.dynamic) throw new UsageError('--seed only applies with --dynamic');
+  const file = values['record-contract'];
+  const consumer = values.consumer?.trim();
+  if ((file === undefined) !== (consumer === undefined))
+    throw new UsageError('--record-contract FILE and --consumer NAME go together: the contract is of a named consumer');
+  if (consumer === '') throw new UsageError('--consumer needs a name, e.g. --consumer loan-service');
   const corsOrigins = values['cors-origin'].map((origin) => {
     try {
       return normalOrigin(origin);
@@ -55,6 +66,7 @@ function readOptions(args: string[]): CliOptions | 'help' {
     seed: values.seed,
     errors: values.errors,
     corsOrigins,
+    contract: file === undefined || consumer === undefined ? undefined : { consumer, file },
   };
 }
 
@@ -70,6 +82,7 @@ function banner(mock: Mock, options: CliOptions): string {
     `Serves ${mock.operations.length} operations:`,
     ...rows,
     `Try: curl -H 'Authorization: Bearer test' ${mock.url}/v1/lms/payouts/`,
+    ...(options.contract ? [`Recording the contract of ${options.contract.consumer} in ${options.contract.file}.`] : []),
     'Contract violations are printed as they happen. Ctrl-C stops.',
   ].join('\n');
 }

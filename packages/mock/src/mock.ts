@@ -1,5 +1,5 @@
 import { Agent, createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type Diagnostic, errorBodyOf, jsonBodyOf, type Operation, type SpecModel } from '@payouts/model';
+import { type Diagnostic, errorBodyOf, jsonBodyOf, type Operation, pathParamsOf, type SpecModel } from '@payouts/model';
 import {
   answerClientErrors,
   type CorsPolicy,
@@ -11,6 +11,7 @@ import {
   SERVER_LIMITS,
 } from '@payouts/process';
 import { bundlePath } from '@payouts/spec';
+import { ContractRecorder, type RecordOptions } from './contract-recorder.js';
 import { type Generation, Rotation, startPrismGeneration } from './generation.js';
 import { type ContractViolation, routeViolation, ViolationLog, violationOf } from './violations.js';
 
@@ -42,6 +43,12 @@ export interface MockOptions {
    * send nothing that needs a preflight.
    */
   corsOrigins?: string[];
+  /**
+   * Records what the caller's requests relied on as a consumer contract (a Pact v4 file) for
+   * `pnpm contracts verify` and `pnpm can-i-deploy`: `{ consumer: 'loan-service', file }`. See
+   * `@payouts/contracts`' `ContractRecorder` for what a recording keeps.
+   */
+  contract?: RecordOptions;
 }
 
 export interface Mock {
@@ -83,9 +90,10 @@ export async function startMock(options: MockOptions = {}): Promise<Mock> {
   let rotation: Rotation | undefined;
   // Set once the port is known: until then no request can arrive.
   let isOwnHost: (host: string | undefined) => boolean = () => false;
+  const recorder = options.contract ? new ContractRecorder(options.contract) : undefined;
   const server = relayServer(
     () => rotation?.current,
-    { agent, record, cors, strict: errors },
+    { agent, record, cors, strict: errors, recorder },
     (host) => isOwnHost(host),
   );
   const startGeneration = () => startPrismGeneration(specFile, { dynamic, seed });
@@ -168,6 +176,7 @@ interface RelayContext {
   cors: CorsPolicy;
   /** Strict mode: an answer of the mock's that breaks the spec becomes a 500 naming the problem. */
   strict: boolean;
+  recorder: ContractRecorder | undefined;
 }
 
 /** Bodies a caller sends the mock: the API's own limit. */
@@ -221,6 +230,7 @@ function relay(req: IncomingMessage, res: ServerResponse, context: RelayContext)
       );
     }
     context.record([...violations, ...answered.map((d) => violationOf(d, line))]);
+    if (context.recorder && operation && answered.length === 0) recordExchange(context.recorder, operation, req, path, bytes, answer);
     res
       .writeHead(answer.status, { ...withoutHopByHop(answer.headers), ...cors, 'content-length': String(answer.body.length) })
       .end(answer.body);
@@ -256,9 +266,41 @@ function requestDiagnostics(model: SpecModel, operation: Operation, req: Incomin
     const before = query[name];
     query[name] = before === undefined ? value : [before, value].flat();
   }
-  const params = pathParamsOf(operation, path);
+  const params = pathParamsOf(operation.path, path);
   const checked = model.checkRequest(operation, { params, query, headers: req.headers, body });
   return json || bytes.length === 0 ? checked.diagnostics : checked.diagnostics.filter((d) => d.location !== 'body');
+}
+
+/** A request the mock took and an answer that kept the spec, into the caller's contract. */
+function recordExchange(
+  recorder: ContractRecorder,
+  operation: Operation,
+  req: IncomingMessage,
+  path: string,
+  bytes: Buffer,
+  answer: PrismAnswer,
+): void {
+  const contentType = String(answer.headers['content-type'] ?? '');
+  recorder.record({
+    operation,
+    method: operation.method,
+    path,
+    search: new URL(req.url!, 'http://mock').search.slice(1),
+    headers: req.headers,
+    body: bytes.length > 0 ? parsedJson(bytes) : undefined,
+    status: answer.status,
+    contentType,
+    answer: answer.body.length > 0 ? parsedJson(answer.body) : undefined,
+  });
+}
+
+function parsedJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function answerDiagnostics(model: SpecModel, operation: Operation, answer: PrismAnswer): Diagnostic[] {
@@ -273,26 +315,6 @@ function answerDiagnostics(model: SpecModel, operation: Operation, answer: Prism
     }
   }
   return model.checkResponse(operation, { status: answer.status, contentType, headers: Object.keys(answer.headers), body }).diagnostics;
-}
-
-/** The path parameters of a concrete path, by name, as sent (percent-decoded). */
-function pathParamsOf(operation: Operation, path: string): Record<string, string> {
-  // The route matched, so the template and the path have the same segments.
-  const segments = path.split('/');
-  return Object.fromEntries(
-    operation.path.split('/').flatMap((part, i) => {
-      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
-      return name === undefined ? [] : [[name, safeDecode(segments[i] ?? '')]];
-    }),
-  );
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 interface PrismAnswer {
