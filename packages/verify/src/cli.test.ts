@@ -96,7 +96,7 @@ describe('pnpm verify', () => {
     expect(stdout).not.toContain(CALLBACK_SECRET);
 
     const report = JSON.parse(await readFile(json, 'utf8')) as Report;
-    expect(report).toMatchObject({ baseUrl: sandbox.url, failed: 0, skipped: [] });
+    expect(report).toMatchObject({ baseUrl: sandbox.url, specVersion: loadSpec().document.info.version, failed: 0, skipped: [] });
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="payouts contract verification" tests="(\d+)" failures="0"/,

@@ -20,6 +20,8 @@ export interface Check {
 
 export interface Report {
   baseUrl: string;
+  /** The `info.version` of the spec the provider was verified against (pnpm can-i-deploy --verification compares it). */
+  specVersion: string;
   only?: string;
   startedAt: string;
   durationMs: number;
@@ -34,6 +36,7 @@ export interface Report {
 
 export function summarise(
   baseUrl: string,
+  specVersion: string,
   only: string | undefined,
   startedAt: Date,
   checks: Check[],
@@ -43,6 +46,7 @@ export function summarise(
   const failed = checks.filter((c) => !c.passed).length;
   return {
     baseUrl,
+    specVersion,
     only,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(Date.now() - startedAt.getTime()),

@@ -48,6 +48,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<Report> {
     const parts = await Promise.all(suites.map((suite) => suite.run(context)));
     return summarise(
       baseUrl,
+      String(spec.document.info?.version ?? ''),
       options.only,
       startedAt,
       parts.flatMap((part) => part.checks),
