@@ -120,6 +120,7 @@ describe('pnpm dev', () => {
     await outputMatching(/✓ mock reloaded with the new spec/, from);
     // What the save means for the teams that call the API, against the last release.
     await outputMatching(/this save vs v\d+\.\d+\.\d+: 1 minor \(providers\): .*\/v1\/lms\/payouts\/\{id\}\/.* was added/, from);
+    await outputMatching(/breaks none of the \d+ registered consumers?\n/, from);
 
     expect(await readFile(join(workspace.dir, 'packages/types/dist/openapi.d.ts'), 'utf8')).toContain('getPayoutSnapshot: {');
     // The callers' packages were built against this spec (their shortcut and hook come from the operation table).
@@ -149,6 +150,17 @@ describe('pnpm dev', () => {
     await outputMatching(/✓ mock reloaded with the new spec/, from);
     expect((await docsPage()).has('Returns one payout by id.'), 'docs show the fixed description').toBe(true);
     expect((await getNewOperation()).status).toBe(200);
+  });
+
+  it('names the registered consumer a save breaks, and why', async () => {
+    // The client's recorded contract (spec/contracts/) expects createPayout to answer 415 to a body that is not JSON.
+    const file = 'spec/openapi/paths/payouts.yaml';
+    const text = await readFile(join(workspace.dir, file), 'utf8');
+    const from = await save(file, text.replace(/\n {4}"415":\n {6}\$ref: [^\n]+/, ''));
+    const output = await outputMatching(/breaks payouts-client: /, from);
+    expect(output).toMatch(
+      /breaks payouts-client: createPayout does not document status 415 .*\("createPayout answers 415", response\.status\)/,
+    );
   });
 
   it('stops everything on Ctrl-C, leaving no process and no open port', async () => {

@@ -1,5 +1,6 @@
 // After each good save, what it means for the teams that call the API: the diff against the last
-// release, in one line. It runs beside the next save's build, never in its way, one at a time.
+// release, in one line, then each registered consumer it breaks. It runs beside the next save's build, never in its way, one at a time.
+import { registeredContracts } from '@payouts/contracts';
 import { diffSpecs, lastRelease, summaryLine } from '@payouts/diff';
 import { bundlePath, releasePath } from '@payouts/spec';
 
@@ -22,6 +23,7 @@ export class ReleaseDiff {
           baseFile: releasePath(last),
           headFile: bundlePath('json'),
           consumers: false,
+          contracts: registeredContracts(),
           signal: this.stopping.signal,
         });
         this.log(summaryLine(result, `this save vs v${last}`));

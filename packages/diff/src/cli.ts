@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm spec:diff [--base REF_OR_FILE] [--head FILE] [--json] [--fail-on major|minor|patch] [--no-consumers]
+// pnpm spec:diff [--base REF_OR_FILE] [--head FILE] [--json] [--fail-on major|minor|patch] [--no-consumers] [--contracts DIR]
 // pnpm spec:diff --check-version      the gate `pnpm test` runs: info.version keeps up with the changes
 // Exit codes: 0 done (and --fail-on not met), 1 --fail-on met or the version check failed, 2 could not run as asked.
 import { parseArgs } from 'node:util';
@@ -18,6 +18,9 @@ const USAGE = `Usage: pnpm spec:diff [--base REF_OR_FILE] [--head FILE] [--json]
   --json               {"bump", "changes": [{"operationId", "location", "impact", "audiences", "message"}]}
   --fail-on IMPACT     exit 1 when the bump is at least this
   --no-consumers       skip type-checking the example consumers against the head
+  --contracts DIR      name the registered consumers the change breaks (Pact files, the mock's
+                       recordings; see pnpm contracts): adds "broken_consumers": [{"name",
+                       "interactions": [{"description", "problems"}]}] and each change's "consumers"
   --check-version      exit 1 when the head's info.version is behind what its changes since the last
                        release need (a new major for major changes, a new minor for minor ones)`;
 
@@ -33,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'fail-on': { type: 'string' },
       'no-consumers': { type: 'boolean' },
+      contracts: { type: 'string' },
       'check-version': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -49,7 +53,12 @@ async function main(argv: string[]): Promise<number> {
   const headFile = values.head ?? bundlePath('json');
   const base = await resolveBase(values.base);
   try {
-    const result = await diffSpecs({ baseFile: base.file, headFile, consumers: !values['no-consumers'] });
+    const result = await diffSpecs({
+      baseFile: base.file,
+      headFile,
+      consumers: !values['no-consumers'],
+      contracts: values.contracts,
+    });
     const headLabel = values.head ?? `working tree (info.version ${loadSpec(headFile).document.info?.version})`;
     process.stdout.write(values.json ? renderJson(result) : renderText(result, base.label, headLabel));
     return failOn !== undefined && impactRank(result.bump) >= impactRank(failOn as (typeof FAIL_ON)[number]) ? 1 : 0;

@@ -1,24 +1,45 @@
 // A spec diff as the toolchain reports it: the rated changes, then what the example consumers say
 // (a consumer that no longer compiles is a major change, and a disagreement with the rules is
 // named as such), and the summary line `pnpm dev` prints after each save.
+
+import { readContracts } from '@payouts/contracts';
 import { SpecModel } from '@payouts/model';
-import { checkConsumers } from './consumers.js';
+import { attributeChanges, brokenConsumers } from './broken-consumers.js';
+import { type ConsumerBreak, checkConsumers } from './consumers.js';
 import { type Audience, type Change, type DiffResult, highestBump, impactRank, rateChanges } from './rate.js';
+import { consumerLines } from './render.js';
 
 export interface DiffOptions {
   baseFile: string;
   headFile: string;
   /** Type-check the example consumers against the head too (a few seconds). Default true. */
   consumers?: boolean;
+  /** A directory of consumer contracts: name the consumers the change breaks (`brokenConsumers`, each change's `consumers`). */
+  contracts?: string;
   /** Aborting it ends the diff's child process (pnpm dev stopping mid-diff). */
   signal?: AbortSignal;
 }
 
 export async function diffSpecs(options: DiffOptions): Promise<DiffResult> {
+  // Read before the diff starts: a contract that is not a pact stops it at once.
+  const contracts = options.contracts === undefined ? undefined : readContracts(options.contracts);
   const [rated, breaks] = await Promise.all([
     rateChanges(options.baseFile, options.headFile, options.signal),
     options.consumers === false ? [] : checkConsumers(options.headFile),
   ]);
+  const result = withExampleConsumers(rated, breaks, options);
+  if (!contracts) return result;
+  const broken = brokenConsumers(contracts, SpecModel.load(options.baseFile), SpecModel.load(options.headFile));
+  attributeChanges(result.changes, broken);
+  return {
+    ...result,
+    brokenConsumers: broken.map(({ name, interactions }) => ({ name, interactions })),
+    registeredConsumers: contracts.length,
+  };
+}
+
+/** The rated changes, with each example consumer that no longer compiles as a major change. */
+function withExampleConsumers(rated: DiffResult, breaks: ConsumerBreak[], options: DiffOptions): DiffResult {
   if (breaks.length === 0) return rated;
   const operations = [...SpecModel.load(options.baseFile).operations, ...SpecModel.load(options.headFile).operations];
   const changes: Change[] = [...rated.changes];
@@ -42,9 +63,12 @@ export async function diffSpecs(options: DiffOptions): Promise<DiffResult> {
   return { bump: highestBump(changes.map((c) => c.impact)), changes };
 }
 
-/** One line: `this save vs v1.2.0: 1 major (callers): Property `utr` of `Payout` was removed (response).` */
+/**
+ * One line: `this save vs v1.2.0: 1 major (callers): Property `utr` of `Payout` was removed
+ * (response).`; with contracts checked, then the consumers it breaks, one line each problem.
+ */
 export function summaryLine(result: DiffResult, label: string): string {
-  if (result.bump === 'none') return `${label}: no change to the contract`;
+  if (result.bump === 'none') return [`${label}: no change to the contract`, ...consumerLines(result)].join('\n');
   const counts = (['major', 'minor', 'patch'] as const)
     .map((impact) => {
       const of = result.changes.filter((c) => c.impact === impact);
@@ -54,5 +78,5 @@ export function summaryLine(result: DiffResult, label: string): string {
     })
     .filter(Boolean);
   const first = result.changes[0]!;
-  return `${label}: ${counts.join(', ')}: ${first.message}`;
+  return [`${label}: ${counts.join(', ')}: ${first.message}`, ...consumerLines(result)].join('\n');
 }

@@ -3,6 +3,7 @@ export { type ConsumerBreak, checkConsumers } from './consumers.js';
 export { type DiffOptions, diffSpecs, summaryLine } from './diff.js';
 export {
   type Audience,
+  type BrokenConsumer,
   type Bump,
   type Change,
   type DiffResult,
@@ -12,5 +13,5 @@ export {
   impactRank,
   rateChanges,
 } from './rate.js';
-export { renderJson, renderText } from './render.js';
+export { consumerLines, renderJson, renderText } from './render.js';
 export { nextVersion, requiredVersion, versionProblem } from './version.js';

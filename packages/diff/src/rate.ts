@@ -27,11 +27,23 @@ export interface Change {
   /** Who it breaks; empty when nobody has to change anything. */
   audiences: Audience[];
   message: string;
+  /** With registered consumer contracts: the consumers this change breaks, where it can be attributed. */
+  consumers?: string[];
+}
+
+/** A registered consumer compatible with the base and not with the head, and the interactions that broke. */
+export interface BrokenConsumer {
+  name: string;
+  interactions: { description: string; problems: { location: string; message: string }[] }[];
 }
 
 export interface DiffResult {
   bump: Bump;
   changes: Change[];
+  /** With registered consumer contracts (`--contracts DIR`): the consumers the change breaks. */
+  brokenConsumers?: BrokenConsumer[];
+  /** How many consumers are registered, when contracts were checked. */
+  registeredConsumers?: number;
 }
 
 const IMPACTS: Impact[] = ['major', 'minor', 'patch'];

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { registeredContracts } from '@payouts/contracts';
 import { type DiffResult, diffSpecs, lastRelease, nextVersion } from '@payouts/diff';
 import { run } from '@payouts/process';
 import { bundlePath, compareVersions, loadSpec, RELEASES_DIR, releasePath, releases, CHANGELOG as SPEC_CHANGELOG } from '@payouts/spec';
@@ -107,7 +108,7 @@ export async function release(options: ReleaseOptions): Promise<ReleasePlan | un
   // The spec as it is in the work tree, whatever was built before.
   const built = await buildSpec(SPEC_DIR);
   if (!built.ok) throw new Error(`the spec does not build:\n${built.report}`);
-  const result = await diffSpecs({ baseFile: releasePath(previous), headFile: bundlePath('json') });
+  const result = await diffSpecs({ baseFile: releasePath(previous), headFile: bundlePath('json'), contracts: registeredContracts() });
   if (result.bump === 'none') {
     log(`nothing to release: the contract is as it was in v${previous}`);
     return undefined;
