@@ -8,9 +8,11 @@
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registeredContracts } from '@payouts/contracts';
 import { bundlePath, CHANGELOG } from '@payouts/spec';
 import { parse } from 'yaml';
 import { withCodeSamples } from './code-samples.js';
+import { withConsumers } from './consumers.js';
 import { renderDocsPage } from './render.js';
 import { externalFetches, inlineCdnAssets } from './self-contained.js';
 
@@ -63,9 +65,15 @@ export async function buildDocs({
   specFile = bundlePath('yaml'),
   outDir = DEFAULT_OUT_DIR,
   changelogFile = CHANGELOG,
+  contractsDir = registeredContracts(),
+}: {
+  specFile?: string;
+  outDir?: string;
+  changelogFile?: string;
+  contractsDir?: string;
 } = {}): Promise<DocsBuild> {
   const started = performance.now();
-  const document = withCodeSamples(await withChangelog(await readSpec(specFile), changelogFile));
+  const document = withCodeSamples(withConsumers(await withChangelog(await readSpec(specFile), changelogFile), contractsDir));
   let html: string;
   try {
     html = inlineCdnAssets(await renderDocsPage(document));

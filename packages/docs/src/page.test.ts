@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type OperationUse, readContracts, registeredContracts, usageByOperation } from '@payouts/contracts';
 import { mediaTypeOf } from '@payouts/model';
 import { CHANGELOG, loadSpec } from '@payouts/spec';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -228,6 +229,34 @@ describe('the docs page in Chromium', () => {
       expect(oneLine(typeScript), operation.operationId).toBe(oneLine(operation.samples.typeScript));
       expect(typeScript).toContain(`client.${operation.method}('${operation.path}'`);
     }
+  });
+
+  it('says which registered consumers use each operation, and finds an operation by a field they rely on', async () => {
+    const usage = usageByOperation(model, readContracts(registeredContracts()));
+    expect(usage.size).toBeGreaterThan(0);
+    await open();
+    for (const operation of expectedOperations()) {
+      const uses = usage.get(operation.operationId);
+      const text = oneLine(await openFromMenu(operation));
+      if (!uses) {
+        expect(text, operation.operationId).not.toContain('Used by');
+        continue;
+      }
+      expect(text, operation.operationId).toContain(`Used by ${uses.map((u) => u.consumer).join(', ')}`);
+      for (const use of uses) expect(text).toContain(`${use.consumer}: ${use.fields.join(', ')}`);
+    }
+    // A spec author about to change a field searches for it and finds who relies on it.
+    const [operationId, [use]] = [...usage].find(([, uses]) => uses[0]!.fields.some((f) => f.startsWith('response.body.')))! as [
+      string,
+      OperationUse[],
+    ];
+    await page
+      .getByText(/^Search/)
+      .first()
+      .click();
+    await page.getByPlaceholder('Search docs...').fill(use!.fields.find((f) => f.startsWith('response.body.'))!);
+    const summary = expectedOperations().find((o) => o.operationId === operationId)!.summary;
+    await page.locator('[data-component-name="Search/SearchItem"]').filter({ hasText: summary }).first().waitFor({ timeout: 10_000 });
   });
 
   it('scrolls a deep link to its operation', async () => {
