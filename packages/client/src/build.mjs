@@ -100,6 +100,21 @@ function parseAsOf(operation) {
 }
 
 /**
+ * Whether a walk by creation time can page through the operation's answers (`each()`, the infinite
+ * hooks): it filters by `created_at__gte`/`__lte`, sorts by `created_at` both ways, and pages.
+ * @param {import('@payouts/model').Parameter[]} query
+ */
+function isPageable(query) {
+  const names = new Set(query.map((p) => p.name));
+  const ordering = query.find((p) => p.name === 'ordering')?.schema.enum ?? [];
+  return (
+    ['created_at__gte', 'created_at__lte', 'page', 'page_size'].every((name) => names.has(name)) &&
+    ordering.includes('created_at') &&
+    ordering.includes('-created_at')
+  );
+}
+
+/**
  * What the client needs to know of each operation, by operationId: where it is, how a shortcut
  * takes its arguments (path parameters in path order, then the body, then the query), and how to
  * treat its answer.
@@ -121,6 +136,7 @@ function operationTable(model) {
         query.some((p) => p.required),
       ),
       parseAs: parseAsOf(operation),
+      pageable: isPageable(query),
       idempotencyKey: operation.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'),
       // The provider's callback is signed (its header named here), not sent with a caller's bearer token.
       bearer: operation.credentialHeaders.includes('Authorization'),

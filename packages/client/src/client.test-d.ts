@@ -9,6 +9,7 @@ import {
   createPayoutsClient,
   type ErrorStatus,
   isPayoutsApiError,
+  type PageableOperationId,
   type Payout,
   type PayoutCallback,
   type PayoutPage,
@@ -167,5 +168,14 @@ describe('answers', () => {
     void isPayoutsApiError(caught, 'createPayout', 404);
     // @ts-expect-error no such operation
     void isPayoutsApiError(caught, 'deletePayout');
+  });
+  test('each() walks the pageable lists only, typed by the operation', () => {
+    expectTypeOf<PageableOperationId>().toEqualTypeOf<'listPayouts' | 'listUnmatchedPayouts'>();
+    const walking = client.each('listPayouts', { status: 'failed', account: 'a' });
+    expectTypeOf(walking).toEqualTypeOf<AsyncIterable<Payout>>();
+    // @ts-expect-error the walk sets the page itself
+    void client.each('listPayouts', { page: 2 });
+    // @ts-expect-error Create Payout is not a list
+    void client.each('createPayout');
   });
 });

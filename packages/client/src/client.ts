@@ -1,6 +1,7 @@
 import createClient, { type Client, type HeadersOptions, type Middleware } from 'openapi-fetch';
 import { PayoutsApiError, PayoutsRequestError, type RequestFailure, recordFailure, unwrap } from './errors.js';
 import { OPERATIONS } from './generated/operations.js';
+import { type PageableOperationId, type PageItem, startWalk, type WalkQuery, walk } from './paging.js';
 import { PendingRequest } from './pending-request.js';
 import { backoffMs, mayRetry, RETRY_STATUSES, type RetryOptions, type RetryPolicy, retryAfterMs, retryPolicy, sleep } from './retry.js';
 import type { OperationId, paths, QueryParams, RequestBody, ResponseData } from './types.js';
@@ -85,8 +86,28 @@ export type Shortcut<Op extends OperationId> = (...args: [...OperationArguments<
 /** One shortcut per operation of the spec, named by its operationId (made from the operation table). */
 export type PayoutsShortcuts = { [Op in keyof Operations]: Shortcut<Op> };
 
-/** openapi-fetch's typed `GET`/`POST`/`PUT` over the spec's paths, plus the shortcuts. */
-export interface PayoutsClient extends Client<paths>, PayoutsShortcuts {}
+/** Options of `each()`. */
+export interface EachOptions extends CallOptions {
+  /** Payouts per request, 1 to the spec's maximum (100, the default: the fewest requests). */
+  pageSize?: number;
+}
+
+/** openapi-fetch's typed `GET`/`POST`/`PUT` over the spec's paths, plus the shortcuts and `each()`. */
+export interface PayoutsClient extends Client<paths>, PayoutsShortcuts {
+  /**
+   * Every payout a list operation matches, each once, oldest first, fetching pages as the loop
+   * asks for more (see `paging.ts` for what it guarantees while the list changes):
+   * `for await (const payout of client.each('listPayouts', { status: 'failed' })) await client.retryFailedPayout(payout.id)`.
+   * Each page is a call of the operation, with the client's retries and timeouts; `signal` ends
+   * the walk, before any further request.
+   */
+  each<Op extends PageableOperationId>(operationId: Op, query?: WalkQuery<Op>, options?: EachOptions): AsyncIterable<PageItem<Op>>;
+}
+
+const pageableNames = () =>
+  OPERATION_LIST.filter((o) => o.pageable)
+    .map((o) => o.operationId)
+    .join(' and ');
 
 /** One operation as the generated table holds it (`PAYOUTS_OPERATIONS`), with its operationId. */
 export interface OperationEntry {
@@ -97,6 +118,8 @@ export interface OperationEntry {
   readonly body: Need;
   readonly query: Need;
   readonly parseAs: 'json' | 'text' | 'blob';
+  /** Whether `each()` and the infinite hooks can walk it (it filters and sorts by `created_at`, and pages). */
+  readonly pageable: boolean;
   readonly idempotencyKey: boolean;
   /** Whether the operation takes the bearer token (Payout Callback is signed instead). */
   readonly bearer: boolean;
@@ -172,7 +195,16 @@ export function createPayoutsClient(options: PayoutsClientOptions): PayoutsClien
   ]) as unknown as Client<paths>;
 
   const shortcuts = Object.fromEntries(OPERATION_LIST.map((operation) => [operation.operationId, shortcutOf(operation, call)]));
-  return Object.assign(methods, shortcuts) as unknown as PayoutsClient;
+  const each = (operationId: OperationId, query?: Record<string, unknown>, { pageSize, signal, headers }: EachOptions = {}) => {
+    const operation = OPERATION_LIST.find((o) => o.operationId === operationId);
+    if (!operation?.pageable) throw new TypeError(`each() pages through ${pageableNames()}, not ${String(operationId)}`);
+    const list = shortcuts[operationId] as (
+      query: unknown,
+      options: CallOptions,
+    ) => Promise<{ results: { id: string; created_at: number }[] }>;
+    return walk((page) => list(page, { signal, headers }), startWalk(query, pageSize), signal);
+  };
+  return Object.assign(methods, shortcuts, { each }) as unknown as PayoutsClient;
 }
 
 interface CallSettings {

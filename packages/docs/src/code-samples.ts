@@ -196,16 +196,47 @@ function typeScriptSample(baseUrl: string, call: Call): string {
   ].join('\n');
 }
 
-/** The curl and TypeScript samples of one operation. */
+/**
+ * Operations a caller runs over a whole list, with the sample that does it with the client's
+ * `each()`: page numbers would skip payouts as each call moves one out of the filter.
+ */
+const OVER_A_LIST: Record<string, { label: string; list: string; query: JsonObject; call: string }> = {
+  retryFailedPayout: {
+    label: 'TypeScript: every failed payout',
+    list: 'listPayouts',
+    query: { status: 'failed' },
+    call: 'await client.retryFailedPayout(payout.id);',
+  },
+};
+
+function overAListSample(baseUrl: string, sample: (typeof OVER_A_LIST)[string]): string {
+  return [
+    `import { createPayoutsClient } from '@payouts/client';`,
+    '',
+    'const client = createPayoutsClient({',
+    `  baseUrl: ${tsString(baseUrl)},`,
+    `  token: process.env.${TOKEN_VARIABLE},`,
+    '});',
+    '',
+    '// Each one once, although every call moves a payout out of the filter (page numbers would skip some).',
+    `for await (const payout of client.each(${tsString(sample.list)}, ${tsLiteral(sample.query)})) {`,
+    `  ${sample.call}`,
+    '}',
+  ].join('\n');
+}
+
+/** The curl and TypeScript samples of one operation (and, for one run over a list, that loop). */
 export function codeSamplesFor(model: SpecModel, operation: Operation): CodeSample[] {
   const servers = Array.isArray(model.document.servers) ? (model.document.servers as JsonObject[]) : [];
   const baseUrl = typeof servers[0]?.url === 'string' ? servers[0].url.replace(/\/+$/, '') : undefined;
   try {
     if (!baseUrl) throw new SampleError('the spec has no servers[0].url to put in the samples');
     const call = describeCall(operation);
+    const overAList = OVER_A_LIST[operation.operationId];
     return [
       { lang: 'Shell', label: 'curl', source: curlSample(baseUrl, call) },
       { lang: 'TypeScript', label: 'TypeScript', source: typeScriptSample(baseUrl, call) },
+      ...(overAList ? [{ lang: 'TypeScript', label: overAList.label, source: overAListSample(baseUrl, overAList) }] : []),
     ];
   } catch (error) {
     if (!(error instanceof SampleError)) throw error;

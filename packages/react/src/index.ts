@@ -1,22 +1,34 @@
 import {
   argumentsOf,
+  type EachOptions,
+  type FetchPage,
   OPERATION_LIST,
   type OperationArguments,
   type OperationEntry,
   type OperationId,
   type Operations,
+  type PageableOperationId,
+  type PageItem,
   PayoutsApiError,
   type PayoutsClient,
   PayoutsRequestError,
   type paths,
   type ResponseData,
+  startWalk,
   unwrap,
+  type WalkQuery,
+  type WalkState,
+  type WalkStep,
+  walkStep,
 } from '@payouts/client';
 import {
+  type InfiniteData,
+  type UseInfiniteQueryResult,
   type UseMutationOptions,
   type UseMutationResult,
   type UseQueryOptions,
   type UseQueryResult,
+  useInfiniteQuery,
   useQueryClient,
 } from '@tanstack/react-query';
 import type { Client, MaybeOptionalInit } from 'openapi-fetch';
@@ -58,14 +70,34 @@ type MutationOf<Op extends OperationId> = Mutation<
   Extract<Lowercase<Operations[Op]['method']>, 'post' | 'put'>
 >;
 
-/** One hook per operation a browser may call, named `use` + its operationId: a query for a GET, a mutation for a change. */
+/** A page of an infinite list: the payouts it met for the first time, and where the walk goes on from. */
+export interface WalkPage<Op extends PageableOperationId> {
+  items: PageItem<Op>[];
+  next: WalkState | undefined;
+}
+
+/**
+ * An infinite list over `each()`'s walk (`@payouts/client`): `data.pages.flatMap((page) => page.items)`,
+ * `fetchNextPage()`, `hasNextPage`; every payout that matched at the start once, however the list
+ * changes meanwhile.
+ */
+type InfiniteHook<Op extends PageableOperationId> = (
+  query?: WalkQuery<Op>,
+  options?: Pick<EachOptions, 'pageSize'> & { enabled?: boolean },
+) => UseInfiniteQueryResult<InfiniteData<WalkPage<Op>, WalkState>, PayoutsError>;
+
+/**
+ * One hook per operation a browser may call, named `use` + its operationId: a query for a GET, a
+ * mutation for a change; and `useInfinite` + its operationId for each list `each()` can walk.
+ */
 export type PayoutsHooks = { [Op in QueryOperation as `use${Capitalize<Op>}`]: QueryHook<Op> } & {
   [Op in MutationOperation as `use${Capitalize<Op>}`]: MutationOf<Op>;
-};
+} & { [Op in PageableOperationId as `useInfinite${Capitalize<Op>}`]: InfiniteHook<Op> };
 
 /** What a successful change may have changed: every GET's answers. */
 const QUERY_PATHS = OPERATION_LIST.filter((operation) => operation.method === 'GET').map((operation) => operation.path);
-const hookName = (operationId: string) => `use${operationId[0]!.toUpperCase()}${operationId.slice(1)}`;
+const capitalized = (operationId: string) => `${operationId[0]!.toUpperCase()}${operationId.slice(1)}`;
+const hookName = (operationId: string) => `use${capitalized(operationId)}`;
 
 /**
  * The client's own retries already covered what retrying can fix, and an error the API answered
@@ -131,10 +163,39 @@ export function createPayoutsHooks(client: PayoutsClient): PayoutsHooks {
     };
   }
 
+  /** An infinite list: each page is the walk's next steps up to the first that meets payouts (or the end). */
+  function infinite(operation: OperationEntry) {
+    const list = client[operation.operationId as PageableOperationId] as unknown as (
+      query: unknown,
+      options: { signal?: AbortSignal },
+    ) => ReturnType<FetchPage>;
+    return (walkQuery: Record<string, unknown> = {}, { pageSize, enabled }: { pageSize?: number; enabled?: boolean } = {}) =>
+      useInfiniteQuery({
+        // Under the list's own key: a change that refetches the list refetches its walk too.
+        queryKey: ['get', operation.path, 'walk', walkQuery, pageSize],
+        initialPageParam: startWalk(walkQuery, pageSize),
+        queryFn: async ({ pageParam, signal }) => {
+          const fetchPage: FetchPage = (page) => list(page, { signal });
+          let state: WalkState | undefined = pageParam;
+          const items: unknown[] = [];
+          while (state && items.length === 0) {
+            const step: WalkStep<{ id: string; created_at: number }> = await walkStep(fetchPage, state);
+            items.push(...step.items);
+            state = step.next;
+          }
+          return { items, next: state };
+        },
+        getNextPageParam: (last: { next: WalkState | undefined }) => last.next,
+        retry: retryQuery,
+        enabled,
+      });
+  }
+
   const hooks: Record<string, unknown> = {};
   for (const operation of OPERATION_LIST) {
     if (operation.method === 'GET') hooks[hookName(operation.operationId)] = query(operation);
     else if (operation.bearer) hooks[hookName(operation.operationId)] = refreshingMutation(operation.method, operation.path);
+    if (operation.pageable) hooks[`useInfinite${capitalized(operation.operationId)}`] = infinite(operation);
   }
   return hooks as PayoutsHooks;
 }
