@@ -25,10 +25,11 @@ beforeAll(async () => {
   await mkdir(good);
   for (const name of ['collections-app', 'ledger-sync', 'loan-service'])
     await copyFile(join(all, `${name}-payouts-api.json`), join(good, `${name}.json`));
-});
+}, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe('pnpm contracts verify', () => {
+// Each test runs the CLI several times: generous limits for a loaded CI machine.
+describe('pnpm contracts verify', { timeout: 60_000 }, () => {
   it('--json prints exactly the documented shape, and exits 1 while a consumer is incompatible', async () => {
     const result = await contracts('verify', '--contracts', all, '--json');
     expect(result.code).toBe(1);
@@ -116,7 +117,7 @@ describe('pnpm contracts verify', () => {
   });
 });
 
-describe('pnpm can-i-deploy', () => {
+describe('pnpm can-i-deploy', { timeout: 60_000 }, () => {
   const verification = async (report: object) => {
     const file = join(await mkdtemp(join(dir, 'verify-')), 'verify.json');
     await writeFile(file, JSON.stringify(report));

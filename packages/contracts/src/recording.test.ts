@@ -30,7 +30,7 @@ beforeAll(async () => {
   } finally {
     await mock.stop();
   }
-});
+}, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('a contract recorded by the mock', () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   contracts = join(dir, 'contracts');
   await writeExamplePacts(contracts);
   document = JSON.parse(await readFile(base, 'utf8'));
-});
+}, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 let edits = 0;
