@@ -3,7 +3,6 @@
 // version comes out the same: an interaction's request and expected response with their matching
 // rules by part, so that the checker never asks which version it reads.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 
 /** One matcher of a rule, as Pact writes it: `{match: 'type', min: 1}`, `{match: 'regex', regex}`... */
 export interface Matcher {
@@ -292,6 +291,3 @@ function formatTokens(tokens: PathToken[]): string {
 function isObject(value: unknown): value is Raw {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/** The file name without its folder, for listings. */
-export const fileLabel = (file: string): string => basename(file);
