@@ -11,7 +11,7 @@ import { type BankFile, type BankFileLine, bankFileCsv, bankFileName, exportRefe
 import { type Database, NEXT_TENANT_NUMBER, type Tx } from './database.js';
 import { KEY_TTL_SECONDS, type KeyedRequest, keyedRequestHash, type RecordedAnswer, requestHash } from './idempotency.js';
 import { type ListQuery, listFilter, orderBy } from './list-query.js';
-import { RenderCache, type Rendered, renderedPage } from './render-cache.js';
+import { prerenderedJson, RenderCache, type Rendered, renderedPage } from './render-cache.js';
 
 /** The spec's 404 for an id the tenant has no payout with (DRF's wording). */
 const NOT_FOUND = () => Refusal.notFound('No Payout matches the given query.');
@@ -209,7 +209,7 @@ export class PayoutStore {
       if (seen) await tx.run('DELETE FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
       const answer = await answerOf(tx, () => run(payouts));
       const contentType = answer.contentType ?? 'application/json';
-      const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const body = typeof answer.body === 'string' ? answer.body : (prerenderedJson(answer.body as object) ?? JSON.stringify(answer.body));
       await tx.run(
         'INSERT INTO idempotent_answers (tenant, key, request_hash, status, content_type, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         tenant,
@@ -353,14 +353,29 @@ export class Payouts {
     const { whereSql, args } = listFilter(this.tenant, query, options);
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
-    const count = await this.store.counted(this.tx, whereSql, args);
     const offset = (page - 1) * pageSize;
+    const { count, rendered } = (await this.store.database.dataVersion())
+      ? await this.keptCountPage(whereSql, args, query.ordering, pageSize, offset)
+      : await this.countedPage(whereSql, args, query.ordering, pageSize, offset);
+    if (options.expandRecord) {
+      return { count, current_page: page, page_size: pageSize, results: await this.withRecords(rendered.map((r) => r.payout)) };
+    }
+    return renderedPage(count, page, pageSize, rendered);
+  }
+
+  /**
+   * A page where the database tells when a count may have changed (SQLite): the count kept while
+   * it stands, the page's ids and versions read, and only the payouts not rendered at that version
+   * read whole.
+   */
+  private async keptCountPage(whereSql: string, args: unknown[], ordering: ListQuery['ordering'], pageSize: number, offset: number) {
+    const count = await this.store.counted(this.tx, whereSql, args);
     let versions: { id: string; version: number }[] = [];
     // Past the last page the answer is an empty page (as the spec says), without asking the
     // database for an offset it may not be able to represent.
     if (offset < count) {
       versions = await this.tx.all<{ id: string; version: number }>(
-        `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(query.ordering)} LIMIT ? OFFSET ?`,
+        `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?`,
         ...args,
         pageSize,
         offset,
@@ -369,10 +384,32 @@ export class Payouts {
     const rendered: Rendered[] = [];
     for (const { id, version } of versions)
       rendered.push(this.store.rendered.at(id, version) ?? (await this.render((await this.row(id))!)));
-    if (options.expandRecord) {
-      return { count, current_page: page, page_size: pageSize, results: await this.withRecords(rendered.map((r) => r.payout)) };
-    }
-    return renderedPage(count, page, pageSize, rendered);
+    return { count, rendered };
+  }
+
+  /**
+   * A page where a count cannot be kept (PostgreSQL, which other processes change): the page and
+   * its count in one statement, so they agree without a transaction around them. Only a page past
+   * the last has no row to carry the count, and counts again.
+   */
+  private async countedPage(whereSql: string, args: unknown[], ordering: ListQuery['ordering'], pageSize: number, offset: number) {
+    // The count is an uncorrelated subquery (computed once), the page an index walk that stops at
+    // its last row; a window count over the rows would sort every matching row instead.
+    const rows = await this.tx.all<PayoutRow & { total: number }>(
+      `SELECT page.*, (SELECT count(*) FROM payouts ${whereSql}) AS total
+       FROM (SELECT * FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?) AS page
+       ORDER BY ${orderBy(ordering)}`,
+      ...args,
+      ...args,
+      pageSize,
+      offset,
+    );
+    const count =
+      rows[0]?.total ??
+      (offset === 0 ? 0 : (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM payouts ${whereSql}`, ...args))!.n);
+    const rendered: Rendered[] = [];
+    for (const row of rows) rendered.push(await this.render(row));
+    return { count, rendered };
   }
 
   /** Export Payout for Bank: the bank file; every payout in it becomes initiated. */
@@ -390,13 +427,14 @@ export class Payouts {
       }
     } else {
       rows = await this.tx.all<PayoutRow>(
-        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY seq LIMIT ?${this.dialect.forUpdate}`,
+        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY created_at, seq LIMIT ?${this.dialect.forUpdate}`,
         this.tenant,
         EXPORT_BATCH,
       );
     }
     const now = this.store.clock();
     const lines: BankFileLine[] = [];
+    const payouts: Payout[] = [];
     for (const row of rows) {
       const seq = (await this.tx.get<{ next: number }>(this.dialect.nextSeq('export_lines')))!.next;
       // The tenant's own line number keeps each of its references unique, also for a payout exported again after a retry.
@@ -410,14 +448,16 @@ export class Payouts {
         now,
         this.tenant,
       );
-      await this.tx.run(
-        `UPDATE payouts SET status = 'initiated', is_downloaded = 1, payout_service_id = ?, export_debit_bank_id = ?, updated_at = ?
-         WHERE id = ?`,
+      const exported = (await this.tx.get<PayoutRow>(
+        `UPDATE payouts SET status = 'initiated', is_downloaded = 1, payout_service_id = ?, export_debit_bank_id = ?, updated_at = ?,
+           version = version + 1
+         WHERE id = ? RETURNING *`,
         reference,
         bank.id,
         now,
         row.id,
-      );
+      ))!;
+      payouts.push(await this.payout(exported));
       lines.push({
         payoutId: row.id,
         reference,
@@ -426,8 +466,6 @@ export class Payouts {
         beneficiary: (await this.store.creditBank(this.tx, row.credit_bank_id))!,
       });
     }
-    const payouts: Payout[] = [];
-    for (const row of rows) payouts.push(await this.payoutOf(row.id));
     return { csv: bankFileCsv(bank, lines), fileName: bankFileName(bank, now), payouts };
   }
 
@@ -440,8 +478,7 @@ export class Payouts {
       throw Refusal.field('debit_bank_account_no', `Does not match the account number of debit bank ${bank.id}.`);
     }
     if (row.status !== 'initiated') throw Refusal.conflict(`Payout is ${row.status}; only an initiated payout can be marked processed.`);
-    await this.applyProcessed(row, request.utr, request.processed_at, bank.id, row.payout_service_id!);
-    return this.payoutOf(id);
+    return this.payout(await this.applyProcessed(row, request.utr, request.processed_at, bank.id, row.payout_service_id!));
   }
 
   /** Payout Callback: the payout service's outcome, applied once. */
@@ -475,8 +512,9 @@ export class Payouts {
         throw Refusal.conflict(`Payout is failed under reference ${reference}; a success for the same reference contradicts it.`);
       }
       // Initiated under this reference, or a late success for an earlier one: the bank paid it.
-      await this.applyProcessed(row, request.utr, request.processed_at ?? Math.floor(now), line.debit_bank_id, reference);
-      return this.payoutOf(row.id);
+      return this.payout(
+        await this.applyProcessed(row, request.utr, request.processed_at ?? Math.floor(now), line.debit_bank_id, reference),
+      );
     }
 
     if (current !== reference) {
@@ -485,13 +523,13 @@ export class Payouts {
       );
     }
     if (row.status === 'initiated') {
-      await this.tx.run(
-        "UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ? WHERE id = ?",
+      const failed = await this.tx.get<PayoutRow>(
+        "UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ?, version = version + 1 WHERE id = ? RETURNING *",
         request.failed_remark,
         now,
         row.id,
       );
-      return this.payoutOf(row.id);
+      return this.payout(failed!);
     }
     if (row.status === 'failed') return this.payout(row); // the same outcome again: nothing changes
     throw Refusal.conflict(`Payout is ${row.status}; a failed callback cannot change it.`);
@@ -501,20 +539,25 @@ export class Payouts {
   async retry(id: string): Promise<Payout> {
     const row = await this.existing(id);
     if (row.status !== 'failed') throw Refusal.conflict(`Payout is ${row.status}; only a failed payout can be retried.`);
-    await this.tx.run(
+    const retried = await this.tx.get<PayoutRow>(
       `UPDATE payouts SET status = 'pending', failed_remark = NULL, payout_service_id = NULL, export_debit_bank_id = NULL,
-         is_downloaded = 0, updated_at = ? WHERE id = ?`,
+         is_downloaded = 0, updated_at = ?, version = version + 1 WHERE id = ? RETURNING *`,
       this.store.clock(),
       id,
     );
-    return this.payoutOf(id);
+    return this.payout(retried!);
   }
 
   /** Marks a processed payout as matched to a bank statement line (no API operation does this). */
   async match(id: string, transactionId: string): Promise<void> {
     const row = await this.existing(id);
     if (row.status !== 'processed') throw Refusal.conflict(`Payout is ${row.status}; only a processed payout can be matched.`);
-    await this.tx.run('UPDATE payouts SET transaction_id = ?, updated_at = ? WHERE id = ?', transactionId, this.store.clock(), id);
+    await this.tx.run(
+      'UPDATE payouts SET transaction_id = ?, updated_at = ?, version = version + 1 WHERE id = ?',
+      transactionId,
+      this.store.clock(),
+      id,
+    );
   }
 
   async count(): Promise<number> {
@@ -536,8 +579,14 @@ export class Payouts {
     return (await this.tx.get<{ next: number }>(NEXT_TENANT_NUMBER, this.tenant, sequence))!.next;
   }
 
-  /** Pays a payout under one of its references (the one it was paid under becomes its own again). */
-  private async applyProcessed(row: PayoutRow, utr: string, processedAt: number, debitBankId: string, reference: string): Promise<void> {
+  /** Pays a payout under one of its references (the one it was paid under becomes its own again); answers the row as paid. */
+  private async applyProcessed(
+    row: PayoutRow,
+    utr: string,
+    processedAt: number,
+    debitBankId: string,
+    reference: string,
+  ): Promise<PayoutRow> {
     const now = this.store.clock();
     // Paying a payout posts it to the ledger: the record that expand=record shows.
     const record: ExpandedRecord = {
@@ -559,10 +608,11 @@ export class Payouts {
       JSON.stringify(record),
       this.tenant,
     );
-    await this.tx.run(
+    const paid = await this.tx.get<PayoutRow>(
       `UPDATE payouts SET status = 'processed', utr = ?, processed_at = ?, date = ?, bank_date = ?, debit_bank_id = ?,
-         record_id = ?, sent_to_gl = 1, payout_service_id = ?, is_downloaded = 1, failed_remark = NULL, updated_at = ?
-       WHERE id = ?`,
+         record_id = ?, sent_to_gl = 1, payout_service_id = ?, is_downloaded = 1, failed_remark = NULL, updated_at = ?,
+         version = version + 1
+       WHERE id = ? RETURNING *`,
       utr,
       processedAt,
       processedAt,
@@ -573,6 +623,7 @@ export class Payouts {
       now,
       row.id,
     );
+    return paid!;
   }
 
   /** Copies of the payouts with each record id replaced by the record (cached payouts stay as they are). */

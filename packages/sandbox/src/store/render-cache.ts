@@ -12,8 +12,8 @@ export interface Rendered {
 }
 
 /**
- * The JSON of answers built from cached parts (a page of payouts), so that the HTTP side sends it
- * as it is instead of serialising the same objects again. Equal to JSON.stringify(answer).
+ * The JSON of answers built from cached parts (a payout, a page of payouts), so that the HTTP side
+ * sends it as it is instead of serialising the same objects again. Equal to JSON.stringify(answer).
  */
 const prerendered = new WeakMap<object, string>();
 
@@ -48,7 +48,10 @@ export class RenderCache {
   /** A payout rendered without being cached. */
   static render(version: number, build: () => Payout): Rendered {
     const payout = Object.freeze(build());
-    return { version, payout, json: JSON.stringify(payout) };
+    const json = JSON.stringify(payout);
+    // Frozen, so the JSON stays true: an answer of this payout is sent (and recorded) as it is.
+    prerendered.set(payout, json);
+    return { version, payout, json };
   }
 
   /** The entry for an id if it is at this version. */
