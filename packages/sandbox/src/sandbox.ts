@@ -94,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     await seedBanks(store, spec);
     const tenants = new Tenants(store.database, { tokens, callbackSecrets }, shared);
+    await tenants.hearChanges();
     if (options.tenants?.length) await tenants.configure(options.tenants);
     let demoPayouts = options.seedDemo ? await seedDemo(store, spec) : 0;
     for (const tenant of options.tenants ?? [])

@@ -260,6 +260,21 @@ describe('two sandbox processes on one PostgreSQL database', () => {
     expect((await admin(two, 'DELETE', `${TENANTS}made-on-one/`)).status).toBe(204);
     expect((await call(one.url, 'GET', PAYOUTS, { token: made.body.token })).status).toBe(401);
   });
+
+  it('a tenant dropped through one process is refused at once by both, though both had its token in hand', async () => {
+    const made = await admin(one, 'POST', TENANTS, { body: { name: 'known-to-both' } });
+    const token = made.body.token as string;
+    // Each process has answered the token, so each keeps its tenant (PostgreSQL tells them of a drop).
+    for (const server of [one, two]) {
+      expect((await call(server.url, 'POST', PAYOUTS, { token, body: newPayout() })).status).toBe(201);
+      expect((await call<PayoutPage>(server.url, 'GET', PAYOUTS, { token })).body.count).toBeGreaterThan(0);
+    }
+    expect((await admin(one, 'DELETE', `${TENANTS}known-to-both/`)).status).toBe(204);
+    for (const server of [two, one]) {
+      expect((await call(server.url, 'GET', PAYOUTS, { token })).status, `List on ${server.url}`).toBe(401);
+      expect((await call(server.url, 'POST', PAYOUTS, { token, body: newPayout() })).status, `Create on ${server.url}`).toBe(401);
+    }
+  });
 });
 
 describe('refused at start, naming the problem, with nothing started', () => {

@@ -88,8 +88,21 @@ export function readTenantsFile(file: string): TenantConfig[] {
 
 export type CallbackTenant = { ok: true; tenant: string } | { ok: false; reason: string };
 
+/** What the database announces when a tenant is dropped or loses tokens (the tenant's id the detail). */
+const TENANTS_TOPIC = 'tenants';
+/** Tokens whose tenant is kept at once (each a hash and an id). */
+const KEPT_TOKENS = 10_000;
+
 export class Tenants {
   private readonly ownTokens: Set<string>;
+  /**
+   * Token hashes and their tenants' ids, kept only while the database tells this process of every
+   * tenant any process drops or takes tokens from (PostgreSQL); elsewhere every lookup reads.
+   */
+  private readonly kept = new Map<string, string>();
+  private hearsEveryChange: () => boolean = () => false;
+  /** Moves on with every change heard, so a lookup that raced a change is not kept. */
+  private changesHeard = 0;
 
   constructor(
     private readonly database: Database,
@@ -101,12 +114,32 @@ export class Tenants {
     this.ownTokens = new Set(own.tokens);
   }
 
+  /** Starts hearing of the tenants other processes on the database drop, where the database can tell. */
+  async hearChanges(): Promise<void> {
+    if (!this.shared || !this.database.changes) return;
+    this.hearsEveryChange = await this.database.changes.hear(TENANTS_TOPIC, (tenant) => this.forget(tenant));
+  }
+
+  /** Forgets the tokens of a tenant (of every tenant when undefined: changes were missed). */
+  private forget(tenant: string | undefined): void {
+    this.changesHeard += 1;
+    if (tenant === undefined) this.kept.clear();
+    else for (const [hash, owner] of this.kept) if (owner === tenant) this.kept.delete(hash);
+  }
+
   /** The id of the tenant a bearer token belongs to, if any. */
   async ofToken(token: string): Promise<string | undefined> {
     if (this.ownTokens.has(token)) return DEFAULT_TENANT;
     if (!this.shared) return undefined;
     const hash = tokenHash(token);
+    const known = this.kept.get(hash);
+    if (known !== undefined) return known;
+    const heardBefore = this.changesHeard;
     const row = await this.database.read((tx) => tx.get<{ tenant: string }>('SELECT tenant FROM tenant_tokens WHERE token_hash = ?', hash));
+    if (row && this.hearsEveryChange() && this.changesHeard === heardBefore) {
+      if (this.kept.size >= KEPT_TOKENS) this.kept.clear();
+      this.kept.set(hash, row.tenant);
+    }
     return row?.tenant;
   }
 
@@ -184,7 +217,9 @@ export class Tenants {
           id = await insertRow(tx, tenant);
         }
         for (const { token_hash } of await tx.all<{ token_hash: string }>('SELECT token_hash FROM tenant_tokens WHERE tenant = ?', id)) {
-          if (!hashes.includes(token_hash)) await tx.run('DELETE FROM tenant_tokens WHERE token_hash = ?', token_hash);
+          if (hashes.includes(token_hash)) continue;
+          await tx.run('DELETE FROM tenant_tokens WHERE token_hash = ?', token_hash);
+          await this.announce(tx, id);
         }
         await addTokens(tx, { id, name: tenant.name }, tenant.tokens);
       }
@@ -196,15 +231,24 @@ export class Tenants {
    * locked first: a change of the tenant's already running finishes before, and goes with it; one
    * that starts after finds no tenant (PayoutStore.write).
    */
-  drop(name: string): Promise<boolean> {
-    return this.database.write(async (tx) => {
+  async drop(name: string): Promise<boolean> {
+    const dropped = await this.database.write(async (tx) => {
       const row = await tx.get<{ id: string }>(`SELECT id FROM tenants WHERE name = ?${this.database.dialect.forUpdate}`, name);
-      if (!row) return false;
+      if (!row) return undefined;
       for (const table of ['export_lines', 'idempotent_answers', 'payouts', 'records', 'tenant_tokens', 'tenant_sequences'])
         await tx.run(`DELETE FROM ${table} WHERE tenant = ?`, row.id);
       await tx.run('DELETE FROM tenants WHERE id = ?', row.id);
-      return true;
+      await this.announce(tx, row.id);
+      return row.id;
     });
+    // This process forgets at once; the others when they hear the announcement.
+    if (dropped !== undefined) this.forget(dropped);
+    return dropped !== undefined;
+  }
+
+  /** Tells every process on the database, once `tx` commits, that this tenant's tokens are not what they kept. */
+  private async announce(tx: Tx, tenant: string): Promise<void> {
+    await this.database.changes?.announce(tx, TENANTS_TOPIC, tenant);
   }
 }
 

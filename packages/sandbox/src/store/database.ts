@@ -29,6 +29,18 @@ export interface Dialect {
   readonly lockKey?: string;
 }
 
+/** Announcements of changes, heard by every process on one database. */
+export interface ChangeFeed {
+  /** Tells every process (this one included) that `topic` changed, once `tx` commits; `detail` says what. */
+  announce(tx: Tx, topic: string, detail: string): Promise<void>;
+  /**
+   * Calls `heard` with the detail of each announcement of `topic`, and with undefined whenever
+   * some may have been missed (the connection that hears them was lost); answers whether every
+   * announcement is heard now, so a process keeps what it read only while that holds.
+   */
+  hear(topic: string, heard: (detail: string | undefined) => void): Promise<() => boolean>;
+}
+
 export interface Database {
   /** What the banner and errors call it (a file, or a URL without its password). */
   readonly name: string;
@@ -47,6 +59,12 @@ export interface Database {
    * the database offers no cheap way to tell, and the figure must be computed every time.
    */
   dataVersion(): Promise<string | undefined>;
+  /**
+   * Where several processes share the database and it can tell them of a change (PostgreSQL's
+   * LISTEN/NOTIFY), what one process kept of `topic` is dropped on every process when another
+   * changes it; absent elsewhere, and nothing may then be kept.
+   */
+  readonly changes?: ChangeFeed;
   /** Called when a write is rolled back: whatever was derived from what it read is void. */
   onRollback(listener: () => void): void;
   /** Commits what is pending and closes the connections. */

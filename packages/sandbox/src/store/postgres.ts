@@ -10,7 +10,7 @@
 // Not SERIALIZABLE: its predicate locks on small tables fail most concurrent creates as false
 // conflicts (measured: a few percent of requests failing after 30 attempts, 90 req/s).
 import pg from 'pg';
-import { type Database, type Dialect, newerSchemaError, type Tx } from './database.js';
+import { type ChangeFeed, type Database, type Dialect, newerSchemaError, type Tx } from './database.js';
 import { migrationsOf } from './migrations.js';
 
 const DIALECT: Dialect = {
@@ -59,15 +59,49 @@ function toPostgres(sql: string): { name: string; text: string } {
   return statement;
 }
 
-function txOf(client: pg.PoolClient): Tx {
+/**
+ * `sql` with its `?` placeholders replaced by the parameters as literals, for the simple query
+ * protocol (which takes several statements in one round trip, but no parameters).
+ */
+function withLiterals(client: pg.PoolClient, sql: string, params: unknown[]): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => {
+    const value = params[n++];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'boolean') return String(value);
+    if (typeof value === 'string') return client.escapeLiteral(value);
+    throw new Error(`cannot send ${typeof value} as a literal`);
+  });
+}
+
+/**
+ * A transaction's view. `begin`, when given, is not sent alone: it goes in one round trip with the
+ * transaction's first statement (the simple query protocol, the batching pg offers).
+ */
+function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean } {
   let savepoints = 0;
-  const query = async (sql: string, params: unknown[]) => (await client.query({ ...toPostgres(sql), values: params, types })).rows;
-  return {
+  let pendingBegin = begin;
+  const query = async (sql: string, params: unknown[]) => {
+    if (pendingBegin === undefined) return (await client.query({ ...toPostgres(sql), values: params, types })).rows;
+    const text = `${pendingBegin}; ${withLiterals(client, sql, params)}`;
+    pendingBegin = undefined;
+    const results = (await client.query({ text, types })) as unknown as pg.QueryResult[];
+    return results[results.length - 1]!.rows;
+  };
+  /** Sends the BEGIN if no statement has carried it yet (a savepoint needs a transaction). */
+  const begun = async () => {
+    if (pendingBegin === undefined) return;
+    await client.query(pendingBegin);
+    pendingBegin = undefined;
+  };
+  const tx: Tx = {
     get: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params))[0] as T | undefined,
     all: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params)) as T[],
     run: async (sql: string, ...params: unknown[]) => void (await query(sql, params)),
     nested: async (change) => {
       const savepoint = `change_${++savepoints}`;
+      await begun();
       await client.query(`SAVEPOINT ${savepoint}`);
       try {
         const result = await change();
@@ -81,6 +115,7 @@ function txOf(client: pg.PoolClient): Tx {
       }
     },
   };
+  return { tx, begun: () => begin !== undefined && pendingBegin === undefined };
 }
 
 /** Query parameters of a PostgreSQL URL that carry a secret (libpq's and pg's names). */
@@ -98,13 +133,87 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** How long the listening connection waits before it tries again, once lost. */
+const RELISTEN_MS = 500;
+const CHANNEL_PREFIX = 'payouts_sandbox_';
+
+/**
+ * Changes announced with NOTIFY (delivered to every listening process when the announcing
+ * transaction commits) and heard on one connection of this process's own that LISTENs. While that
+ * connection is down, announcements are missed: its listeners hear undefined, and `live` is false
+ * until it listens again.
+ */
+class NotifyFeed implements ChangeFeed {
+  private client: pg.Client | undefined;
+  private readonly listeners = new Map<string, ((detail: string | undefined) => void)[]>();
+  private live = false;
+  private closed = false;
+
+  constructor(private readonly url: string) {}
+
+  async announce(tx: Tx, topic: string, detail: string): Promise<void> {
+    await tx.run('SELECT pg_notify(?, ?)', `${CHANNEL_PREFIX}${topic}`, detail);
+  }
+
+  async hear(topic: string, heard: (detail: string | undefined) => void): Promise<() => boolean> {
+    const known = this.listeners.has(topic);
+    this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), heard]);
+    if (this.client === undefined) await this.listen();
+    else if (!known) await this.client.query(`LISTEN ${CHANNEL_PREFIX}${topic}`);
+    return () => this.live;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.live = false;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private missed(): void {
+    for (const listeners of this.listeners.values()) for (const heard of listeners) heard(undefined);
+  }
+
+  /** Connects and listens on every topic; anything announced before is missed. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    this.client = client;
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.live = false;
+      this.missed();
+      client.end().catch(() => undefined);
+      // A failed attempt is lost too, and tries again.
+      if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), RELISTEN_MS).unref();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (message) => {
+      for (const heard of this.listeners.get(message.channel.slice(CHANNEL_PREFIX.length)) ?? []) heard(message.payload);
+    });
+    try {
+      await client.connect();
+      for (const topic of this.listeners.keys()) await client.query(`LISTEN ${CHANNEL_PREFIX}${topic}`);
+    } catch (error) {
+      lost();
+      throw error;
+    }
+    this.live = true;
+    this.missed();
+  }
+}
+
 export class PostgresDatabase implements Database {
   readonly dialect = DIALECT;
+  readonly changes: NotifyFeed;
 
   private constructor(
     private readonly pool: pg.Pool,
     readonly name: string,
-  ) {}
+    url: string,
+  ) {
+    this.changes = new NotifyFeed(url);
+  }
 
   /** Connects, and migrates the schema under an advisory lock; refuses a database it cannot serve. */
   static async open(url: string, options: { schemaVersion?: number } = {}): Promise<PostgresDatabase> {
@@ -132,16 +241,20 @@ export class PostgresDatabase implements Database {
       throw error;
     }
     client.release();
-    return new PostgresDatabase(pool, name);
+    return new PostgresDatabase(pool, name, url);
   }
 
   async write<T>(change: (tx: Tx) => Promise<T>): Promise<T> {
     return this.transaction('BEGIN', change);
   }
 
-  /** One snapshot for the whole read, so a page and its count agree. */
+  /**
+   * No transaction around a read: each statement sees its own snapshot, and costs one round trip
+   * (a BEGIN and a COMMIT would cost two more). What must agree is read in one statement: a page
+   * carries its count (Payouts.page).
+   */
   read<T>(query: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', query);
+    return this.transaction(undefined, query);
   }
 
   /** Any process may commit at any time, and asking would cost what counting does. */
@@ -153,21 +266,23 @@ export class PostgresDatabase implements Database {
   onRollback(): void {}
 
   async close(): Promise<void> {
+    await this.changes.close();
     await this.pool.end();
   }
 
-  private async transaction<T>(begin: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /** Runs `work` in a transaction opened by `begin` (none when undefined), run again when it lost a race. */
+  private async transaction<T>(begin: string | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
+      const { tx, begun } = txOf(client, begin);
       let broken = false;
       try {
-        await client.query(begin);
-        const result = await work(txOf(client));
-        await client.query('COMMIT');
+        const result = await work(tx);
+        if (begun()) await client.query('COMMIT');
         return result;
       } catch (error) {
         try {
-          await client.query('ROLLBACK');
+          if (begun()) await client.query('ROLLBACK');
         } catch {
           broken = true; // the connection is gone: the pool must not hand it out again
         }
