@@ -4,7 +4,7 @@
 // it. Ratios to SQLite and to the mock. PostgreSQL is a throwaway cluster (postgres-cluster.ts);
 // every server is a child process on loopback.
 //   pnpm --filter @payouts/sandbox bench:stores [-- --seconds 3 --rounds 3 --connections 10 --writes 3000]
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgresCluster } from '../dist/postgres-cluster.js';
@@ -18,6 +18,7 @@ import {
   processLoad,
   startMockProcess,
   startSandboxProcess,
+  TOKEN,
   table,
 } from './support.mjs';
 
@@ -75,12 +76,13 @@ const record = (kind, name, result) => runs[kind].set(name, [...(runs[kind].get(
 try {
   const pgOne = await cluster.createDatabase('bench_one');
   const pgTwo = await cluster.createDatabase('bench_two');
-  targets.push({ name: SQLITE, processes: [await startSandboxProcess(['--db', join(folder, 'bench.db')])] });
-  targets.push({ name: PG_ONE, processes: [await startSandboxProcess(['--db', pgOne])] });
-  targets.push({
-    name: PG_TWO,
-    processes: await Promise.all([startSandboxProcess(['--db', pgTwo]), startSandboxProcess(['--db', pgTwo])]),
-  });
+  // Callers as a shared sandbox has them: a tenant's token, whose tenant each request must know.
+  const tenantsFile = join(folder, 'tenants.json');
+  await writeFile(tenantsFile, JSON.stringify({ tenants: [{ name: 'bench', tokens: [TOKEN], callback_secret: 'bench-callback-secret' }] }));
+  const sandbox = (db) => startSandboxProcess(['--db', db, '--tenants', tenantsFile]);
+  targets.push({ name: SQLITE, processes: [await sandbox(join(folder, 'bench.db'))] });
+  targets.push({ name: PG_ONE, processes: [await sandbox(pgOne)] });
+  targets.push({ name: PG_TWO, processes: await Promise.all([sandbox(pgTwo), sandbox(pgTwo)]) });
   targets.push({ name: MOCK, fixed: true, processes: [await startMockProcess()] });
 
   // Every sandbox holds the same data: 15 processed payouts on its first page.
@@ -165,3 +167,14 @@ for (const [kind, title] of [
     ),
   );
 }
+
+const rpsOf = (kind, name) => median(runs[kind].get(name).map((r) => r.rps));
+const goal = (kind, name, least) => {
+  const r = rpsOf(kind, name) / rpsOf(kind, SQLITE);
+  return `${r.toFixed(2)}x ${r >= least ? 'met' : 'NOT met'}`;
+};
+console.log(
+  `\ngoals, req/s against the SQLite file in this run:\n` +
+    `  PostgreSQL, 1 process >= 0.5x: List ${goal('list', PG_ONE, 0.5)}, Process Payout ${goal('process', PG_ONE, 0.5)}\n` +
+    `  PostgreSQL, 2 processes >= 0.8x: List ${goal('list', PG_TWO, 0.8)}, Process Payout ${goal('process', PG_TWO, 0.8)}`,
+);

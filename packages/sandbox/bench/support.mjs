@@ -1,5 +1,6 @@
 // Shared by the benchmarks: start a server as a child process, wait until it answers, stop it.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,11 +16,12 @@ export const LIST_PATH = '/v1/lms/payouts/';
 export const PROCESS_BODY = JSON.stringify({ utr: '123123123123123', processed_at: 1693161000, debit_bank_id: DEBIT_BANK });
 export { findFreePort as freePort, startProcess };
 
-/** Starts the sandbox CLI; the banner's last line means it is ready. */
+/** Starts the sandbox CLI (TOKEN its own, unless a --tenants file gives the tokens); the banner's last line means it is ready. */
 export async function startSandboxProcess(extraArgs = []) {
+  const credentials = extraArgs.includes('--tenants') ? [] : ['--token', TOKEN];
   const server = await startProcess(
     process.execPath,
-    [SANDBOX_CLI, '--port', '0', '--token', TOKEN, '--quiet', ...extraArgs],
+    [SANDBOX_CLI, '--port', '0', ...credentials, '--quiet', ...extraArgs],
     /listening on (http:\/\/\S+)[\s\S]*\n {2}try: .*\n/,
   );
   return { ...server, url: server.found };
@@ -133,33 +135,41 @@ export async function load(server, options) {
   };
 }
 
-/** Creates payouts and exports them all; answers their ids, each of which can be processed once. */
-export async function initiatedIds(server, count, runLoad = load) {
+/** A request's headers with a fresh Idempotency-Key, as @payouts/client sends every change, when `keyed`. */
+const withKey = (req, keyed) => (keyed ? { ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } } : req);
+
+/**
+ * Creates payouts (each with its own Idempotency-Key when `keyed`) and exports them all; answers
+ * their ids, each of which can be processed once.
+ */
+export async function initiatedIds(server, count, runLoad = load, { keyed = false } = {}) {
   const { url } = server;
   const created = await runLoad(server, {
     url: `${url}${LIST_PATH}`,
     method: 'POST',
     amount: count,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(newPayout()) }) }],
+    requests: [{ setupRequest: (req) => withKey({ ...req, body: JSON.stringify(newPayout()) }, keyed) }],
   });
-  const file = await request(`${url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK });
-  const ids = file.text
-    .trim()
-    .split('\r\n')
-    .slice(1)
-    .map((line) => line.split(',')[0]);
+  // An export without payout_ids takes at most the spec's batch of pending payouts: export until none is left.
+  const ids = [];
+  for (;;) {
+    const file = await request(`${url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK });
+    const lines = file.text.trim().split('\r\n').slice(1);
+    if (lines.length === 0) break;
+    ids.push(...lines.map((line) => line.split(',')[0]));
+  }
   if (ids.length !== count) throw new Error(`expected ${count} exported payouts, got ${ids.length}`);
   return { ids, created };
 }
 
-/** Process Payout on each of `ids` once. */
-export function processLoad(server, ids, runLoad = load) {
+/** Process Payout on each of `ids` once (each with its own Idempotency-Key when `keyed`). */
+export function processLoad(server, ids, runLoad = load, { keyed = false } = {}) {
   let next = 0;
   return runLoad(server, {
     url: `${server.url}/v1/lms/payouts/${ids[0]}/mark_processed/`,
     method: 'PUT',
     body: PROCESS_BODY,
     amount: ids.length,
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/lms/payouts/${ids[next++]}/mark_processed/` }) }],
+    requests: [{ setupRequest: (req) => withKey({ ...req, path: `/v1/lms/payouts/${ids[next++]}/mark_processed/` }, keyed) }],
   });
 }

@@ -12,11 +12,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   benchOptions,
+  DEBIT_BANK,
   freePort,
   initiatedIds,
   LIST_PATH,
   load as loadOnce,
   median,
+  newPayoutBody,
   PROCESS_BODY,
   processLoad as processLoadOnce,
   request,
@@ -45,13 +47,17 @@ const MOCK = 'mock: startMock() (proxy + Prism)';
 const PRISM = 'raw Prism (-v silent)';
 const PLAIN = 'plain Node http';
 const SANDBOX = 'sandbox, validation on, memory';
+// The main sandbox again, each change with an Idempotency-Key as @payouts/client sends them.
+const KEYED = `${SANDBOX}, Idempotency-Key`;
 // The size of the mock's List answer (the spec's `firstPage` example), checked at start.
 const MOCK_PAGE_SIZE = 2;
+// Creates and Process Payouts a sandbox makes before the rounds, not recorded.
+const WARM_UP_WRITES = 1000;
 // What each List row answers, so rows answering the same are compared with each other.
 const PAGE = { full: '15 payouts', mock: `${MOCK_PAGE_SIZE} payouts`, empty: 'empty page' };
 const require = createRequire(import.meta.url);
 const load = (server, options) => loadOnce(server, { connections: CONNECTIONS, duration: SECONDS, ...options });
-const processLoad = (server, ids) => processLoadOnce(server, ids, load);
+const processLoad = (server, ids, options) => processLoadOnce(server, ids, load, options);
 
 function prismBinary() {
   const manifest = require.resolve('@stoplight/prism-cli/package.json');
@@ -122,10 +128,15 @@ try {
   }
   const SMALL_PATH = `${LIST_PATH}?page_size=${MOCK_PAGE_SIZE}`;
   const listJson = (await request(`${first.url}${LIST_PATH}`, 'GET')).text;
+  // Create Payout's answer, a new pending payout as the sandbox gives it; exported at once, so
+  // that every payout left pending is one a round made.
+  const createdJson = (await request(`${first.url}${LIST_PATH}`, 'POST', newPayoutBody())).text;
+  await request(`${first.url}/v1/lms/payouts/export/`, 'PUT', { debit_bank_id: DEBIT_BANK, payout_ids: [JSON.parse(createdJson).id] });
   const answers = {
     [`GET ${LIST_PATH}`]: listJson,
     [`GET ${SMALL_PATH}`]: (await request(`${first.url}${SMALL_PATH}`, 'GET')).text,
     PUT: JSON.stringify(JSON.parse(listJson).results[0]),
+    POST: createdJson,
   };
   await writeFile(join(folder, 'answers.json'), JSON.stringify(answers));
   const plain = await startProcess(
@@ -139,6 +150,10 @@ try {
   for (const server of servers) {
     await load(server, { url: `${server.url}${LIST_PATH}`, duration: 1 });
     if (server.kind === 'fixed') await load(server, { ...fixedProcess(server), duration: 1 });
+    if (server.kind === 'sandbox') {
+      for (const keyed of server === first ? [false, true] : [false])
+        await processLoad(server, (await initiatedIds(server, WARM_UP_WRITES, load, { keyed })).ids, { keyed });
+    }
   }
 
   // Rounds, each server in turn, so a burst of noise on this shared machine hits all of them alike.
@@ -149,8 +164,17 @@ try {
         record('create', server.name, created);
         record('process', server.name, await processLoad(server, initiated));
         record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), { page: PAGE.full });
+        if (server === first) {
+          const keyed = await initiatedIds(server, server.writes, load, { keyed: true });
+          record('create', KEYED, keyed.created);
+          record('process', KEYED, await processLoad(server, keyed.ids, { keyed: true }));
+        }
       } else {
         record('process', server.name, await load(server, fixedProcess(server)), { label: server.label, baseline: true });
+        if (server.name === PLAIN) {
+          const create = { url: `${server.url}${LIST_PATH}`, method: 'POST', body: JSON.stringify(newPayoutBody()) };
+          record('create', server.name, await load(server, create), { label: server.label, baseline: true });
+        }
         record('list', server.name, await load(server, { url: `${server.url}${LIST_PATH}` }), {
           label: server.label,
           page: server.page,
@@ -247,7 +271,10 @@ report(
   `Process Payout (PUT .../{id}/mark_processed/; each sandbox request moves another initiated payout: ${WRITES} a round in memory, ${Math.ceil(WRITES / 5)} on a file)`,
   results.process,
 );
-report('Create Payout on the sandbox (POST; the payouts that Process Payout then moved)', results.create);
+report(
+  'Create Payout (POST; on a sandbox, the payouts that Process Payout then moved; the plain server answers one fixed payout)',
+  results.create,
+);
 const find = (kind, name) => results[kind].find((r) => r.name === name);
 const on = find('list', SANDBOX);
 const off = find('list', 'sandbox, validation off, memory');
@@ -261,6 +288,23 @@ const goal = (kind, name, against = MOCK) => {
   return `${(mine.rps / base.rps).toFixed(2)}x measured, ${(base.cpuMicros / mine.cpuMicros).toFixed(2)}x per core`;
 };
 const smallPage = results.list.find((r) => r.name.startsWith(`${SANDBOX}, page_size=`)).name;
+/** `a`'s server CPU per request as a multiple of `b`'s, against a goal of at most `most`. */
+const cpuRatio = ([kindA, nameA], [kindB, nameB], most) => {
+  const a = find(kindA, nameA).cpuMicros;
+  const b = find(kindB, nameB).cpuMicros;
+  return `${(a / b).toFixed(2)}x (${Math.round(a)} vs ${Math.round(b)} us) ${a / b <= most ? 'met' : 'NOT met'}`;
+};
+const rpsRatio = (kind, least) => {
+  const r = find(kind, SANDBOX).rps / find(kind, PLAIN).rps;
+  return `${r.toFixed(2)}x ${r >= least ? 'met' : 'NOT met'}`;
+};
+console.log(
+  `writes, server CPU a request and req/s, validation on, in memory:\n` +
+    `  Create Payout <= 1.5x Process Payout's CPU: ${cpuRatio(['create', SANDBOX], ['process', SANDBOX], 1.5)}\n` +
+    `  a keyed write <= 1.2x the same write unkeyed: Create ${cpuRatio(['create', KEYED], ['create', SANDBOX], 1.2)}, ` +
+    `Process Payout ${cpuRatio(['process', KEYED], ['process', SANDBOX], 1.2)}\n` +
+    `  writes >= 0.3x the plain Node server's req/s: Create ${rpsRatio('create', 0.3)}, Process Payout ${rpsRatio('process', 0.3)}`,
+);
 console.log(
   `goal >= 5x the mock with validation on:\n` +
     `  List Payouts, like-for-like (${PAGE.mock}): ${goal('list', smallPage)}\n` +
