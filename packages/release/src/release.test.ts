@@ -1,9 +1,9 @@
 // pnpm release as the spec owners run it, in a throwaway git copy of the workspace, publishing to a
 // real registry (Verdaccio on loopback): the version comes from the diff, the files, commit and tag
-// are written, every package is published; a smaller version is refused; a package that fails its
-// checks stops the release before anything is committed or published.
+// are written, every package is built and published; a smaller version is refused; a package that
+// fails its checks stops the release before anything is committed or published.
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '@payouts/process';
@@ -15,6 +15,8 @@ import { type Registry, startRegistry } from './test-support/registry.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let workspace: { dir: string; remove(): Promise<void> };
 let registry: Registry;
+/** The contract's version on main, released in the copy before the tests; each test's edit is the change. */
+let base: string;
 
 const inCopy = (command: string, args: string[], env: Record<string, string> = {}) =>
   run(command, args, {
@@ -34,15 +36,23 @@ const versionsOf = async (name: string) => {
   const { code, stdout } = await run('npm', ['view', name, 'versions', '--json', '--registry', registry.url]);
   return code === 0 && stdout.trim() ? ([JSON.parse(stdout)].flat() as string[]) : []; // E404: never published
 };
+/** The version after `version` that a change of this kind demands. */
+const bumped = (version: string, kind: 'minor' | 'major') => {
+  const [major, minor] = version.split('.').map(Number) as [number, number];
+  return kind === 'major' ? `${major + 1}.0.0` : `${major}.${minor + 1}.0`;
+};
+const INFO_VERSION = /^(info:\n(?: {2}.*\n)*? {2}version: )(.*)$/m;
+const infoVersion = (text: string) => INFO_VERSION.exec(text)?.[2];
 
 beforeAll(async () => {
   [workspace, registry] = await Promise.all([copyWorkspace(ROOT), startRegistry()]);
-  // main may carry contract changes not released yet (the next release's); the copy starts from a
-  // contract that is exactly its last release, v1.0.0, so that each test's own edit is the change.
-  await edit('spec/openapi/openapi.yaml', (text) => text.replace(/^(info:\n(?: {2}.*\n)*? {2}version: ).*$/m, '$11.0.0'));
+  // The copy's last release is main's contract as it is (released here when main carries changes
+  // not released yet): the spec is not edited, so the copy's first builds are this workspace's.
+  base = infoVersion(await file('spec/openapi/openapi.yaml'))!;
   const built = await inCopy('pnpm', ['build', '--filter', '@payouts/spec', '--output-logs=errors-only']);
   expect(built.code, built.stderr).toBe(0);
-  await copyFile(join(workspace.dir, 'spec/dist/openapi.json'), join(workspace.dir, 'spec/releases/1.0.0.json'));
+  const released = join(workspace.dir, `spec/releases/${base}.json`);
+  if (!existsSync(released)) await copyFile(join(workspace.dir, 'spec/dist/openapi.json'), released);
   await git('init', '--quiet');
   await git('config', 'user.email', 'spec-owners@example.test');
   await git('config', 'user.name', 'Spec owners');
@@ -57,7 +67,7 @@ describe('pnpm release', { timeout: 600_000 }, () => {
   it('with nothing changed since the last release, says so and does nothing', async () => {
     const { code, stdout } = await inCopy('pnpm', ['release', '--dry-run']);
     expect(code).toBe(0);
-    expect(stdout).toContain('nothing to release: the contract is as it was in v1.0.0');
+    expect(stdout).toContain(`nothing to release: the contract is as it was in v${base}`);
   });
 
   it('--dry-run shows the version the diff demands, the changelog entry and the packages, and changes nothing', async () => {
@@ -71,37 +81,41 @@ describe('pnpm release', { timeout: 600_000 }, () => {
     const head = (await git('rev-parse', 'HEAD')).stdout;
     const { code, stdout, stderr } = await inCopy('pnpm', ['release', '--dry-run']);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('release v1.1.0: a minor release after v1.0.0 (info.version 1.0.0 -> 1.1.0)');
+    expect(stdout).toContain(
+      `release v${bumped(base, 'minor')}: a minor release after v${base} (info.version ${base} -> ${bumped(base, 'minor')})`,
+    );
     expect(stdout).toContain('### Additions\n\n- `createPayout`: Property `purpose` of `CreatePayoutRequest` was added (request).');
-    expect(stdout).toContain('@payouts/client@1.1.0');
+    expect(stdout).toContain(`@payouts/client@${bumped(base, 'minor')}`);
     expect(stdout).toContain('dry run: nothing was changed');
     expect((await git('status', '--porcelain')).stdout).toBe('');
     expect((await git('rev-parse', 'HEAD')).stdout).toBe(head);
     expect(await versionsOf('@payouts/client')).toEqual([]);
   });
 
-  it('releases: version, changelog, the bundle kept, one commit and tag, every package published at it', async () => {
+  it('releases: version, changelog, the bundle kept, one commit and tag, every package built and published at it', async () => {
+    const version = bumped(base, 'minor');
     const { code, stdout, stderr } = await inCopy('pnpm', ['release', '--registry', registry.url]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
-    expect(stdout).toContain('✓ released v1.1.0');
+    expect(stdout).toContain(`✓ released v${version}`);
 
-    expect(await file('spec/openapi/openapi.yaml')).toMatch(/^info:\n(?: {2}.*\n)*? {2}version: 1\.1\.0$/m);
-    const released = JSON.parse(await file('spec/releases/1.1.0.json'));
-    expect(released.info.version).toBe('1.1.0');
+    expect(infoVersion(await file('spec/openapi/openapi.yaml'))).toBe(version);
+    const released = JSON.parse(await file(`spec/releases/${version}.json`));
+    expect(released.info.version).toBe(version);
     expect(released.components.schemas.CreatePayoutRequest.properties.purpose).toBeDefined();
-    const changelog = await file('spec/CHANGELOG.md');
-    expect(changelog.indexOf('## 1.1.0 (')).toBeGreaterThan(0);
-    expect(changelog.indexOf('## 1.1.0 (')).toBeLessThan(changelog.indexOf('## 1.0.0 ('));
-    expect(JSON.parse(await file('packages/client/package.json')).version).toBe('1.1.0');
+    // The entry is the changelog's newest.
+    expect(/^## (\S+) \(/m.exec(await file('spec/CHANGELOG.md'))?.[1]).toBe(version);
+    expect(JSON.parse(await file('packages/client/package.json')).version).toBe(version);
+    // Built from the files as released: the types carry the new field.
+    expect(await file('packages/types/dist/openapi.d.ts')).toContain('purpose?: string');
 
     expect((await git('status', '--porcelain')).stdout).toBe('');
-    expect((await git('log', '-1', '--format=%s')).stdout.trim()).toBe('Release the Payouts API contract v1.1.0');
-    expect((await git('tag', '--list', 'spec-v*')).stdout.trim()).toBe('spec-v1.1.0');
+    expect((await git('log', '-1', '--format=%s')).stdout.trim()).toBe(`Release the Payouts API contract v${version}`);
+    expect((await git('tag', '--list', 'spec-v*')).stdout.trim()).toBe(`spec-v${version}`);
 
-    for (const name of PUBLISHED) expect(await versionsOf(name), name).toEqual(['1.1.0']);
+    for (const name of PUBLISHED) expect(await versionsOf(name), name).toEqual([version]);
     // What a caller installs: the client at that version, its workspace dependency pinned to it.
-    const manifest = await run('npm', ['view', '@payouts/verify@1.1.0', 'dependencies', '--json', '--registry', registry.url]);
-    expect(JSON.parse(manifest.stdout)).toMatchObject({ '@payouts/spec': '1.1.0', '@payouts/mock': '1.1.0' });
+    const manifest = await run('npm', ['view', `@payouts/verify@${version}`, 'dependencies', '--json', '--registry', registry.url]);
+    expect(JSON.parse(manifest.stdout)).toMatchObject({ '@payouts/spec': version, '@payouts/mock': version });
 
     // The gate now measures against the new release.
     const gate = await inCopy('node', ['packages/diff/dist/cli.js', '--check-version']);
@@ -109,34 +123,37 @@ describe('pnpm release', { timeout: 600_000 }, () => {
   });
 
   it('refuses a version smaller than the changes demand, naming them, and changes nothing', async () => {
+    const released = bumped(base, 'minor');
+    const tooSmall = bumped(released, 'minor');
     // A new account type in answers: a caller's exhaustive handling of the closed enum meets a value it does not know.
     await edit('spec/openapi/components/schemas/BankAccountType.yaml', (text) =>
       text.replace('  - overdraft\n', '  - overdraft\n  - nre\n'),
     );
-    await edit('spec/openapi/openapi.yaml', (text) => text.replace(/^( {2}version: )1\.1\.0$/m, '$11.2.0'));
+    await edit('spec/openapi/openapi.yaml', (text) => text.replace(INFO_VERSION, `$1${tooSmall}`));
     await commitAll('NRE accounts, and a minor version');
     const { code, stderr } = await inCopy('pnpm', ['release', '--registry', registry.url]);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'info.version 1.2.0 is smaller than the 2.0.0 these major changes since v1.1.0 demand; refusing to release it',
+      `info.version ${tooSmall} is smaller than the ${bumped(released, 'major')} these major changes since v${released} demand; refusing to release it`,
     );
     expect(stderr).toMatch(/- listPayouts: Enum of `account_type` gained values: 'nre' \(response\)/);
     expect((await git('status', '--porcelain')).stdout).toBe('');
-    expect(existsSync(join(workspace.dir, 'spec/releases/1.2.0.json'))).toBe(false);
+    expect(existsSync(join(workspace.dir, `spec/releases/${tooSmall}.json`))).toBe(false);
   });
 
   it('publishes nothing and puts every file back when a package fails its checks', async () => {
-    await edit('spec/openapi/openapi.yaml', (text) => text.replace(/^( {2}version: )1\.2\.0$/m, '$12.0.0'));
-    await commitAll('a major version');
-    // A build that left a package without its entry point: caught by the checks of the packed tarball.
-    await rm(join(workspace.dir, 'packages/react/dist/index.js'));
-    const { code, stderr } = await inCopy('node', ['packages/release/dist/cli.js', '--registry', registry.url]);
+    const released = bumped(base, 'minor');
+    await edit('spec/openapi/openapi.yaml', (text) => text.replace(INFO_VERSION, `$1${bumped(released, 'major')}`));
+    // A package whose manifest names an entry point its build does not write: caught by the checks of the packed tarball.
+    await edit('packages/react/package.json', (text) => text.replace('"default": "./dist/index.js"', '"default": "./dist/hooks.js"'));
+    await commitAll('a major version, and a mistake in the hooks package');
+    const { code, stderr } = await inCopy('pnpm', ['release', '--registry', registry.url]);
     expect(code).toBe(1);
     expect(stderr).toContain('packing and checking found problems; nothing was committed or published');
-    expect(stderr).toMatch(/@payouts\/react: .*dist\/index\.js/);
+    expect(stderr).toMatch(/@payouts\/react: .*dist\/hooks\.js/);
     expect((await git('status', '--porcelain')).stdout).toBe('');
-    expect((await git('tag', '--list', 'spec-v*')).stdout.trim()).toBe('spec-v1.1.0');
-    expect(JSON.parse(await file('packages/client/package.json')).version).toBe('1.1.0');
-    for (const name of ['@payouts/model', '@payouts/client', '@payouts/react']) expect(await versionsOf(name), name).toEqual(['1.1.0']);
+    expect((await git('tag', '--list', 'spec-v*')).stdout.trim()).toBe(`spec-v${released}`);
+    expect(JSON.parse(await file('packages/client/package.json')).version).toBe(released);
+    for (const name of ['@payouts/model', '@payouts/client', '@payouts/react']) expect(await versionsOf(name), name).toEqual([released]);
   });
 });

@@ -1,7 +1,7 @@
 // pnpm release: the version comes from the diff against the last release (never typed by hand,
 // never smaller than the changes demand); then the changelog entry, the released bundle under
 // spec/releases/, the packages' versions, one commit and a `spec-vX.Y.Z` tag, and the packages
-// published. Everything is packed and checked before anything is committed or published: a
+// published. Everything is built, packed and checked before anything is committed or published: a
 // failure on the way puts the files back and publishes nothing.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -143,7 +143,7 @@ export async function release(options: ReleaseOptions): Promise<ReleasePlan | un
   const packed = await mkdtemp(join(tmpdir(), 'payouts-release-'));
   let tarballs: string[];
   try {
-    tarballs = await prepare(plan, current, releaseFile, packed);
+    tarballs = await prepare(root, plan, current, releaseFile, packed);
   } catch (error) {
     // Nothing is committed or published yet: every file goes back as it was, and the bundle with it.
     await git(root, ['checkout', '--', ...files.filter((file) => file !== relative(root, releaseFile))]);
@@ -163,7 +163,7 @@ export async function release(options: ReleaseOptions): Promise<ReleasePlan | un
 }
 
 /** Writes the release's files, then packs and checks every package; answers the tarballs, dependencies first. */
-async function prepare(plan: ReleasePlan, current: string, releaseFile: string, packed: string): Promise<string[]> {
+async function prepare(root: string, plan: ReleasePlan, current: string, releaseFile: string, packed: string): Promise<string[]> {
   if (current !== plan.version) {
     const text = await readFile(SPEC_ROOT_FILE, 'utf8');
     const changed = text.replace(/^(info:\n(?: {2}.*\n)*? {2}version: ).*$/m, `$1${plan.version}`);
@@ -180,6 +180,7 @@ async function prepare(plan: ReleasePlan, current: string, releaseFile: string, 
     manifest.version = plan.version;
     await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
   }
+  await buildPackages(root, plan.packages);
   // Side by side (each is mostly a pnpm process), the tarballs kept in the plan's order: dependencies first.
   const checked = await Promise.all(plan.packages.map(({ name, dir }) => packAndCheck(name, dir, plan.version, packed)));
   const problems = checked.flatMap((one) => one.problems);
@@ -187,6 +188,19 @@ async function prepare(plan: ReleasePlan, current: string, releaseFile: string, 
   if (problems.length)
     throw new Error(`packing and checking found problems; nothing was committed or published:\n  ${problems.join('\n  ')}`);
   return tarballs;
+}
+
+/**
+ * Builds what is published from the files as released (turbo: what did not change is a cache hit).
+ * Only here: a dry run, a refusal or nothing to release need none of it.
+ */
+async function buildPackages(root: string, packages: { name: string }[]): Promise<void> {
+  const built = await run(
+    join(root, 'node_modules', '.bin', 'turbo'),
+    ['run', 'build', '--output-logs=errors-only', ...packages.map(({ name }) => `--filter=${name}`)],
+    { cwd: root, env: { TURBO_TELEMETRY_DISABLED: '1' }, timeoutMs: 600_000 },
+  );
+  if (built.code !== 0) throw new Error(`the packages do not build; nothing was committed or published:\n${built.output.trim()}`);
 }
 
 /** Packs one package as pnpm publishes it and checks the tarball itself: publint, its version, no workspace: ranges. */
