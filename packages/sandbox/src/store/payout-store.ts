@@ -138,10 +138,9 @@ export class PayoutStore {
   /**
    * How many payouts match a list's filter. Counting walks every matching row (a tenant's whole
    * index range when unfiltered), most of a List's cost on a large database; the count is kept
-   * while the database's data version stands.
+   * while the database's data `version` stands (counted every time without one).
    */
-  async counted(tx: Tx, whereSql: string, args: unknown[]): Promise<number> {
-    const version = await this.database.dataVersion();
+  async counted(tx: Tx, whereSql: string, args: unknown[], version: string | undefined): Promise<number> {
     const key = `${whereSql}\u0000${JSON.stringify(args)}`;
     const kept = this.counts.get(key);
     if (version !== undefined && kept?.version === version) return kept.n;
@@ -354,8 +353,9 @@ export class Payouts {
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
     const offset = (page - 1) * pageSize;
-    const { count, rendered } = (await this.store.database.dataVersion())
-      ? await this.keptCountPage(whereSql, args, query.ordering, pageSize, offset)
+    const version = await this.store.database.dataVersion();
+    const { count, rendered } = version
+      ? await this.keptCountPage(version, whereSql, args, query.ordering, pageSize, offset)
       : await this.countedPage(whereSql, args, query.ordering, pageSize, offset);
     if (options.expandRecord) {
       return { count, current_page: page, page_size: pageSize, results: await this.withRecords(rendered.map((r) => r.payout)) };
@@ -368,8 +368,15 @@ export class Payouts {
    * it stands, the page's ids and versions read, and only the payouts not rendered at that version
    * read whole.
    */
-  private async keptCountPage(whereSql: string, args: unknown[], ordering: ListQuery['ordering'], pageSize: number, offset: number) {
-    const count = await this.store.counted(this.tx, whereSql, args);
+  private async keptCountPage(
+    version: string,
+    whereSql: string,
+    args: unknown[],
+    ordering: ListQuery['ordering'],
+    pageSize: number,
+    offset: number,
+  ) {
+    const count = await this.store.counted(this.tx, whereSql, args, version);
     let versions: { id: string; version: number }[] = [];
     // Past the last page the answer is an empty page (as the spec says), without asking the
     // database for an offset it may not be able to represent.
@@ -404,9 +411,7 @@ export class Payouts {
       pageSize,
       offset,
     );
-    const count =
-      rows[0]?.total ??
-      (offset === 0 ? 0 : (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM payouts ${whereSql}`, ...args))!.n);
+    const count = rows[0]?.total ?? (offset === 0 ? 0 : await this.store.counted(this.tx, whereSql, args, undefined));
     const rendered: Rendered[] = [];
     for (const row of rows) rendered.push(await this.render(row));
     return { count, rendered };

@@ -90,7 +90,7 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
     return results[results.length - 1]!.rows;
   };
   /** Sends the BEGIN if no statement has carried it yet (a savepoint needs a transaction). */
-  const begun = async () => {
+  const sendBegin = async () => {
     if (pendingBegin === undefined) return;
     await client.query(pendingBegin);
     pendingBegin = undefined;
@@ -101,7 +101,7 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
     run: async (sql: string, ...params: unknown[]) => void (await query(sql, params)),
     nested: async (change) => {
       const savepoint = `change_${++savepoints}`;
-      await begun();
+      await sendBegin();
       await client.query(`SAVEPOINT ${savepoint}`);
       try {
         const result = await change();
