@@ -269,7 +269,20 @@ describe('two sandbox processes on one PostgreSQL database', () => {
       expect((await call(server.url, 'POST', PAYOUTS, { token, body: newPayout() })).status).toBe(201);
       expect((await call<PayoutPage>(server.url, 'GET', PAYOUTS, { token })).body.count).toBeGreaterThan(0);
     }
-    expect((await admin(one, 'DELETE', `${TENANTS}known-to-both/`)).status).toBe(204);
+    // The drop answers only once the other process has heard of it: while that one is frozen, the
+    // drop waits (without the wait, it answered and the frozen process still had the token in hand).
+    two.child.kill('SIGSTOP');
+    let answered = false;
+    const drop = admin(one, 'DELETE', `${TENANTS}known-to-both/`).finally(() => {
+      answered = true;
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answered, 'the drop answered before the other process heard of it').toBe(false);
+    } finally {
+      two.child.kill('SIGCONT');
+    }
+    expect((await drop).status).toBe(204);
     for (const server of [two, one]) {
       expect((await call(server.url, 'GET', PAYOUTS, { token })).status, `List on ${server.url}`).toBe(401);
       expect((await call(server.url, 'POST', PAYOUTS, { token, body: newPayout() })).status, `Create on ${server.url}`).toBe(401);

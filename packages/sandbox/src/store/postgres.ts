@@ -9,6 +9,7 @@
 //
 // Not SERIALIZABLE: its predicate locks on small tables fail most concurrent creates as false
 // conflicts (measured: a few percent of requests failing after 30 attempts, 90 req/s).
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { type ChangeFeed, type Database, type Dialect, newerSchemaError, type Tx } from './database.js';
 import { migrationsOf } from './migrations.js';
@@ -136,23 +137,80 @@ export function displayUrl(url: string): string {
 /** How long the listening connection waits before it tries again, once lost. */
 const RELISTEN_MS = 500;
 const CHANNEL_PREFIX = 'payouts_sandbox_';
+/** Where each process says it has heard an announcement (the announcement's ask the payload). */
+const HEARD_CHANNEL = `${CHANNEL_PREFIX}heard`;
+/** The application name of every process's listening connection, so an announcer can count them. */
+const LISTENER_NAME = 'payouts-sandbox-listener';
+/**
+ * How long a committed announcement waits for every listening process to say it heard it. Only a
+ * process whose listening connection is going down misses it, and that process keeps nothing.
+ */
+const HEARD_WITHIN_MS = 2000;
+
+/** One announcement's acknowledgements, counted as they come. */
+interface Ask {
+  heard: number;
+  wake: () => void;
+}
 
 /**
- * Changes announced with NOTIFY (delivered to every listening process when the announcing
- * transaction commits) and heard on one connection of this process's own that LISTENs. While that
- * connection is down, announcements are missed: its listeners hear undefined, and `live` is false
- * until it listens again.
+ * Changes announced with NOTIFY and heard on one connection of each process's own that LISTENs.
+ * NOTIFY is delivered after the announcing transaction commits, while its answer may already be on
+ * the way: so each process says it heard (a NOTIFY back, once it has acted), and the announcing
+ * write returns only when every listening connection on the database has. While a process's
+ * listening connection is down, announcements are missed: its listeners hear undefined, and `live`
+ * is false until it listens again.
  */
 class NotifyFeed implements ChangeFeed {
   private client: pg.Client | undefined;
   private readonly listeners = new Map<string, ((detail: string | undefined) => void)[]>();
+  private readonly asks = new Map<string, Ask>();
+  /** The asks of the announcements each open transaction made. */
+  private readonly asksOf = new WeakMap<Tx, string[]>();
   private live = false;
   private closed = false;
 
   constructor(private readonly url: string) {}
 
   async announce(tx: Tx, topic: string, detail: string): Promise<void> {
-    await tx.run('SELECT pg_notify(?, ?)', `${CHANNEL_PREFIX}${topic}`, detail);
+    const ask = randomUUID();
+    this.asks.set(ask, { heard: 0, wake: () => undefined });
+    this.asksOf.set(tx, [...(this.asksOf.get(tx) ?? []), ask]);
+    await tx.run('SELECT pg_notify(?, ?)', `${CHANNEL_PREFIX}${topic}`, JSON.stringify({ ask, detail }));
+  }
+
+  /**
+   * Once `tx` has committed: waits until every listening process has heard what it announced.
+   * `count` reads how many listening connections the database has; where it cannot, the wait is
+   * the whole HEARD_WITHIN_MS. Never fails: the change is committed whatever happens here.
+   */
+  async heardEverywhere(tx: Tx, count: () => Promise<number>): Promise<void> {
+    const asks = this.asksOf.get(tx) ?? [];
+    if (asks.length === 0) return;
+    try {
+      const listening = await count().catch(() => Number.POSITIVE_INFINITY);
+      const deadline = Date.now() + HEARD_WITHIN_MS;
+      for (const id of asks) {
+        const ask = this.asks.get(id)!;
+        while (ask.heard < listening && Date.now() < deadline) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, deadline - Date.now());
+            ask.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      }
+    } finally {
+      this.dropAsks(tx);
+    }
+  }
+
+  /** Forgets the asks of a transaction that rolled back (nothing was announced). */
+  dropAsks(tx: Tx): void {
+    for (const id of this.asksOf.get(tx) ?? []) this.asks.delete(id);
+    this.asksOf.delete(tx);
   }
 
   async hear(topic: string, heard: (detail: string | undefined) => void): Promise<() => boolean> {
@@ -173,9 +231,29 @@ class NotifyFeed implements ChangeFeed {
     for (const listeners of this.listeners.values()) for (const heard of listeners) heard(undefined);
   }
 
+  /** Acts on an announcement, then says so to the announcer. */
+  private onNotification(client: pg.Client, message: pg.Notification): void {
+    if (message.channel === HEARD_CHANNEL) {
+      const ask = this.asks.get(message.payload ?? '');
+      if (ask) {
+        ask.heard += 1;
+        ask.wake();
+      }
+      return;
+    }
+    const { ask, detail } = JSON.parse(message.payload ?? '{}') as { ask: string; detail: string };
+    for (const heard of this.listeners.get(message.channel.slice(CHANNEL_PREFIX.length)) ?? []) heard(detail);
+    // A lost connection is heard as such (missed()); the announcer then waits out HEARD_WITHIN_MS.
+    client.query('SELECT pg_notify($1, $2)', [HEARD_CHANNEL, ask]).catch(() => undefined);
+  }
+
   /** Connects and listens on every topic; anything announced before is missed. */
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: LISTENER_NAME,
+    });
     this.client = client;
     const lost = () => {
       if (this.client !== client) return;
@@ -188,12 +266,11 @@ class NotifyFeed implements ChangeFeed {
     };
     client.on('error', lost);
     client.on('end', lost);
-    client.on('notification', (message) => {
-      for (const heard of this.listeners.get(message.channel.slice(CHANNEL_PREFIX.length)) ?? []) heard(message.payload);
-    });
+    client.on('notification', (message) => this.onNotification(client, message));
     try {
       await client.connect();
-      for (const topic of this.listeners.keys()) await client.query(`LISTEN ${CHANNEL_PREFIX}${topic}`);
+      for (const channel of [HEARD_CHANNEL, ...[...this.listeners.keys()].map((topic) => `${CHANNEL_PREFIX}${topic}`)])
+        await client.query(`LISTEN ${channel}`);
     } catch (error) {
       lost();
       throw error;
@@ -279,8 +356,16 @@ export class PostgresDatabase implements Database {
       try {
         const result = await work(tx);
         if (begun()) await client.query('COMMIT');
+        await this.changes.heardEverywhere(tx, async () => {
+          const { rows } = await client.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+            [LISTENER_NAME],
+          );
+          return rows[0]!.n;
+        });
         return result;
       } catch (error) {
+        this.changes.dropAsks(tx);
         try {
           if (begun()) await client.query('ROLLBACK');
         } catch {
