@@ -44,7 +44,7 @@ describe('pnpm spec:diff', { timeout: 180_000 }, () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^spec:diff v1\.0\.0 -> .*without-utr-2\.0\.0\.json: major bump\n/);
     expect(stdout).toContain(
-      '\nretryFailedPayout\n  major  breaks callers  #/components/schemas/Payout/properties/utr\n         Property `utr` of `Payout` was removed (response).\n',
+      '\nretryFailedPayout\n  major  breaks callers  #/components/schemas/Payout/properties/utr\n         Field `utr` of `Payout` was removed (response).\n',
     );
     expect(stdout).toMatch(
       /consumers\/caller\.ts:\d+\n\s+The example consumer no longer compiles \(in toLedgerLine\): Property 'utr' does not exist/,
@@ -62,7 +62,7 @@ describe('pnpm spec:diff', { timeout: 180_000 }, () => {
     expect(behind.code).toBe(1);
     expect(behind.stderr).toContain('the spec has major changes against v1.0.0, but info.version is 1.1.0: set it to 2.0.0');
     expect(behind.stderr).toContain(
-      '  - retryFailedPayout: Property `utr` of `Payout` was removed (response). [#/components/schemas/Payout/properties/utr]',
+      '  - retryFailedPayout: Field `utr` of `Payout` was removed (response). [#/components/schemas/Payout/properties/utr]',
     );
     const bumped = await spawn(['--check-version', '--head', await withoutUtr('2.0.0')]);
     expect(bumped.code, bumped.stderr).toBe(0);

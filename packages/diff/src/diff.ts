@@ -64,7 +64,7 @@ function withExampleConsumers(rated: DiffResult, breaks: ConsumerBreak[], option
 }
 
 /**
- * One line: `this save vs v1.2.0: 1 major (callers): Property `utr` of `Payout` was removed
+ * One line: `this save vs v1.2.0: 1 major (callers): Field `utr` of `Payout` was removed
  * (response).`; with contracts checked, then the consumers it breaks, one line each problem.
  */
 export function summaryLine(result: DiffResult, label: string): string {

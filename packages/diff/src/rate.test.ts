@@ -51,7 +51,7 @@ describe('rated by who it breaks', { timeout: 60_000 }, () => {
     expect(summary(removed).sort()).toEqual(
       [...CALLER_OPERATIONS_ANSWERING_A_PAYOUT.map((op) => `${op} major callers`), 'receivePayoutCallback major callback-senders'].sort(),
     );
-    expect(removed[0]!.message).toBe('Property `utr` of `Payout` was removed (response).');
+    expect(removed[0]!.message).toBe('Field `utr` of `Payout` was removed (response).');
   });
 
   it('an optional request field added is minor, for providers; made required it is major, for callers', async () => {
@@ -63,7 +63,7 @@ describe('rated by who it breaks', { timeout: 60_000 }, () => {
     );
     expect(optional.bump).toBe('minor');
     expect(summary(optional.changes)).toEqual(['createPayout minor providers']);
-    expect(optional.changes[0]!.message).toBe('Property `purpose` of `CreatePayoutRequest` was added (request).');
+    expect(optional.changes[0]!.message).toBe('Field `purpose` of `CreatePayoutRequest` was added (request).');
 
     const required = await rateChanges(
       BASE,
@@ -148,6 +148,81 @@ describe('rated by who it breaks', { timeout: 60_000 }, () => {
     expect(words.bump).toBe('patch');
     expect(words.changes.every((c) => c.impact === 'patch' && c.audiences.length === 0)).toBe(true);
     expect(words.changes.map((c) => c.location)).not.toContain('#/info/version');
+  });
+});
+
+describe('what callers read names things by their names', { timeout: 60_000 }, () => {
+  // One head with an edit for every rule, so Redocly runs once; each line is what the diff and the
+  // changelog print for that edit, under its operation.
+  const LIST = '/v1/lms/payouts/';
+  const EXPECTED: [operationId: string, impact: string, message: string][] = [
+    ['listPayouts', 'minor', 'Query parameter `utr` was added (request).'],
+    ['listPayouts', 'major', 'Query parameter `search` was removed (request).'],
+    ['listPayouts', 'major', 'Query parameter `loan` became required (request).'],
+    ['createPayout', 'major', 'Required header `X-Trace` was added (request).'],
+    ['createPayout', 'major', 'Field `topup` of `CreatePayoutRequest` became required (request).'],
+    ['createPayout', 'minor', 'Field `purpose` of `CreatePayoutRequest` was added (request).'],
+    ['listPayouts', 'major', 'Field `utr` of `Payout` was removed (response).'],
+    ['listPayouts', 'major', 'The type of field `index` of `Payout` changed from `integer` to `string` (response).'],
+    ['listPayouts', 'patch', 'The maxLength of field `failed_remark` of `Payout` changed from `500` to `200` (response).'],
+    [
+      'listPayouts',
+      'major',
+      '`PayoutType` gained the value `advance` (response). An exhaustive handling of the answer meets a value it does not know.',
+    ],
+    ['createPayout', 'major', '`PayoutMethod` lost the value `imps` (request).'],
+    ['createPayout', 'minor', 'Response `422` was added (response). Callers may now receive it.'],
+    ['processPayout', 'minor', 'Response `409` was removed (response). Providers must stop answering it.'],
+    ['exportPayoutsForBank', 'major', 'Header `Content-Disposition` of response `200` was removed (response).'],
+    ['receivePayoutCallback', 'patch', 'Example `failed` of the request body changed (request). The mock and the docs page serve it.'],
+    [
+      'listPayouts',
+      'patch',
+      'The example of `PayoutStatus` changed from `processed` to `failed` (response). The mock and the docs page serve it.',
+    ],
+    ['listPayouts', 'patch', 'The description of field `loan` of `Payout` changed (response).'],
+    ['listUnmatchedPayouts', 'major', 'Path `/v1/lms/payouts/unmatched/` was removed.'],
+  ];
+
+  it('every rule says what changed by the name and place of the parameter, field, enum value, status, header or example', async () => {
+    const head = await edited((spec) => {
+      const list = spec.paths[LIST].get;
+      list.parameters.push({ name: 'utr', in: 'query', description: 'By utr.', schema: { type: 'string' }, example: '123' });
+      list.parameters = list.parameters.filter((p: Json) => p.$ref !== '#/components/parameters/Search');
+      spec.components.parameters.Loan.required = true;
+      spec.paths[LIST].post.parameters.push({
+        name: 'X-Trace',
+        in: 'header',
+        required: true,
+        description: 'A trace id.',
+        schema: { type: 'string' },
+        example: 't-1',
+      });
+      const create = spec.components.schemas.CreatePayoutRequest;
+      create.required.push('topup');
+      create.properties.purpose = { type: 'string', example: 'Disbursement' };
+      const payout = spec.components.schemas.Payout;
+      delete payout.properties.utr;
+      payout.required = payout.required.filter((name: string) => name !== 'utr');
+      payout.properties.index.type = 'string';
+      payout.properties.failed_remark.maxLength = 200;
+      payout.properties.loan.description = 'Reworded.';
+      spec.components.schemas.PayoutType.enum.push('advance');
+      spec.components.schemas.PayoutMethod.enum = spec.components.schemas.PayoutMethod.enum.filter((m: string) => m !== 'imps');
+      spec.paths[LIST].post.responses['422'] = spec.paths[LIST].post.responses['400'];
+      delete spec.paths['/v1/lms/payouts/{id}/mark_processed/'].put.responses['409'];
+      delete spec.paths['/v1/lms/payouts/export/'].put.responses['200'].headers['Content-Disposition'];
+      spec.paths['/v1/lms/payouts/callback/'].post.requestBody.content['application/json'].examples.failed.value.failed_remark =
+        'Account frozen';
+      spec.components.schemas.PayoutStatus.example = 'failed';
+      delete spec.paths['/v1/lms/payouts/unmatched/'];
+    });
+    const { changes } = await rateChanges(BASE, head);
+    const printed = changes.map((c) => [c.operationId, c.impact, c.message]);
+    const missing = EXPECTED.filter((line) => !printed.some((p) => JSON.stringify(p) === JSON.stringify(line)));
+    expect(missing, printed.map((p) => p.join(' | ')).join('\n')).toEqual([]);
+    // No message names a thing by an index (a parameter's place in its list) or a pointer.
+    for (const change of changes) expect(change.message).not.toMatch(/#\/|`\d{1,2}`/);
   });
 });
 

@@ -10,8 +10,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Node, type Operation, parsePointer, SpecModel, valueAt } from '@payouts/model';
+import { escapeSegment, type Node, type Operation, parsePointer, SpecModel, valueAt } from '@payouts/model';
 import { runRedocly } from '@payouts/process';
+import { phrase, subjectOf } from './names.js';
 
 export type Impact = 'major' | 'minor' | 'patch';
 export type Bump = Impact | 'none';
@@ -195,17 +196,168 @@ function rate(change: RedoclyChange, { op, side }: Place, head: SpecModel): { im
   return { impact, audiences: [] };
 }
 
-function describe(change: RedoclyChange, side: Side): string {
-  const pointer = (change.kind === 'removed' ? change.base?.pointer : change.revision?.pointer) ?? change.path;
-  const segments = parsePointer(pointer);
-  const component = segments[0] === 'components' ? ` of \`${segments[2]}\`` : '';
-  const property = segments.at(-2) === 'properties' ? segments.at(-1) : undefined;
-  const subject = property
-    ? `Property \`${property}\`${component}`
-    : `${change.typeName === 'PathItem' ? 'Path' : change.typeName} \`${change.property ?? segments.at(-1) ?? pointer}\``;
-  const what = change.verdicts[0]?.message ?? `${subject} ${change.kind === 'modified' ? 'changed' : `was ${change.kind}`}.`;
-  return side === 'operation' ? what : `${what.replace(/\.$/, '')} (${side}).`;
+const list = (values: unknown[]) => values.map((v) => `\`${String(v)}\``).join(', ');
+const plural = (values: unknown[], one: string, many: string) => (values.length === 1 ? one : many);
+const withoutLast = (pointer: string) => pointer.slice(0, pointer.lastIndexOf('/'));
+
+/** What changed, the thing named by its name and place (names.ts), with the side it is on. */
+function describe(change: RedoclyChange, side: Side, base: SpecModel, head: SpecModel): string {
+  const removed = change.kind === 'removed';
+  const pointer = (removed ? change.base?.pointer : change.revision?.pointer) ?? change.path;
+  const model = removed ? base : head;
+  const verdict = change.verdicts[0];
+  const at = verdict?.location?.pointer ?? pointer;
+  const before = valueAt(base.document, change.base?.pointer ?? at);
+  const after = valueAt(head.document, change.revision?.pointer ?? at);
+  const gained = (a: unknown, b: unknown) => (Array.isArray(b) ? b.filter((v) => !(Array.isArray(a) && a.includes(v))) : []);
+  let what: string;
+  switch (verdict?.ruleId) {
+    case 'enum-values-added':
+    case 'enum-values-removed': {
+      const owner = subjectOf(withoutLast(at), model).name;
+      const values = verdict.ruleId === 'enum-values-added' ? gained(before, after) : gained(after, before);
+      const verb = verdict.ruleId === 'enum-values-added' ? 'gained' : 'lost';
+      what = `${owner} ${verb} the ${plural(values, 'value', 'values')} ${list(values)}`;
+      break;
+    }
+    case 'required-properties-added':
+    case 'required-properties-removed': {
+      const owner = subjectOf(withoutLast(at), model).name;
+      const fields = verdict.ruleId === 'required-properties-added' ? gained(before, after) : gained(after, before);
+      const became = verdict.ruleId === 'required-properties-added' ? 'required' : 'optional';
+      what = `${plural(fields, 'Field', 'Fields')} ${list(fields)} of ${lowerName({ name: owner })} became ${became}`;
+      break;
+    }
+    case 'schema-type-changed':
+      what = `The type of ${lowerName(subjectOf(withoutLast(at), model))} changed from ${list([before].flat())} to ${list([after].flat())}`;
+      break;
+    case 'parameter-became-required':
+      what =
+        change.kind === 'added'
+          ? `Required ${lowerName(subjectOf(pointer, model))} was added`
+          : `${subjectOf(pointer, model).name} became required`;
+      break;
+    default: {
+      const subject = subjectOf(pointer, model);
+      const keyword = subject.keyword ?? (change.kind === 'modified' ? change.property : undefined);
+      const named = phrase(keyword ? { ...subject, keyword } : subject);
+      const scalar = (value: unknown) => value === undefined || ['string', 'number', 'boolean'].includes(typeof value);
+      if (change.kind !== 'modified') what = `${named} was ${change.kind}`;
+      else if (keyword && keyword !== 'description' && scalar(before) && scalar(after) && before !== after)
+        what = `${named} changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`;
+      else what = `${named} changed`;
+    }
+  }
+  return side === 'operation' ? `${what}.` : `${what} (${side}).`;
 }
+
+const lowerName = (subject: { name: string }) => subject.name.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+
+/** A change this file finds itself, where Redocly's rules see none (a response dropped, an example edited). */
+interface OwnChange {
+  kind: 'added' | 'removed' | 'modified';
+  pointer: string;
+  impact: Impact;
+  audiences: Audience[];
+  note?: string;
+}
+
+/** Each operation's documented statuses, added or removed (Redocly reports neither reliably). */
+function responseChanges(base: SpecModel, head: SpecModel): OwnChange[] {
+  const found: OwnChange[] = [];
+  for (const op of head.operations) {
+    const before = base.operations.find((o) => o.operationId === op.operationId);
+    if (!before) continue;
+    const statuses = (model: SpecModel, pointer: string) => Object.keys(((model.at(pointer) as Node).responses as Node | undefined) ?? {});
+    const had = statuses(base, before.pointer);
+    const has = statuses(head, op.pointer);
+    for (const status of has.filter((s) => !had.includes(s)))
+      found.push({
+        kind: 'added',
+        pointer: `${op.pointer}/responses/${status}`,
+        impact: 'minor',
+        audiences: ['providers'],
+        note: 'callers may now receive it',
+      });
+    for (const status of had.filter((s) => !has.includes(s)))
+      found.push({
+        kind: 'removed',
+        pointer: `${before.pointer}/responses/${status}`,
+        impact: 'minor',
+        audiences: ['providers'],
+        note: 'providers must stop answering it',
+      });
+  }
+  return found;
+}
+
+/**
+ * Every example of a bundle: schemas' `example`, parameters' and media types' named `examples`.
+ * Keyed by where it is, a parameter by its name (a parameter added before it moves its index).
+ */
+function examplesOf(model: SpecModel): { examples: Map<string, { pointer: string; json: string }>; places: Set<string> } {
+  const found = new Map<string, { pointer: string; json: string }>();
+  const places = new Set<string>();
+  const visit = (value: unknown, pointer: string, key: string) => {
+    if (!value || typeof value !== 'object') return;
+    places.add(key);
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        const parameter = pointer.endsWith('/parameters') ? model.resolve<Node>(item as Node) : undefined;
+        visit(item, `${pointer}/${i}`, `${key}/${parameter ? `${parameter.in}:${parameter.name}` : i}`);
+      });
+      return;
+    }
+    for (const [name, child] of Object.entries(value as Node)) {
+      const at = `${pointer}/${escapeSegment(name)}`;
+      const atKey = `${key}/${escapeSegment(name)}`;
+      if (name === 'example' || (name === 'examples' && Array.isArray(child)))
+        found.set(atKey, { pointer: at, json: JSON.stringify(child) });
+      else if (name === 'examples' && child && typeof child === 'object') {
+        for (const [example, body] of Object.entries(child as Node))
+          found.set(`${atKey}/${escapeSegment(example)}`, { pointer: `${at}/${escapeSegment(example)}`, json: JSON.stringify(body) });
+      } else visit(child, at, atKey);
+    }
+  };
+  visit(model.document.paths, '#/paths', '#/paths');
+  visit(model.document.components, '#/components', '#/components');
+  return { examples: found, places };
+}
+
+/** The object an example belongs to (a schema, a parameter, a media type). */
+const exampleOwner = (pointer: string) => pointer.replace(/\/examples?(\/[^/]*)?$/, '');
+
+/**
+ * Examples added, removed or edited: the mock and the docs page serve them, so callers see them.
+ * One that comes or goes with what it belongs to is part of that change.
+ */
+function exampleChanges(base: SpecModel, head: SpecModel): OwnChange[] {
+  const before = examplesOf(base);
+  const after = examplesOf(head);
+  const found: OwnChange[] = [];
+  const note = 'the mock and the docs page serve it';
+  for (const [key, { pointer, json }] of after.examples) {
+    const old = before.examples.get(key);
+    if (old?.json === json || (!old && !before.places.has(exampleOwner(key)))) continue;
+    found.push({ kind: old ? 'modified' : 'added', pointer, impact: 'patch', audiences: [], note });
+  }
+  for (const [key, { pointer }] of before.examples) {
+    if (after.examples.has(key) || !after.places.has(exampleOwner(key))) continue;
+    found.push({ kind: 'removed', pointer, impact: 'patch', audiences: [], note });
+  }
+  return found;
+}
+
+/** Redocly's changes this file finds better itself (responses, examples), left out. */
+const foundHere = (change: RedoclyChange): boolean => {
+  const pointer = change.revision?.pointer ?? change.base?.pointer ?? change.path;
+  return (
+    (change.typeName === 'Response' && change.kind !== 'modified') ||
+    change.property === 'example' ||
+    change.property === 'examples' ||
+    /\/examples?(\/|$)/.test(pointer)
+  );
+};
 
 /** Rates the changes from `baseFile` to `headFile` (bundled specs, JSON or YAML); aborting `signal` ends Redocly's process. */
 export async function rateChanges(baseFile: string, headFile: string, signal?: AbortSignal): Promise<DiffResult> {
@@ -218,16 +370,44 @@ export async function rateChanges(baseFile: string, headFile: string, signal?: A
   const changes: Change[] = [];
   const seen = new Set<string>();
   // The version is the release's to set; what changed in the contract is what is rated.
-  for (const change of found.filter((c) => c.path !== '#/info' || c.property !== 'version')) {
+  const add = (entry: Change) => {
+    const key = JSON.stringify(entry);
+    if (seen.has(key)) return;
+    seen.add(key);
+    changes.push(entry);
+  };
+  const sentence = (note: string | undefined) => (note ? ` ${note[0]!.toUpperCase()}${note.slice(1)}.` : '');
+  for (const change of found.filter((c) => (c.path !== '#/info' || c.property !== 'version') && !foundHere(c))) {
     for (const place of placesOf(change, base, head, reach)) {
       const { impact, audiences, note } = rate(change, place, head);
       const location = change.kind === 'removed' ? (change.base?.pointer ?? change.path) : (change.revision?.pointer ?? change.path);
-      const message = `${describe(change, place.side)}${note ? ` ${note[0]!.toUpperCase()}${note.slice(1)}.` : ''}`;
-      const entry: Change = { operationId: place.op?.operationId ?? null, location, impact, audiences, message };
-      const key = JSON.stringify(entry);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      changes.push(entry);
+      add({
+        operationId: place.op?.operationId ?? null,
+        location,
+        impact,
+        audiences,
+        message: `${describe(change, place.side, base, head)}${sentence(note)}`,
+      });
+    }
+  }
+  for (const own of [...responseChanges(base, head), ...exampleChanges(base, head)]) {
+    const change: RedoclyChange = {
+      path: own.pointer,
+      typeName: '',
+      kind: own.kind,
+      impact: own.impact,
+      verdicts: [],
+      ...(own.kind === 'removed' ? { base: { pointer: own.pointer } } : { revision: { pointer: own.pointer } }),
+    };
+    for (const place of placesOf(change, base, head, reach)) {
+      const { impact, audiences, note } = own;
+      add({
+        operationId: place.op?.operationId ?? null,
+        location: own.pointer,
+        impact,
+        audiences,
+        message: `${describe(change, place.side, base, head)}${sentence(note)}`,
+      });
     }
   }
   changes.sort(

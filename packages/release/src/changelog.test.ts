@@ -8,7 +8,7 @@ describe('the changelog entry', () => {
       location: '#/components/schemas/Payout/properties/utr',
       impact: 'major' as const,
       audiences: ['callers' as const],
-      message: 'Property `utr` of `Payout` was removed (response).',
+      message: 'Field `utr` of `Payout` was removed (response).',
       consumers,
     });
     const entry = changelogEntry('2.0.0', '2026-12-05', 'v1.1.0', {
@@ -17,7 +17,7 @@ describe('the changelog entry', () => {
       brokenConsumers: [],
     });
     expect(entry).toContain(
-      '- `listPayouts`, `createPayout`: Property `utr` of `Payout` was removed (response). Breaks the registered consumers loan-service, collections-app. **What to do**: callers: stop reading it.',
+      '- `listPayouts`, `createPayout`: Field `utr` of `Payout` was removed (response). Breaks the registered consumers loan-service, collections-app. **What to do**: callers: stop reading it.',
     );
   });
 });

@@ -20,8 +20,8 @@ function whatToDo(change: Change): string {
   if (/was removed \(response\)/.test(m)) return `${who}: stop reading it.`;
   if (/was removed \(request\)/.test(m)) return `${who}: stop sending it.`;
   if (/became required/.test(m)) return `${who}: send it on every request.`;
-  if (/gained values/.test(m)) return `${who}: handle the new values (or give the switch a default branch).`;
-  if (/lost values/.test(m)) return `${who}: stop sending the values that went.`;
+  if (/ gained the values? /.test(m)) return `${who}: handle the new values (or give the switch a default branch).`;
+  if (/ lost the values? /.test(m)) return `${who}: stop sending the values that went.`;
   return `${who}: check your code against the new types; \`pnpm spec:diff --base <your version>\` names each change.`;
 }
 
