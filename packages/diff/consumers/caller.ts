@@ -11,7 +11,7 @@ interface LedgerLine {
   amount: number;
   utr: string | null;
   processedAt: number | null;
-  state: 'to send' | 'sent' | 'paid' | 'bounced';
+  state: 'to send' | 'sent' | 'paid' | 'bounced' | 'returned';
 }
 
 /** Exhaustive on purpose: a status this service does not know must not pass silently. */
@@ -25,6 +25,8 @@ function stateOf(status: Payout['status']): LedgerLine['state'] {
       return 'paid';
     case 'failed':
       return 'bounced';
+    case 'reversed':
+      return 'returned';
     default: {
       const unknown: never = status;
       throw new Error(`unknown payout status ${unknown}`);

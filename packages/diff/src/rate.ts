@@ -243,6 +243,17 @@ function describe(change: RedoclyChange, side: Side, base: SpecModel, head: Spec
       const named = phrase(keyword ? { ...subject, keyword } : subject);
       const scalar = (value: unknown) => value === undefined || ['string', 'number', 'boolean'].includes(typeof value);
       if (change.kind !== 'modified') what = `${named} was ${change.kind}`;
+      else if (keyword === 'required' && Array.isArray(before) && Array.isArray(after)) {
+        const owner = lowerName(subject);
+        const required = gained(before, after);
+        const optional = gained(after, before);
+        what = [
+          required.length ? `${plural(required, 'Field', 'Fields')} ${list(required)} of ${owner} became required` : '',
+          optional.length ? `${plural(optional, 'Field', 'Fields')} ${list(optional)} of ${owner} became optional` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+      }
       else if (keyword && keyword !== 'description' && scalar(before) && scalar(after) && before !== after)
         what = `${named} changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`;
       else what = `${named} changed`;

@@ -30,7 +30,7 @@ describe('pnpm sandbox (dist/cli.js)', () => {
       expect((await sandbox.call('GET', '/v1/lms/payouts/', { token: 'sandbox-dev-token' })).status).toBe(401);
       const page = (await sandbox.call<PayoutPage>('GET', '/v1/lms/payouts/?page_size=100', { token: 'alice' })).body;
       const seen = new Set<PayoutStatus>(page.results.map((p) => p.status));
-      expect([...seen].sort()).toEqual(['failed', 'initiated', 'pending', 'processed']);
+      expect([...seen].sort()).toEqual(['failed', 'initiated', 'pending', 'processed', 'reversed']);
       const unmatched = (await sandbox.call<PayoutPage>('GET', '/v1/lms/payouts/unmatched/', { token: 'alice' })).body;
       const processed = page.results.filter((p) => p.status === 'processed');
       expect(unmatched.count).toBe(processed.length - 1); // one demo payout is matched to a statement line

@@ -256,7 +256,7 @@ describe.each(STORES)('the operations (%s)', (kind) => {
       expect(answer.body).toEqual({
         page: ['Ensure this value is greater than or equal to 1.'],
         page_size: ['Ensure this value is less than or equal to 100.'],
-        status: ['"paid" is not a valid choice. Choices: pending, initiated, processed, failed.'],
+        status: ['"paid" is not a valid choice. Choices: pending, initiated, processed, failed, reversed.'],
         loan: ['Must be a valid UUID.'],
         created_at__gte: ['A valid number is required.'],
         is_downloaded: ['Must be a valid boolean.'],
@@ -505,9 +505,91 @@ describe.each(STORES)('the operations (%s)', (kind) => {
         failed_remark: ['Unknown field. Allowed fields: payout_service_id, status, utr, processed_at.'],
       });
       const badStatus = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: 'P', status: 'paid' } });
-      expect(badStatus.body).toEqual({ status: ['"paid" is not a valid choice. Choices: processed, failed.'] });
+      expect(badStatus.body).toEqual({ status: ['"paid" is not a valid choice. Choices: processed, failed, reversed.'] });
       const noStatus = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: 'P' } });
       expect(noStatus.body).toEqual({ status: ['This field is required.'] });
+    });
+  });
+
+  describe('Payout Callback: reversals', () => {
+    const paid = async () => {
+      const initiated = await initiatedPayout(sandbox);
+      const body = { payout_service_id: initiated.payout_service_id, status: 'processed', utr: 'REV0001' };
+      return (await sandbox.call<Payout>('POST', CALLBACK, { body })).body;
+    };
+
+    it('moves a processed payout to reversed once: the utr kept, the remark and reversed_at set; a repeat changes nothing', async () => {
+      const processed = await paid();
+      const reversal = {
+        payout_service_id: processed.payout_service_id,
+        status: 'reversed',
+        remark: 'Account closed after credit',
+        reversed_at: 1693247400,
+      };
+      const first = await sandbox.call<Payout>('POST', CALLBACK, { body: reversal });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({
+        status: 'reversed',
+        utr: 'REV0001',
+        processed_at: processed.processed_at,
+        failed_remark: 'Account closed after credit',
+        reversed_at: 1693247400,
+      });
+      const again = await sandbox.call<Payout>('POST', CALLBACK, { body: reversal });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+      // The provider's success sent again after the reversal changes nothing either.
+      const staleSuccess = await sandbox.call<Payout>('POST', CALLBACK, {
+        body: { payout_service_id: processed.payout_service_id, status: 'processed', utr: 'REV0001' },
+      });
+      expect(staleSuccess.status).toBe(200);
+      expect(staleSuccess.body).toEqual(first.body);
+      expect((await sandbox.call<PayoutPage>('GET', `${PAYOUTS}?status=reversed&page_size=100`)).body.results.map((p) => p.id)).toContain(
+        processed.id,
+      );
+    });
+
+    it('409 for a reversal of a payout that was never processed; reversed_at defaults to now', async () => {
+      const initiated = await initiatedPayout(sandbox);
+      const early = await sandbox.call('POST', CALLBACK, {
+        body: { payout_service_id: initiated.payout_service_id, status: 'reversed', remark: 'x' },
+      });
+      expect(early.status).toBe(409);
+      expect(early.body).toEqual({ detail: 'Payout is initiated; only a processed payout can be reversed.' });
+      const failed = await failedPayout(sandbox);
+      const ofFailed = await sandbox.call('POST', CALLBACK, {
+        body: { payout_service_id: failed.payout_service_id, status: 'reversed', remark: 'x' },
+      });
+      expect(ofFailed.status).toBe(409);
+      const processed = await paid();
+      const now = await sandbox.call<Payout>('POST', CALLBACK, {
+        body: { payout_service_id: processed.payout_service_id, status: 'reversed', remark: 'Returned' },
+      });
+      expect(now.body.reversed_at).toBeCloseTo(Date.now() / 1000, -1);
+    });
+
+    it('a reversed payout is retried like a failed one: pending with the paid transfer cleared; the returned transfer cannot pay it again', async () => {
+      const processed = await paid();
+      const reference = processed.payout_service_id!;
+      await sandbox.call('POST', CALLBACK, { body: { payout_service_id: reference, status: 'reversed', remark: 'Returned' } });
+      const retried = await sandbox.call<Payout>('PUT', retryPath(processed.id));
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({
+        status: 'pending',
+        utr: null,
+        processed_at: null,
+        debit_bank: null,
+        reversed_at: null,
+        failed_remark: null,
+        payout_service_id: null,
+        record: null,
+      });
+      const late = await sandbox.call('POST', CALLBACK, { body: { payout_service_id: reference, status: 'processed', utr: 'REV0001' } });
+      expect(late.status).toBe(409);
+      expect(late.body).toEqual({
+        detail: `Reference ${reference} was reversed: the bank returned that transfer, so it cannot pay payout ${processed.id}.`,
+      });
+      expect((await payout(sandbox, processed.id)).status).toBe('pending');
     });
   });
 
@@ -537,7 +619,7 @@ describe.each(STORES)('the operations (%s)', (kind) => {
       const pending = (await sandbox.call<Payout>('POST', PAYOUTS, { body: newPayout() })).body;
       const notFailed = await sandbox.call('PUT', retryPath(pending.id));
       expect(notFailed.status).toBe(409);
-      expect(notFailed.body).toEqual({ detail: 'Payout is pending; only a failed payout can be retried.' });
+      expect(notFailed.body).toEqual({ detail: 'Payout is pending; only a failed or reversed payout can be retried.' });
       expect((await sandbox.call('PUT', retryPath(UNKNOWN_ID))).status).toBe(404);
       const malformed = await sandbox.call('PUT', retryPath('42'));
       expect(malformed.status).toBe(400);

@@ -96,7 +96,8 @@ export function seedDemo(store: PayoutStore, spec: SpecModel, tenant = DEFAULT_T
     const reconciled = await make(75000, 'topup', 'imps', 2);
     const refused = await make(42000, 'refund', 'imps', 0);
     const inFlight = await make(98000, 'tranche', 'neft', 1);
-    const toExport = [paidByStatement.id, paidByCallback.id, reconciled.id, refused.id, inFlight.id];
+    const returned = await make(64000, 'disbursement', 'imps', 2);
+    const toExport = [paidByStatement.id, paidByCallback.id, reconciled.id, refused.id, inFlight.id, returned.id];
     const file = await payouts.exportForBank({ debit_bank_id: debitBank!.id, payout_ids: toExport });
     const reference = (id: string) => file.payouts.find((p) => p.id === id)!.payout_service_id!;
     const day = Math.floor(Date.now() / 1000);
@@ -105,6 +106,8 @@ export function seedDemo(store: PayoutStore, spec: SpecModel, tenant = DEFAULT_T
     await payouts.callback({ payout_service_id: reference(reconciled.id), status: 'processed', utr: 'IMPS409911223344' });
     await payouts.match(reconciled.id, randomUUID());
     await payouts.callback({ payout_service_id: reference(refused.id), status: 'failed', failed_remark: 'Beneficiary account closed' });
+    await payouts.callback({ payout_service_id: reference(returned.id), status: 'processed', utr: 'IMPS409955667788' });
+    await payouts.callback({ payout_service_id: reference(returned.id), status: 'reversed', remark: 'Beneficiary account frozen after credit' });
     await make(250000, 'disbursement', 'neft', 0);
     await make(30000, 'refund', 'imps', 0);
     return payouts.count();

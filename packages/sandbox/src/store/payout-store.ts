@@ -68,6 +68,7 @@ interface PayoutRow {
   bank_date: number | null;
   date: number | null;
   failed_remark: string | null;
+  reversed_at: number | null;
   utr: string | null;
   debit_bank_id: string | null;
   export_debit_bank_id: string | null;
@@ -490,9 +491,9 @@ export class Payouts {
   async callback(request: PayoutCallback): Promise<Payout> {
     const reference = request.payout_service_id;
     // Every reference a payout was ever exported under stays its own: a retry exports it again
-    // under a new one, and the bank may still pay (or bounce) the old one.
-    const line = await this.tx.get<{ payout_id: string; debit_bank_id: string }>(
-      'SELECT payout_id, debit_bank_id FROM export_lines WHERE tenant = ? AND reference = ?',
+    // under a new one, and the bank may still pay, bounce or return the old one.
+    const line = await this.tx.get<{ payout_id: string; debit_bank_id: string; reversed: 0 | 1 }>(
+      'SELECT payout_id, debit_bank_id, reversed FROM export_lines WHERE tenant = ? AND reference = ?',
       this.tenant,
       reference,
     );
@@ -502,6 +503,11 @@ export class Payouts {
     const now = this.store.clock();
 
     if (request.status === 'processed') {
+      if (line.reversed === 1) {
+        // The provider's success arriving again after its reversal: the payout stays as it is.
+        if (row.status === 'reversed' && current === reference && request.utr === row.utr) return this.payout(row);
+        throw Refusal.conflict(`Reference ${reference} was reversed: the bank returned that transfer, so it cannot pay payout ${row.id}.`);
+      }
       if (row.status === 'processed') {
         if (current !== reference) {
           throw Refusal.conflict(
@@ -513,8 +519,8 @@ export class Payouts {
         }
         return this.payout(row); // the same outcome again: nothing changes
       }
-      if (row.status === 'failed' && current === reference) {
-        throw Refusal.conflict(`Payout is failed under reference ${reference}; a success for the same reference contradicts it.`);
+      if (current === reference && (row.status === 'failed' || row.status === 'reversed')) {
+        throw Refusal.conflict(`Payout is ${row.status} under reference ${reference}; a success for the same reference contradicts it.`);
       }
       // Initiated under this reference, or a late success for an earlier one: the bank paid it.
       return this.payout(
@@ -524,8 +530,22 @@ export class Payouts {
 
     if (current !== reference) {
       throw Refusal.conflict(
-        `Reference ${reference} is not payout ${row.id}'s current one (${current ?? 'none: it awaits export'}); its failure changes nothing.`,
+        `Reference ${reference} is not payout ${row.id}'s current one (${current ?? 'none: it awaits export'}); its ${request.status === 'failed' ? 'failure' : 'reversal'} changes nothing.`,
       );
+    }
+    if (request.status === 'reversed') {
+      if (row.status === 'reversed') return this.payout(row); // the same outcome again: nothing changes
+      if (row.status !== 'processed') throw Refusal.conflict(`Payout is ${row.status}; only a processed payout can be reversed.`);
+      await this.tx.run('UPDATE export_lines SET reversed = 1 WHERE tenant = ? AND reference = ?', this.tenant, reference);
+      const reversed = await this.tx.get<PayoutRow>(
+        `UPDATE payouts SET status = 'reversed', failed_remark = ?, reversed_at = ?, updated_at = ?, version = version + 1
+           WHERE id = ? RETURNING *`,
+        request.remark,
+        request.reversed_at ?? Math.floor(now),
+        now,
+        row.id,
+      );
+      return this.payout(reversed!);
     }
     if (row.status === 'initiated') {
       const failed = await this.tx.get<PayoutRow>(
@@ -540,12 +560,18 @@ export class Payouts {
     throw Refusal.conflict(`Payout is ${row.status}; a failed callback cannot change it.`);
   }
 
-  /** Retry Failed Payout: back to pending, ready for the next export. */
+  /**
+   * Retry Failed Payout: back to pending, ready for the next export. A reversed payout's money is
+   * back with the lender, so it goes round again too, its returned transfer forgotten.
+   */
   async retry(id: string): Promise<Payout> {
     const row = await this.existing(id);
-    if (row.status !== 'failed') throw Refusal.conflict(`Payout is ${row.status}; only a failed payout can be retried.`);
+    if (row.status !== 'failed' && row.status !== 'reversed')
+      throw Refusal.conflict(`Payout is ${row.status}; only a failed or reversed payout can be retried.`);
     const retried = await this.tx.get<PayoutRow>(
       `UPDATE payouts SET status = 'pending', failed_remark = NULL, payout_service_id = NULL, export_debit_bank_id = NULL,
+         utr = NULL, processed_at = NULL, date = NULL, bank_date = NULL, debit_bank_id = NULL, reversed_at = NULL,
+         record_id = NULL, transaction_id = NULL, sent_to_gl = 0,
          is_downloaded = 0, updated_at = ?, version = version + 1 WHERE id = ? RETURNING *`,
       this.store.clock(),
       id,
@@ -684,6 +710,7 @@ function toPayout(row: PayoutRow, debitBank: DebitBank | null, creditBank: Credi
     bank_date: row.bank_date,
     date: row.date,
     failed_remark: row.failed_remark,
+    reversed_at: row.reversed_at,
     utr: row.utr,
     debit_bank: debitBank,
     credit_bank: creditBank,
