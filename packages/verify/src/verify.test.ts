@@ -126,6 +126,16 @@ const CAUGHT: Record<Bug, { operationId: string; field: RegExp; shows: RegExp }>
     field: /^header X-Payout-Signature$/,
     shows: /^200 application\/json, payout failed/,
   },
+  'reversal-of-unpaid-accepted': {
+    operationId: 'receivePayoutCallback',
+    field: /^status$/,
+    shows: /^200 application\/json, status = "reversed"/,
+  },
+  'reversal-answered-stale': {
+    operationId: 'receivePayoutCallback',
+    field: /^status$/,
+    shows: /^status = "processed" \(200 application\/json\)/,
+  },
   'milliseconds-accepted': {
     operationId: 'processPayout',
     field: /^body\.processed_at$/,

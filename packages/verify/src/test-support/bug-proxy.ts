@@ -37,6 +37,10 @@ export const BUGS = {
   'signature-ignored': 'receivePayoutCallback acts on a callback whatever its signature',
   /** The HMAC checked, its timestamp not: a captured callback can be replayed any time later. */
   'stale-signature-accepted': 'receivePayoutCallback takes a correctly signed callback from long ago',
+  /** The reversal handler does not check that the payout was paid. */
+  'reversal-of-unpaid-accepted': 'receivePayoutCallback reverses a payout that was never processed',
+  /** The reversal recorded, the answer built from the row read before it. */
+  'reversal-answered-stale': 'receivePayoutCallback answers a reversal with the payout still processed',
 } as const;
 
 export type Bug = keyof typeof BUGS;
@@ -185,6 +189,20 @@ export async function startBugProxy(target: string, bug: Bug, validToken: string
         const processed = { ...payout, status: 'processed', utr: body.utr ?? null, processed_at: body.processed_at ?? null };
         seen.set(processed.id, processed);
         return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(processed) };
+      }
+      case 'reversal-of-unpaid-accepted':
+      case 'reversal-answered-stale': {
+        if (method !== 'POST' || url.pathname !== '/v1/lms/payouts/callback/') return answer;
+        const callback = JSON.parse(requestBody.toString() || '{}') as { payout_service_id?: string; status?: string };
+        const payout = [...seen.values()].find((p) => p.payout_service_id === callback.payout_service_id);
+        if (callback.status !== 'reversed' || !payout) return answer;
+        const unpaid = bug === 'reversal-of-unpaid-accepted' && answer.status === 409;
+        const stale = bug === 'reversal-answered-stale' && answer.status === 200;
+        if (!unpaid && !stale) return answer;
+        const body = unpaid
+          ? { ...payout, status: 'reversed', reversed_at: 1732532400, failed_remark: 'reversed' }
+          : { ...(JSON.parse(answer.body) as Payout), status: 'processed', reversed_at: null, failed_remark: null };
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
       }
       default:
         return answer;
