@@ -45,30 +45,47 @@ export function invalidCases(spec: Spec, op: Operation, pathParams: Record<strin
     cases.push(...queryCases(base, param, schema));
   }
 
-  const example = request?.example;
-  if (request && isObject(example)) {
+  // Each oneOf branch the body's examples show (the callback's success, failure and reversal), once.
+  const branchesSeen = new Set<Schema>();
+  for (const example of request?.examples ?? []) {
+    if (!request || !isObject(example)) continue;
     const schema = objectBranch(spec, request.schema, example);
+    if (branchesSeen.has(schema)) continue;
+    branchesSeen.add(schema);
+    const withExample = { ...base, body: example };
     for (const name of schema.required ?? []) {
       if (!(name in example)) continue;
       const { [name]: _removed, ...rest } = example;
-      cases.push({ ...base, field: `body.${name}`, fault: 'required field removed', body: rest });
+      cases.push({ ...withExample, field: `body.${name}`, fault: 'required field removed', body: rest });
     }
     for (const [name, raw] of Object.entries<Schema>(schema.properties ?? {})) {
       if (!(name in example)) continue;
       const property = spec.resolve<Schema>(raw);
       cases.push({
-        ...base,
+        ...withExample,
         field: `body.${name}`,
         fault: `wrong type (${describeWrong(property)})`,
         body: { ...example, [name]: wrongTypeValue(property) },
       });
       const unknown = unknownEnumValue(property, name);
       if (unknown !== undefined)
-        cases.push({ ...base, field: `body.${name}`, fault: `unknown enum value "${unknown}"`, body: { ...example, [name]: unknown } });
-      cases.push(...numberCases({ ...base, field: `body.${name}` }, example, name, property));
+        cases.push({
+          ...withExample,
+          field: `body.${name}`,
+          fault: `unknown enum value "${unknown}"`,
+          body: { ...example, [name]: unknown },
+        });
+      cases.push(...numberCases({ ...withExample, field: `body.${name}` }, example, name, property));
     }
   }
-  return cases;
+  // A field two branches share (the reference, the status) is checked once.
+  const named = new Set<string>();
+  return cases.filter((c) => {
+    const key = `${c.field} ${c.fault}`;
+    if (named.has(key)) return false;
+    named.add(key);
+    return true;
+  });
 }
 
 function queryCases(base: Omit<InvalidCase, 'field' | 'fault'>, param: Parameter, schema: Schema): InvalidCase[] {
