@@ -151,7 +151,11 @@ describe('code samples from the spec', () => {
     );
     const operations = new SpecModel(spec).operations.map((op) => op.operationId);
     expect(labels).toEqual(
-      operations.map((id) => (id === 'retryFailedPayout' ? 'curl,TypeScript,TypeScript: every failed payout' : 'curl,TypeScript')),
+      operations.map((id) =>
+        id === 'retryFailedPayout'
+          ? 'curl,TypeScript,TypeScript: every failed payout,TypeScript: every reversed payout'
+          : 'curl,TypeScript',
+      ),
     );
     expect(JSON.stringify(spec)).not.toContain('x-codeSamples');
   });
@@ -177,7 +181,8 @@ describe('the TypeScript samples', () => {
           }
         }
       }
-      expect(files).toHaveLength(new SpecModel(spec).operations.length + 1);
+      // One per operation, and the two loops of Retry Failed Payout (its failed and its reversed payouts).
+      expect(files).toHaveLength(new SpecModel(spec).operations.length + 2);
       const program = ts.createProgram(files, {
         strict: true,
         noEmit: true,

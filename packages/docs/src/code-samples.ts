@@ -200,16 +200,23 @@ function typeScriptSample(baseUrl: string, call: Call): string {
  * Operations a caller runs over a whole list, with the sample that does it with the client's
  * `each()`: page numbers would skip payouts as each call moves one out of the filter.
  */
-const OVER_A_LIST: Record<string, { label: string; list: string; query: JsonObject; call: string }> = {
-  retryFailedPayout: {
-    label: 'TypeScript: every failed payout',
+interface OverAList {
+  label: string;
+  list: string;
+  query: JsonObject;
+  call: string;
+}
+const OVER_A_LIST: Record<string, OverAList[]> = {
+  // A reversed payout's money is back with the lender: it is retried like a failed one.
+  retryFailedPayout: (['failed', 'reversed'] as const).map((status) => ({
+    label: `TypeScript: every ${status} payout`,
     list: 'listPayouts',
-    query: { status: 'failed' },
+    query: { status },
     call: 'await client.retryFailedPayout(payout.id);',
-  },
+  })),
 };
 
-function overAListSample(baseUrl: string, sample: (typeof OVER_A_LIST)[string]): string {
+function overAListSample(baseUrl: string, sample: OverAList): string {
   return [
     `import { createPayoutsClient } from '@payouts/client';`,
     '',
@@ -232,11 +239,11 @@ export function codeSamplesFor(model: SpecModel, operation: Operation): CodeSamp
   try {
     if (!baseUrl) throw new SampleError('the spec has no servers[0].url to put in the samples');
     const call = describeCall(operation);
-    const overAList = OVER_A_LIST[operation.operationId];
+    const overAList = OVER_A_LIST[operation.operationId] ?? [];
     return [
       { lang: 'Shell', label: 'curl', source: curlSample(baseUrl, call) },
       { lang: 'TypeScript', label: 'TypeScript', source: typeScriptSample(baseUrl, call) },
-      ...(overAList ? [{ lang: 'TypeScript', label: overAList.label, source: overAListSample(baseUrl, overAList) }] : []),
+      ...overAList.map((sample) => ({ lang: 'TypeScript', label: sample.label, source: overAListSample(baseUrl, sample) })),
     ];
   } catch (error) {
     if (!(error instanceof SampleError)) throw error;
