@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { signCallback } from '@payouts/callbacks';
 import { run as runCommand } from '@payouts/process';
 import { UPSTREAM_PROCESS_PAYOUT_PAGE } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,17 @@ describe('static examples', () => {
     expect(processed.body).toEqual(namedExample('ProcessedPayout'));
     expect(failed.body).toEqual(namedExample('FailedPayout'));
     expect(failed.body.failed_remark).toBe('Beneficiary account closed');
+  });
+
+  it('answers a reversal callback with the reversed payout, which the spec allows', async () => {
+    const callback = validRequest(operationById('receivePayoutCallback'));
+    const reversal = JSON.stringify({ payout_service_id: 'HDFC-NEFT-230827-0042', status: 'reversed', remark: 'Account frozen' });
+    const signed = { ...callback, body: reversal, headers: { 'X-Payout-Signature': signCallback(reversal, 'test-callback-secret') } };
+    const reversed = await send(signed, { prefer: 'example=reversed' });
+    expect(reversed.status).toBe(200);
+    expect(reversed.body).toEqual(namedExample('ReversedPayout'));
+    expect(reversed.body).toMatchObject({ status: 'reversed', utr: '123123123123123', reversed_at: 1693247400 });
+    expect(responseErrors('POST', '/v1/lms/payouts/callback/', '200', 'application/json', reversed.body)).toEqual([]);
   });
 
   it('answers the bank file of Export Payout for Bank as CSV with its Content-Disposition', async () => {
