@@ -52,6 +52,7 @@ async function main(): Promise<number> {
   if (sandbox) {
     console.log(`  sandbox  ${sandbox}  (Authorization: Bearer ${session.sandboxTokens[0]})`);
     console.log(`           callbacks signed with "${session.sandboxCallbackSecrets[0]}" (X-Payout-Signature)`);
+    console.log('           bank: simulated, settling each exported payout after 2 s by its amount (the docs page has the table)');
   }
   console.log('watching spec/ for changes (Ctrl-C to stop)');
   const stop = () => void session.stop().then(() => process.exit(0));

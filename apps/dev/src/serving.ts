@@ -38,7 +38,9 @@ export async function startServers({ host, serve, mockPort, docsPort, sandboxPor
         ? starting(serveDocs({ port: docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE, live: true }), (d) => d.close())
         : undefined,
       serve.includes('sandbox')
-        ? starting(startSandbox({ port: sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true }), (s) => s.stop())
+        ? starting(startSandbox({ port: sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true, bank: 'simulated' }), (s) =>
+            s.stop(),
+          )
         : undefined,
     ]);
     return { mock, docs, sandbox, stop };

@@ -253,8 +253,7 @@ function describe(change: RedoclyChange, side: Side, base: SpecModel, head: Spec
         ]
           .filter(Boolean)
           .join('; ');
-      }
-      else if (keyword && keyword !== 'description' && scalar(before) && scalar(after) && before !== after)
+      } else if (keyword && keyword !== 'description' && scalar(before) && scalar(after) && before !== after)
         what = `${named} changed from ${before === undefined ? 'none' : `\`${before}\``} to ${after === undefined ? 'none' : `\`${after}\``}`;
       else what = `${named} changed`;
     }

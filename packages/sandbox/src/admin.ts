@@ -1,33 +1,64 @@
-// The admin API (admin/openapi.yaml): make and drop tenants at run time, behind the admin token.
-// Requests and answers are validated against that file, as the Payouts routes are against theirs.
+// The sandbox's own API (admin/openapi.yaml): make and drop tenants at run time, behind the admin
+// token; and ask the simulated bank to settle a payout, as the tenant that owns it. Requests and
+// answers are validated against that file, as the Payouts routes are against theirs.
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { jsonBodyOf, SpecModel } from '@payouts/model';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { SimulatedBank } from './bank.js';
 import { Refusal } from './refusal.js';
+import type { PayoutStore } from './store/payout-store.js';
 import type { Tenants } from './tenants.js';
+import type { Payout } from './types.js';
 import { answerProblems, checkRequest } from './validation.js';
 
 export const ADMIN_SPEC = fileURLToPath(new URL('../admin/openapi.yaml', import.meta.url));
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-type AdminHandler = (input: { params: Record<string, unknown>; body: unknown }) => Promise<{ status: number; body?: unknown }>;
+type AdminHandler = (input: {
+  params: Record<string, unknown>;
+  body: unknown;
+  tenant: string;
+}) => Promise<{ status: number; body?: unknown }>;
 
-export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: string): void {
+/** The status a payout must have for the bank to settle it with each outcome. */
+const SETTLES_FROM = { processed: 'initiated', failed: 'initiated', reversed: 'processed' } as const;
+type Settlement = { outcome: keyof typeof SETTLES_FROM; remark?: string };
+
+/** The tenant operations with an admin token (none without one); Settle Payout always. */
+export function mountAdmin(
+  app: FastifyInstance,
+  { tenants, store, bank }: { tenants: Tenants; store: PayoutStore; bank: SimulatedBank },
+  adminToken: string | undefined,
+): void {
   const spec = SpecModel.load(ADMIN_SPEC);
-  const expected = Buffer.from(adminToken);
+  const expected = Buffer.from(adminToken ?? '');
   const handlers: Record<string, AdminHandler> = {
-    createTenant: async ({ body }) => ({ status: 201, body: await tenants.create((body as { name: string }).name) }),
+    createTenant: async ({ body }) => {
+      const { name, ...bankSetting } = body as { name: string; bank?: 'simulated' | 'none'; bank_delay?: number };
+      return { status: 201, body: await tenants.create(name, bankSetting) };
+    },
     dropTenant: async ({ params }) => {
       const name = params.name as string;
       return (await tenants.drop(name)) ? { status: 204 } : { status: 404, body: { detail: `No tenant is named ${name}.` } };
+    },
+    settlePayout: async ({ params, body, tenant }) => {
+      const { outcome, remark } = body as Settlement;
+      const payout: Payout = await store.read(tenant, (payouts) => payouts.payoutOf(params.id as string));
+      const needed = SETTLES_FROM[outcome];
+      if (payout.status !== needed)
+        throw Refusal.conflict(`Payout is ${payout.status}; the bank can settle it as ${outcome} only once it is ${needed}.`);
+      bank.settleNow(tenant, payout, outcome, remark);
+      return { status: 202, body: { id: payout.id, outcome, payout_service_id: payout.payout_service_id } };
     },
   };
 
   for (const op of spec.operations) {
     const handler = handlers[op.operationId];
     if (!handler) throw new Error(`the admin API has an operation the sandbox does not implement: ${op.operationId}`);
+    const asTenant = op.securitySchemes.includes('tenantToken');
+    if (!asTenant && adminToken === undefined) continue;
     const send = (reply: FastifyReply, status: number, body?: unknown, headers: Record<string, string> = {}) => {
       const problems = answerProblems(
         spec,
@@ -47,10 +78,20 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
       url: op.path.replace(/\{([^}]+)\}/g, ':$1'),
       handler: async (request, reply) => {
         const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-        const given = Buffer.from(match?.[1] ?? '');
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-          const detail = match ? 'Invalid admin token.' : 'The admin API takes the admin token: "Authorization: Bearer <admin token>".';
-          return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="sandbox-admin"' });
+        let tenant = '';
+        if (asTenant) {
+          const known = match ? await tenants.ofToken(match[1]!) : undefined;
+          if (known === undefined) {
+            const detail = match ? 'Invalid bearer token.' : 'Authentication credentials were not provided.';
+            return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
+          }
+          tenant = known;
+        } else {
+          const given = Buffer.from(match?.[1] ?? '');
+          if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+            const detail = match ? 'Invalid admin token.' : 'The admin API takes the admin token: "Authorization: Bearer <admin token>".';
+            return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="sandbox-admin"' });
+          }
         }
         const { body } = request;
         const parseError = request.sandbox.received?.parseError;
@@ -63,7 +104,7 @@ export function mountAdmin(app: FastifyInstance, tenants: Tenants, adminToken: s
         });
         if (!checked.ok) return send(reply, 400, checked.errors);
         try {
-          const answer = await handler(checked.request);
+          const answer = await handler({ ...checked.request, tenant });
           return send(reply, answer.status, answer.body);
         } catch (error) {
           if (error instanceof Refusal) return send(reply, error.status, error.body);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // pnpm sandbox [--port 4030] [--host 127.0.0.1] [--db FILE|postgres://...] [--token T]... [--token-file FILE]
 //              [--callback-secret S]... [--tenants FILE] [--admin-token T] [--cors-origin ORIGIN]...
-//              [--seed-demo] [--no-validate-responses] [--quiet]
+//              [--bank simulated|none] [--bank-delay SECONDS] [--seed-demo] [--no-validate-responses] [--quiet]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isUsageError, normalOrigin, parsePort, UsageError } from '@payouts/process';
+import { type BankKind, bankSettingProblem, DEFAULT_BANK_DELAY_SECONDS } from './bank.js';
 import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
 import { isPostgresUrl } from './store/database.js';
 import { readTenantsFile } from './tenants.js';
@@ -29,6 +30,10 @@ const USAGE = `Usage: pnpm sandbox [options]
                             this bearer token (default: $PAYOUTS_ADMIN_TOKEN; off without one)
   --cors-origin ORIGIN      an origin whose pages may call the sandbox (e.g. http://127.0.0.1:4020);
                             repeat for several. None by default: no other page can read its answers
+  --bank simulated|none     simulated: the sandbox settles every exported payout by itself through a
+                            signed Payout Callback, its outcome chosen by the amount (a multiple of
+                            100 is paid; see admin/openapi.yaml); none (default): a provider does
+  --bank-delay SECONDS      how long the simulated bank waits after an export (default ${DEFAULT_BANK_DELAY_SECONDS}; 0 at once)
   --seed-demo               demo payouts in every status, into an empty database
   --no-validate-responses   skip checking each answer against the spec (faster)
   --quiet                   no line per request`;
@@ -43,6 +48,8 @@ const FLAGS = {
   'callback-secret': { type: 'string', multiple: true },
   tenants: { type: 'string' },
   'admin-token': { type: 'string' },
+  bank: { type: 'string' },
+  'bank-delay': { type: 'string' },
   'seed-demo': { type: 'boolean' },
   'no-validate-responses': { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -74,6 +81,7 @@ function optionsFrom(values: Flags): SandboxOptions {
     corsOrigins,
     tenants: values.tenants === undefined ? undefined : readTenantsFile(values.tenants),
     adminToken: values['admin-token'] ?? (process.env.PAYOUTS_ADMIN_TOKEN || undefined),
+    ...bankFrom(values.bank, values['bank-delay']),
     seedDemo: values['seed-demo'],
     validateResponses: !values['no-validate-responses'],
     logRequests: !values.quiet,
@@ -98,6 +106,10 @@ function bannerOf(sandbox: Sandbox, options: SandboxOptions, values: Flags): str
   }
   if (tenants?.length) banner.push(`  tenants: ${tenants.map((t) => t.name).join(', ')} (from ${values.tenants})`);
   if (adminToken) banner.push(`  admin: POST ${sandbox.url}/_sandbox/tenants/ makes a tenant (admin token required)`);
+  if (options.bank === 'simulated')
+    banner.push(
+      `  bank: simulated, settling each exported payout after ${options.bankDelaySeconds ?? DEFAULT_BANK_DELAY_SECONDS} s (amount % 100: 01, 02 fail, 03 reversed, 04 never, 05 twice; else paid)`,
+    );
   if (options.seedDemo) {
     banner.push(
       sandbox.demoPayouts > 0
@@ -127,6 +139,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(bannerOf(sandbox, options, values));
   });
   return 0;
+}
+
+/** --bank and --bank-delay as startSandbox takes them; a bad value is a usage error naming it. */
+function bankFrom(kind: string | undefined, delay: string | undefined): Pick<SandboxOptions, 'bank' | 'bankDelaySeconds'> {
+  const seconds = delay === undefined ? undefined : /^\d+(\.\d+)?$/.test(delay) ? Number(delay) : Number.NaN;
+  const problem = bankSettingProblem(kind, seconds);
+  if (problem) throw new UsageError(problem.replace('"bank_delay"', '--bank-delay').replace('"bank"', '--bank'));
+  if (delay !== undefined && kind !== 'simulated') throw new UsageError('--bank-delay applies only with --bank simulated');
+  return { ...(kind === undefined ? {} : { bank: kind as BankKind }), ...(seconds === undefined ? {} : { bankDelaySeconds: seconds }) };
 }
 
 /** A token as the banner shows it: the development token whole, any other as its last four characters. */

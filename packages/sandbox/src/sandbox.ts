@@ -7,6 +7,7 @@ import { httpUrl, isLoopback, listenError } from '@payouts/process';
 import { loadSpec } from '@payouts/spec';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { mountAdmin } from './admin.js';
+import { type BankKind, DEFAULT_BANK_DELAY_SECONDS, SimulatedBank } from './bank.js';
 import { type Edge, edgeServerOptions, guardEdge } from './edge.js';
 import { answerer } from './pipeline/answer.js';
 import { authenticate } from './pipeline/auth.js';
@@ -63,6 +64,12 @@ export interface SandboxOptions {
    * docs page's. None by default.
    */
   corsOrigins?: string[];
+  /**
+   * The bank of every tenant without one of its own: 'simulated' settles each exported payout by
+   * itself after `bankDelaySeconds` (bank.ts); 'none' (the default) leaves that to a provider.
+   */
+  bank?: BankKind;
+  bankDelaySeconds?: number;
 }
 
 export interface Sandbox {
@@ -100,11 +107,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const tenant of options.tenants ?? [])
       if (tenant.seed_demo) demoPayouts += await seedDemo(store, spec, (await tenants.idOf(tenant.name))!);
     let edge: Edge;
-    ({ app, edge } = buildApp(store, tenants, spec, options));
+    let bank: SimulatedBank;
+    ({ app, edge, bank } = buildApp(store, tenants, spec, options));
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
     edge.listening(host, address.port);
+    bank.listening(address.port);
     const server = app;
     let stopped: Promise<void> | undefined;
     return {
@@ -118,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         (stopped ??= (async () => {
           // Requests in flight get their answers; a client that never finishes its request (or
           // never reads its answer) is cut off after the grace, so stop() always returns.
+          bank.stop();
           const cutOff = setTimeout(() => server.server.closeAllConnections(), STOP_GRACE_MS);
           await server.close();
           clearTimeout(cutOff);
@@ -161,7 +171,12 @@ function checkCredentials(host: string, tokens: string[], callbackSecrets: strin
  * or the provider's signature over the body), the input check, the handler with idempotency, the
  * output check, and the errors no operation answers.
  */
-function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, options: SandboxOptions): { app: FastifyInstance; edge: Edge } {
+function buildApp(
+  store: PayoutStore,
+  tenants: Tenants,
+  spec: SpecModel,
+  options: SandboxOptions,
+): { app: FastifyInstance; edge: Edge; bank: SimulatedBank } {
   // On stop, requests in flight get their answers; idle keep-alive connections are closed at once.
   const app = Fastify({
     logger: false,
@@ -183,7 +198,10 @@ function buildApp(store: PayoutStore, tenants: Tenants, spec: SpecModel, options
     });
   }
   serveOperations(app, spec, store, answers);
-  if (options.adminToken) mountAdmin(app, tenants, options.adminToken);
+  const bankOptions = { kind: options.bank ?? 'none', delaySeconds: options.bankDelaySeconds ?? DEFAULT_BANK_DELAY_SECONDS };
+  const bank = new SimulatedBank(app, tenants, spec.operation('receivePayoutCallback').path, bankOptions, log);
+  bank.listen(store);
+  mountAdmin(app, { tenants, store, bank }, options.adminToken);
   answerErrors(app, spec, answers, log);
-  return { app, edge };
+  return { app, edge, bank };
 }

@@ -107,7 +107,11 @@ export function seedDemo(store: PayoutStore, spec: SpecModel, tenant = DEFAULT_T
     await payouts.match(reconciled.id, randomUUID());
     await payouts.callback({ payout_service_id: reference(refused.id), status: 'failed', failed_remark: 'Beneficiary account closed' });
     await payouts.callback({ payout_service_id: reference(returned.id), status: 'processed', utr: 'IMPS409955667788' });
-    await payouts.callback({ payout_service_id: reference(returned.id), status: 'reversed', remark: 'Beneficiary account frozen after credit' });
+    await payouts.callback({
+      payout_service_id: reference(returned.id),
+      status: 'reversed',
+      remark: 'Beneficiary account frozen after credit',
+    });
     await make(250000, 'disbursement', 'neft', 0);
     await make(30000, 'refund', 'imps', 0);
     return payouts.count();

@@ -310,6 +310,10 @@ describe('refused at start, naming the problem, with nothing started', () => {
     expect(await refusal(['--tenants', missing])).toContain('tenant 1 has no "callback_secret"');
     const twice = await tenantsFile({ tenants: [A, { ...B, name: 'team-a' }] });
     expect(await refusal(['--tenants', twice])).toContain('tenant "team-a" appears twice');
+    const noBank = await tenantsFile({ tenants: [{ ...A, bank: 'maybe' }] });
+    expect(await refusal(['--tenants', noBank])).toContain('tenant "team-a": "bank" must be one of simulated, none');
+    const slowBank = await tenantsFile({ tenants: [{ ...A, bank: 'simulated', bank_delay: -1 }] });
+    expect(await refusal(['--tenants', slowBank])).toContain('"bank_delay" must be a number of seconds from 0 to 3600');
     const broken = await tenantsFile('{"tenants": [');
     expect(await refusal(['--tenants', broken])).toMatch(/tenants file .* is not JSON/);
     expect(await refusal(['--tenants', '/nonexistent/tenants.json'])).toContain('cannot read the tenants file /nonexistent/tenants.json');

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { checkCallbackSignature, readSignatureHeader, SIGNATURE_MISMATCH } from '@payouts/callbacks';
+import { type BankKind, bankSettingProblem } from './bank.js';
 import { Refusal } from './refusal.js';
 import type { Database, Tx } from './store/database.js';
 import { DEFAULT_TENANT } from './store/payout-store.js';
@@ -19,6 +20,16 @@ export interface TenantConfig {
   callback_secret: string;
   /** Demo payouts in every status, into the tenant when it has none. */
   seed_demo?: boolean;
+  /** The tenant's own bank (bank.ts); the sandbox's (--bank) when absent. */
+  bank?: BankKind;
+  /** Seconds the tenant's simulated bank waits before it settles; the sandbox's (--bank-delay) when absent. */
+  bank_delay?: number;
+}
+
+/** A tenant's bank setting as stored: each undefined falls back to the sandbox's own. */
+export interface TenantBank {
+  bank?: BankKind;
+  bank_delay?: number;
 }
 
 /** A tenant as Create Tenant answers it: the only time its token is shown. */
@@ -61,10 +72,10 @@ export function readTenantsFile(file: string): TenantConfig[] {
     for (const field of ['name', 'tokens', 'callback_secret']) {
       if (tenant[field] === undefined) throw new Error(`${at} has no "${field}"`);
     }
-    const unknown = Object.keys(tenant).filter((k) => !['name', 'tokens', 'callback_secret', 'seed_demo'].includes(k));
-    if (unknown.length > 0)
-      throw new Error(`${at} has unknown fields: ${unknown.join(', ')} (known: name, tokens, callback_secret, seed_demo)`);
-    const { name, tokens: given, callback_secret: secret, seed_demo: seed } = tenant;
+    const known = ['name', 'tokens', 'callback_secret', 'seed_demo', 'bank', 'bank_delay'];
+    const unknown = Object.keys(tenant).filter((k) => !known.includes(k));
+    if (unknown.length > 0) throw new Error(`${at} has unknown fields: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    const { name, tokens: given, callback_secret: secret, seed_demo: seed, bank, bank_delay: delay } = tenant;
     if (typeof name !== 'string' || !TENANT_NAME.test(name))
       throw new Error(`${at}: "name" must be 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit`);
     const where = `the tenants file ${file}, tenant "${name}"`;
@@ -82,7 +93,16 @@ export function readTenantsFile(file: string): TenantConfig[] {
     if (sharing !== undefined) throw new Error(`${where} has the callback secret of tenant "${sharing}": each tenant needs its own`);
     secrets.set(secret, name);
     if (seed !== undefined && typeof seed !== 'boolean') throw new Error(`${where}: "seed_demo" must be true or false`);
-    return { name, tokens: given as string[], callback_secret: secret, ...(seed === undefined ? {} : { seed_demo: seed }) };
+    const bankProblem = bankSettingProblem(bank, delay);
+    if (bankProblem) throw new Error(`${where}: ${bankProblem}`);
+    return {
+      name,
+      tokens: given as string[],
+      callback_secret: secret,
+      ...(seed === undefined ? {} : { seed_demo: seed }),
+      ...(bank === undefined ? {} : { bank: bank as BankKind }),
+      ...(delay === undefined ? {} : { bank_delay: delay as number }),
+    };
   });
 }
 
@@ -190,14 +210,32 @@ export class Tenants {
   }
 
   /** Makes a tenant with new credentials and a new id; a 409 when the name is taken. */
-  create(name: string): Promise<NewTenant> {
+  create(name: string, bank: TenantBank = {}): Promise<NewTenant> {
     const tenant = { name, token: credential('sbx_tok_'), callback_secret: credential('sbx_cbs_') };
     return this.database.write(async (tx) => {
       if (await tx.get('SELECT name FROM tenants WHERE name = ?', name))
         throw Refusal.conflict(`Tenant ${name} exists; drop it first or choose another name.`);
-      await insert(tx, { name, tokens: [tenant.token], callback_secret: tenant.callback_secret });
+      await insert(tx, { name, tokens: [tenant.token], callback_secret: tenant.callback_secret, ...bank });
       return tenant;
     });
+  }
+
+  /** What a tenant's simulated bank signs its callbacks with: the secret a real provider of the tenant's would use. */
+  async callbackSecretOf(tenant: string): Promise<string | undefined> {
+    if (tenant === DEFAULT_TENANT) return this.own.callbackSecrets[0];
+    const row = await this.database.read((tx) =>
+      tx.get<{ callback_secret: string }>('SELECT callback_secret FROM tenants WHERE id = ?', tenant),
+    );
+    return row?.callback_secret;
+  }
+
+  /** A tenant's own bank setting (the sandbox's own tenant has none: the command line is its setting). */
+  async bankOf(tenant: string): Promise<TenantBank> {
+    if (tenant === DEFAULT_TENANT) return {};
+    const row = await this.database.read((tx) =>
+      tx.get<{ bank: BankKind | null; bank_delay: number | null }>('SELECT bank, bank_delay FROM tenants WHERE id = ?', tenant),
+    );
+    return { ...(row?.bank ? { bank: row.bank } : {}), ...(row?.bank_delay == null ? {} : { bank_delay: row.bank_delay }) };
   }
 
   /**
@@ -212,7 +250,13 @@ export class Tenants {
         await checkSecret(tx, tenant);
         let id = (await tx.get<{ id: string }>('SELECT id FROM tenants WHERE name = ?', tenant.name))?.id;
         if (id !== undefined) {
-          await tx.run('UPDATE tenants SET callback_secret = ? WHERE id = ?', tenant.callback_secret, id);
+          await tx.run(
+            'UPDATE tenants SET callback_secret = ?, bank = ?, bank_delay = ? WHERE id = ?',
+            tenant.callback_secret,
+            tenant.bank ?? null,
+            tenant.bank_delay ?? null,
+            id,
+          );
         } else {
           id = await insertRow(tx, tenant);
         }
@@ -278,11 +322,13 @@ function newTenantId(): string {
 async function insertRow(tx: Tx, tenant: TenantConfig): Promise<string> {
   const id = newTenantId();
   await tx.run(
-    'INSERT INTO tenants (id, name, callback_secret, created_at) VALUES (?, ?, ?, ?)',
+    'INSERT INTO tenants (id, name, callback_secret, created_at, bank, bank_delay) VALUES (?, ?, ?, ?, ?, ?)',
     id,
     tenant.name,
     tenant.callback_secret,
     Date.now() / 1000,
+    tenant.bank ?? null,
+    tenant.bank_delay ?? null,
   );
   return id;
 }

@@ -102,6 +102,7 @@ export class PayoutStore {
   readonly rendered = new RenderCache();
   private keyedWrites = 0;
   private readonly counts = new Map<string, { version: string; n: number }>();
+  private readonly exportListeners: ((tenant: string, payouts: Payout[]) => void)[] = [];
 
   constructor(
     readonly database: Database,
@@ -158,15 +159,26 @@ export class PayoutStore {
     return this.database.read((tx) => query(new Payouts(this, tx, tenant, true)));
   }
 
+  /** Calls `listener` with the payouts of every export once it is committed (not for a replay). */
+  onExport(listener: (tenant: string, payouts: Payout[]) => void): void {
+    this.exportListeners.push(listener);
+  }
+
   /** Runs a change as a tenant, in one write; a TenantGoneError when the tenant no longer exists. */
-  write<T>(tenant: string, change: (payouts: Payouts) => Promise<T>): Promise<T> {
-    return this.database.write(async (tx) => {
+  async write<T>(tenant: string, change: (payouts: Payouts) => Promise<T>): Promise<T> {
+    let attempt: Payouts | undefined;
+    const result = await this.database.write(async (tx) => {
       if (tenant !== DEFAULT_TENANT) {
         const exists = await tx.get(`SELECT id FROM tenants WHERE id = ?${this.database.dialect.forShare}`, tenant);
         if (!exists) throw new TenantGoneError(tenant);
       }
-      return change(new Payouts(this, tx, tenant, false));
+      attempt = new Payouts(this, tx, tenant, false);
+      return change(attempt);
     });
+    // Only the attempt that committed: one run again after a lost race starts with nothing exported.
+    const exported = attempt?.exported ?? [];
+    if (exported.length > 0) for (const listener of this.exportListeners) listener(tenant, exported);
+    return result;
   }
 
   /**
@@ -290,6 +302,9 @@ async function answerOf(tx: Tx, run: () => Promise<RecordedAnswer>): Promise<Rec
 
 /** One tenant's payouts, in one transaction. */
 export class Payouts {
+  /** The payouts this change exported (PayoutStore.onExport hears of them once it commits). */
+  readonly exported: Payout[] = [];
+
   constructor(
     private readonly store: PayoutStore,
     readonly tx: Tx,
@@ -472,6 +487,7 @@ export class Payouts {
         beneficiary: (await this.store.creditBank(this.tx, row.credit_bank_id))!,
       });
     }
+    this.exported.push(...payouts);
     return { csv: bankFileCsv(bank, lines), fileName: bankFileName(bank, now), payouts };
   }
 
@@ -595,7 +611,6 @@ export class Payouts {
     return (await this.tx.get<{ n: number }>('SELECT count(*) AS n FROM payouts WHERE tenant = ?', this.tenant))!.n;
   }
 
-  /** The payout with this id as it is now in this transaction. */
   /** One payout of this tenant; an id it does not have is a 404. */
   async payoutOf(id: string): Promise<Payout> {
     const row = await this.row(id);

@@ -1,4 +1,4 @@
--- reversals: a paid payout the bank returned, and the transfers that were returned
+-- reversals and the simulated bank: a paid payout the bank returned, the transfers that were returned, each tenant's bank
 -- A reversed payout keeps its utr and processed_at, and has a remark and a reversed_at; an export
 -- line remembers that its transfer was returned, so a late success for it cannot pay the payout
 -- again. Tables are rebuilt where SQLite cannot alter a constraint.
@@ -72,3 +72,7 @@ CREATE TRIGGER payouts_version AFTER UPDATE ON payouts WHEN NEW.version = OLD.ve
 BEGIN
   UPDATE payouts SET version = OLD.version + 1 WHERE seq = NEW.seq;
 END;
+-- Each tenant's simulated bank: 'simulated' or 'none', NULL for the sandbox's own setting (--bank);
+-- its delay in seconds, NULL for the sandbox's.
+ALTER TABLE tenants ADD COLUMN bank TEXT CHECK (bank IN ('simulated', 'none'));
+ALTER TABLE tenants ADD COLUMN bank_delay REAL CHECK (bank_delay >= 0);

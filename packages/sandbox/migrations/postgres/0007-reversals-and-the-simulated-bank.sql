@@ -1,4 +1,4 @@
--- reversals: a paid payout the bank returned, and the transfers that were returned
+-- reversals and the simulated bank: a paid payout the bank returned, the transfers that were returned, each tenant's bank
 -- A reversed payout keeps its utr and processed_at, and has a remark and a reversed_at; an export
 -- line remembers that its transfer was returned, so a late success for it cannot pay the payout
 -- again. The status checks are PostgreSQL's own names for them (0004 left them unnamed).
@@ -24,3 +24,7 @@ ALTER TABLE payouts
   ADD CONSTRAINT payouts_remark CHECK ((status IN ('failed', 'reversed')) = (failed_remark IS NOT NULL)),
   ADD CONSTRAINT payouts_reversed_at CHECK ((status = 'reversed') = (reversed_at IS NOT NULL)),
   ADD CONSTRAINT payouts_record_once_paid CHECK (status IN ('processed', 'reversed') OR (record_id IS NULL AND transaction_id IS NULL));
+-- Each tenant's simulated bank: 'simulated' or 'none', NULL for the sandbox's own setting (--bank);
+-- its delay in seconds, NULL for the sandbox's.
+ALTER TABLE tenants ADD COLUMN bank TEXT CHECK (bank IN ('simulated', 'none'));
+ALTER TABLE tenants ADD COLUMN bank_delay DOUBLE PRECISION CHECK (bank_delay >= 0);
