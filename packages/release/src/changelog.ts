@@ -27,16 +27,16 @@ function whatToDo(change: Change): string {
 
 /** The same change met in several operations is one line naming them all. */
 function lines(changes: Change[], withWhatToDo: boolean): string[] {
-  const byChange = new Map<string, { change: Change; operations: string[]; consumers: Set<string> }>();
+  const byChange = new Map<string, { change: Change; operations: (string | null)[]; consumers: Set<string> }>();
   for (const change of changes) {
     const key = `${change.location} ${change.message}`;
     const entry = byChange.get(key) ?? { change, operations: [], consumers: new Set<string>() };
-    entry.operations.push(change.operationId ?? 'the whole API');
+    entry.operations.push(change.operationId);
     for (const consumer of change.consumers ?? []) entry.consumers.add(consumer);
     byChange.set(key, entry);
   }
   return [...byChange.values()].map(({ change, operations, consumers: broken }) => {
-    const where = [...new Set(operations)].map((op) => `\`${op}\``).join(', ');
+    const where = [...new Set(operations)].map((op) => (op === null ? 'The whole API' : `\`${op}\``)).join(', ');
     const consumers = broken.size ? ` Breaks the registered consumers ${[...broken].join(', ')}.` : '';
     return `- ${where}: ${change.message}${consumers}${withWhatToDo ? ` **What to do**: ${whatToDo(change)}` : ''}`;
   });
