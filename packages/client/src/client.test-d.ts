@@ -129,7 +129,7 @@ describe('answers', () => {
 
   test('a payout is typed field by field, nullable where the spec says so', () => {
     expectTypeOf<Payout['status']>().toEqualTypeOf<PayoutStatus>();
-    expectTypeOf<PayoutStatus>().toEqualTypeOf<'pending' | 'initiated' | 'processed' | 'failed'>();
+    expectTypeOf<PayoutStatus>().toEqualTypeOf<'pending' | 'initiated' | 'processed' | 'failed' | 'reversed'>();
     expectTypeOf<Payout['amount']>().toEqualTypeOf<number>();
     expectTypeOf<Payout['utr']>().toEqualTypeOf<string | null>();
     expectTypeOf<Payout['numeric_ref_id']>().toEqualTypeOf<string>();

@@ -4,14 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode } from '@payouts/process';
-import { releasePath } from '@payouts/spec';
+import { releasePath, releases } from '@payouts/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const scratch = await mkdtemp(join(tmpdir(), 'payouts-diff-cli-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-const released = JSON.parse(await readFile(releasePath('1.0.0'), 'utf8'));
+// The newest release, and the versions around it: behind its next major, and that major.
+const NEWEST = releases().at(-1)!;
+const MAJOR = Number(NEWEST.split('.')[0]);
+const BEHIND = `${MAJOR}.1.0`;
+const NEXT_MAJOR = `${MAJOR + 1}.0.0`;
+const released = JSON.parse(await readFile(releasePath(NEWEST), 'utf8'));
 
 /** The release with `utr` gone from every payout, at the version given. */
 async function withoutUtr(version: string): Promise<string> {
@@ -28,7 +33,7 @@ const spawn = (args: string[]) => runNode([CLI, ...args], { timeoutMs: 120_000 }
 
 describe('pnpm spec:diff', { timeout: 180_000 }, () => {
   it('prints exactly {bump, changes} with --json, and exits 1 once --fail-on is met', async () => {
-    const head = await withoutUtr('1.0.0');
+    const head = await withoutUtr(NEWEST);
     const { code, stdout } = await spawn(['--head', head, '--json', '--no-consumers']);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
@@ -40,9 +45,9 @@ describe('pnpm spec:diff', { timeout: 180_000 }, () => {
   });
 
   it('groups the text by operation, each change with its impact, who it breaks and where', async () => {
-    const { code, stdout } = await spawn(['--base', '1.0.0', '--head', await withoutUtr('2.0.0')]);
+    const { code, stdout } = await spawn(['--base', NEWEST, '--head', await withoutUtr(NEXT_MAJOR)]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^spec:diff v1\.0\.0 -> .*without-utr-2\.0\.0\.json: major bump\n/);
+    expect(stdout).toMatch(new RegExp(`^spec:diff v${NEWEST} -> .*without-utr-${NEXT_MAJOR}\\.json: major bump\n`));
     expect(stdout).toContain(
       '\nretryFailedPayout\n  major  breaks callers  #/components/schemas/Payout/properties/utr\n         Field `utr` of `Payout` was removed (response).\n',
     );
@@ -58,21 +63,25 @@ describe('pnpm spec:diff', { timeout: 180_000 }, () => {
   });
 
   it('fails the version check while info.version is behind the changes, naming them, and passes once bumped', async () => {
-    const behind = await spawn(['--check-version', '--head', await withoutUtr('1.1.0')]);
+    const behind = await spawn(['--check-version', '--head', await withoutUtr(BEHIND)]);
     expect(behind.code).toBe(1);
-    expect(behind.stderr).toContain('the spec has major changes against v1.0.0, but info.version is 1.1.0: set it to 2.0.0');
+    expect(behind.stderr).toContain(
+      `the spec has major changes against v${NEWEST}, but info.version is ${BEHIND}: set it to ${NEXT_MAJOR}`,
+    );
     expect(behind.stderr).toContain(
       '  - retryFailedPayout: Field `utr` of `Payout` was removed (response). [#/components/schemas/Payout/properties/utr]',
     );
-    const bumped = await spawn(['--check-version', '--head', await withoutUtr('2.0.0')]);
+    const bumped = await spawn(['--check-version', '--head', await withoutUtr(NEXT_MAJOR)]);
     expect(bumped.code, bumped.stderr).toBe(0);
-    expect(bumped.stdout).toContain('info.version 2.0.0 keeps up with the changes since v1.0.0 (a major bump)');
+    expect(bumped.stdout).toContain(`info.version ${NEXT_MAJOR} keeps up with the changes since v${NEWEST} (a major bump)`);
   });
 
   it('refuses what it cannot compare, saying what it takes', async () => {
     const unknown = await spawn(['--base', 'no-such-ref']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('--base no-such-ref is not a release (1.0.0), an existing file, or a git ref of this repository');
+    expect(unknown.stderr).toContain(
+      `--base no-such-ref is not a release (${releases().join(', ')}), an existing file, or a git ref of this repository`,
+    );
     expect((await spawn(['--base', '9.9.9'])).stderr).toContain('no release 9.9.9');
     expect((await spawn(['--fail-on', 'huge'])).stderr).toMatch(/--fail-on "huge" is not one of major, minor, patch\n\nUsage:/);
   });

@@ -169,23 +169,37 @@ async function requestSample(operation: ExpectedOperation, label: string): Promi
 }
 
 describe('the docs page in Chromium', () => {
-  it('shows the lifecycle of a payout on the first screen, as a table', async () => {
+  it("shows the lifecycle of a payout on the first screen, as a table, and the simulated bank's outcomes", async () => {
     await open();
     const menu = await page.locator('[data-component-name="Menu/MenuItem"]').allInnerTexts();
     expect(menu.slice(0, 2).map(oneLine)).toEqual([model.document.info.title, 'Lifecycle of a payout']);
 
-    const table = page.locator('main table').first();
-    expect(await table.isVisible()).toBe(true);
-    expect((await table.boundingBox())!.y).toBeLessThan(VIEWPORT.height); // no scrolling needed
-    const rendered = await table
-      .locator('tr')
-      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
-    const markdownRows = (model.document.info.description as string)
-      .split('\n')
-      .filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line))
-      .map((line) => line.slice(1, -1).split('|').map(asReadText));
-    expect(rendered).toEqual(markdownRows);
-    expect(rendered).toContainEqual(['failed', 'Retry Failed Payout', 'pending', expect.any(String)]);
+    // The description's tables, in order: the lifecycle, then the simulated bank's outcomes.
+    const tables: string[][][] = [];
+    let inTable = false;
+    for (const line of (model.document.info.description as string).split('\n')) {
+      if (!line.startsWith('|')) {
+        inTable = false;
+        continue;
+      }
+      if (!inTable) tables.push([]);
+      inTable = true;
+      if (!/^\|[-| ]+\|$/.test(line)) tables.at(-1)!.push(line.slice(1, -1).split('|').map(asReadText));
+    }
+    const renderedTable = (n: number) =>
+      page
+        .locator('main table')
+        .nth(n)
+        .locator('tr')
+        .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
+    const lifecycle = page.locator('main table').first();
+    expect(await lifecycle.isVisible()).toBe(true);
+    expect((await lifecycle.boundingBox())!.y).toBeLessThan(VIEWPORT.height); // no scrolling needed
+    expect(await renderedTable(0)).toEqual(tables[0]);
+    expect(await renderedTable(0)).toContainEqual(['failed or reversed', 'Retry Failed Payout', 'pending', expect.any(String)]);
+    expect(await renderedTable(0)).toContainEqual(['processed', 'Payout Callback (reversal)', 'reversed', expect.any(String)]);
+    expect(await renderedTable(1)).toEqual(tables[1]);
+    expect(await renderedTable(1)).toContainEqual(['03', expect.stringContaining('reversed')]);
   });
 
   it('shows the contract version in the title and the changelog, newest first', async () => {

@@ -114,7 +114,7 @@ describe('mutations', () => {
     expect(result.current.error).toMatchObject({
       status: 409,
       operationId: 'retryFailedPayout',
-      body: { detail: 'Payout is processed; only a failed payout can be retried.' },
+      body: { detail: 'Payout is processed; only a failed or reversed payout can be retried.' },
     });
   });
 });
