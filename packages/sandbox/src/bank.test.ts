@@ -1,8 +1,11 @@
 // The simulated bank, through HTTP alone: a payout of each magic amount goes from Create Payout to
 // its final status with no callback signed by hand, on SQLite and PostgreSQL; the explicit
 // trigger answers 202, 404 and 409; a tenant's own bank setting wins over the sandbox's.
+
+import { readFileSync } from 'node:fs';
+import { bundlePath } from '@payouts/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REMARKS } from './bank.js';
+import { OUTCOMES, REMARKS } from './bank.js';
 import { newDb, STORES } from './test-support/stores.js';
 import { type Caller, DEBIT_BANK, newPayout, payout, startTestSandbox, type TestSandbox } from './testing.js';
 import type { Payout, PayoutStatus } from './types.js';
@@ -118,6 +121,22 @@ describe('a tenant of the tenants file', () => {
       expect((await payout(sandbox, own!.id)).status).toBe('initiated');
     } finally {
       await sandbox.dispose();
+    }
+  });
+});
+
+describe('the outcome table', () => {
+  it("the spec's description and the admin spec show each outcome the bank has, with its remark", () => {
+    const described = [
+      JSON.parse(readFileSync(bundlePath('json'), 'utf8')).info.description,
+      readFileSync(new URL('../admin/openapi.yaml', import.meta.url), 'utf8'),
+    ];
+    for (const text of described) {
+      for (const { ending, remark } of OUTCOMES) {
+        const row = text.split('\n').find((line: string) => line.trim().startsWith(`| ${String(ending).padStart(2, '0')} |`));
+        expect(row, `the row of amounts ending in ${ending}`).toBeDefined();
+        if (remark) expect(row).toContain(remark);
+      }
     }
   });
 });
