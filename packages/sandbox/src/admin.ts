@@ -4,7 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { jsonBodyOf, SpecModel } from '@payouts/model';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimulatedBank } from './bank.js';
 import { Refusal } from './refusal.js';
 import type { PayoutStore } from './store/payout-store.js';
@@ -73,44 +73,43 @@ export function mountAdmin(
       reply.code(status).headers(headers);
       return body === undefined ? reply.send() : reply.type(JSON_TYPE).send(JSON.stringify(body));
     };
-    app.route({
-      method: op.method as 'POST',
-      url: op.path.replace(/\{([^}]+)\}/g, ':$1'),
-      handler: async (request, reply) => {
-        const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-        let tenant = '';
-        if (asTenant) {
-          const known = match ? await tenants.ofToken(match[1]!) : undefined;
-          if (known === undefined) {
-            const detail = match ? 'Invalid bearer token.' : 'Authentication credentials were not provided.';
-            return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
-          }
-          tenant = known;
-        } else {
-          const given = Buffer.from(match?.[1] ?? '');
-          if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-            const detail = match ? 'Invalid admin token.' : 'The admin API takes the admin token: "Authorization: Bearer <admin token>".';
-            return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="sandbox-admin"' });
-          }
+    const url = op.path.replace(/\{([^}]+)\}/g, ':$1');
+    const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      let tenant = '';
+      if (asTenant) {
+        const known = match ? await tenants.ofToken(match[1]!) : undefined;
+        if (known === undefined) {
+          const detail = match ? 'Invalid bearer token.' : 'Authentication credentials were not provided.';
+          return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="api"' });
         }
-        const { body } = request;
-        const parseError = request.sandbox.received?.parseError;
-        if (parseError) return send(reply, 400, parseError.body);
-        const checked = checkRequest(spec, op, {
-          params: request.params as Record<string, unknown>,
-          query: request.query as Record<string, unknown>,
-          headers: request.headers,
-          body: jsonBodyOf(op) && body === undefined ? {} : body,
-        });
-        if (!checked.ok) return send(reply, 400, checked.errors);
-        try {
-          const answer = await handler({ ...checked.request, tenant });
-          return send(reply, answer.status, answer.body);
-        } catch (error) {
-          if (error instanceof Refusal) return send(reply, error.status, error.body);
-          throw error;
+        tenant = known;
+      } else {
+        const given = Buffer.from(match?.[1] ?? '');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          const detail = match ? 'Invalid admin token.' : 'The admin API takes the admin token: "Authorization: Bearer <admin token>".';
+          return send(reply, 401, { detail }, { 'WWW-Authenticate': 'Bearer realm="sandbox-admin"' });
         }
-      },
-    });
+      }
+      const { body } = request;
+      const parseError = request.sandbox.received?.parseError;
+      if (parseError) return send(reply, 400, parseError.body);
+      const checked = checkRequest(spec, op, {
+        params: request.params as Record<string, unknown>,
+        query: request.query as Record<string, unknown>,
+        headers: request.headers,
+        body: jsonBodyOf(op) && body === undefined ? {} : body,
+      });
+      if (!checked.ok) return send(reply, 400, checked.errors);
+      try {
+        const answer = await handler({ ...checked.request, tenant });
+        return send(reply, answer.status, answer.body);
+      } catch (error) {
+        if (error instanceof Refusal) return send(reply, error.status, error.body);
+        throw error;
+      }
+    };
+    // Written with a trailing '/', as the Payouts API's paths are; taken without it too (admin/openapi.yaml).
+    for (const path of new Set([url, url.replace(/\/$/, '')])) app.route({ method: op.method as 'POST', url: path, handler: handle });
   }
 }

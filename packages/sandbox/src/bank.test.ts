@@ -80,7 +80,11 @@ describe.each(STORES)('the simulated bank (%s)', (kind) => {
     const owner = as(sandbox, tenant.token);
     expect((await payout(owner, theirs!.id)).status).toBe('initiated');
 
-    const asked = await sandbox.call('POST', settlePath(theirs!.id), { token: tenant.token, body: { outcome: 'processed' } });
+    // As the issue names it, without the trailing '/' the admin spec writes.
+    const asked = await sandbox.call('POST', settlePath(theirs!.id).replace(/\/$/, ''), {
+      token: tenant.token,
+      body: { outcome: 'processed' },
+    });
     expect(asked.status).toBe(202);
     expect(asked.body).toEqual({ id: theirs!.id, outcome: 'processed', payout_service_id: expect.any(String) });
     await until(owner, theirs!.id, settled('processed'));
