@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCallbackSignature, SIGNATURE_HEADER, signCallback, TOLERANCE_SECONDS } from './index.js';
+import { checkCallbackSignature, SIGNATURE_HEADER, signCallback, signCallbackWithWebCrypto, TOLERANCE_SECONDS } from './index.js';
 
 const BODY = '{"payout_service_id":"HDFC-NEFT-230827-0042","status":"failed","failed_remark":"Beneficiary account closed"}';
 const SECRET = 'whsec-example';
@@ -21,6 +21,20 @@ describe('signCallback', () => {
   it('refuses an empty secret and a time that is not unix seconds', () => {
     expect(() => signCallback(BODY, '', T)).toThrow(/non-empty secret/);
     expect(() => signCallback(BODY, SECRET, Date.now() + 0.5)).toThrow(/unix seconds/);
+  });
+});
+
+describe('signCallbackWithWebCrypto', () => {
+  it('gives the header signCallback gives, for any text (a page signs with it)', async () => {
+    expect(await signCallbackWithWebCrypto(BODY, SECRET, T)).toBe(signCallback(BODY, SECRET, T));
+    const unicode = '{"remark":"Konto gesperrt \u2013 \u20b9 zur\u00fcck"}';
+    expect(await signCallbackWithWebCrypto(unicode, 'sécret', T)).toBe(signCallback(unicode, 'sécret', T));
+    expect(checkCallbackSignature(await signCallbackWithWebCrypto(BODY, SECRET), BODY, SECRET).ok).toBe(true);
+  });
+
+  it('refuses an empty secret and a time that is not unix seconds', async () => {
+    await expect(signCallbackWithWebCrypto(BODY, '', T)).rejects.toThrow(/non-empty secret/);
+    await expect(signCallbackWithWebCrypto(BODY, SECRET, 1.5)).rejects.toThrow(/unix seconds/);
   });
 });
 

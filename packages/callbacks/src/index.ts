@@ -31,6 +31,19 @@ export function signCallback(body: string | Uint8Array, secret: string | string[
   return [`t=${now}`, ...secrets.map((s) => `v1=${hmac(s, now, body)}`)].join(',');
 }
 
+/**
+ * signCallback with WebCrypto, for a page that signs what it sends (the docs page's Try-it panel):
+ * the same header, from the same timestamp, body bytes and secret.
+ */
+export async function signCallbackWithWebCrypto(body: string, secret: string, now: number = nowInSeconds()): Promise<string> {
+  if (secret.length === 0) throw new Error('signCallbackWithWebCrypto needs a non-empty secret');
+  if (!Number.isSafeInteger(now) || now < 0) throw new Error(`signCallbackWithWebCrypto: now must be unix seconds, got ${now}`);
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${now}.${body}`)));
+  return `t=${now},v1=${Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+}
+
 export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
 
 export interface SignatureOptions {
