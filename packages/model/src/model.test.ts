@@ -27,7 +27,7 @@ const document = {
           content: {
             'application/json': {
               schema: { $ref: '#/components/schemas/a~1b' },
-              examples: { first: { $ref: '#/components/examples/First' }, second: { value: { amount: 2 } } },
+              examples: { first: { $ref: '#/components/examples/First' }, second: { summary: 'The second one', value: { amount: 2 } } },
             },
           },
         },
@@ -85,12 +85,12 @@ describe('SpecModel', () => {
     expect(params[2]?.example).toBe(true); // from its schema
   });
 
-  it('reads request and response media types where they really live, examples resolved in order', () => {
+  it('reads request and response media types where they really live, examples resolved in order with their summaries', () => {
     const op = model.operation('updateThing');
     const body = op.requestBody?.content[0];
     expect(body?.examples).toEqual([
       { name: 'first', value: { amount: 1 } },
-      { name: 'second', value: { amount: 2 } },
+      { name: 'second', value: { amount: 2 }, summary: 'The second one' },
     ]);
     expect(exampleOf(body)).toEqual({ amount: 1 });
     expect(body?.schema?.required).toEqual(['amount']);

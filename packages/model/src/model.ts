@@ -21,6 +21,8 @@ export interface Example {
   /** The key in `examples`, or `example` for a single inline one. */
   name: string;
   value: Json;
+  /** The example's one-line summary, when it has one. */
+  summary?: string;
 }
 
 export interface MediaType {
@@ -309,8 +311,10 @@ function readContent(model: SpecModel, content: Node | undefined, pointer: strin
   return Object.entries<Node>(content ?? {}).map(([type, media]) => {
     const examples: Example[] = [];
     if (media.example !== undefined) examples.push({ name: 'example', value: media.example });
-    for (const [name, example] of Object.entries<Node>(media.examples ?? {}))
-      examples.push({ name, value: model.resolve<Node>(example).value });
+    for (const [name, reference] of Object.entries<Node>(media.examples ?? {})) {
+      const example = model.resolve<Node>(reference);
+      examples.push({ name, value: example.value, ...(typeof example.summary === 'string' ? { summary: example.summary } : {}) });
+    }
     const schemaPointer = `${pointer}/content/${escapeSegment(type)}/schema`;
     return { type, schema: media.schema ? model.resolve<Node>(media.schema) : undefined, schemaPointer, examples };
   });
