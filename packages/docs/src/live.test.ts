@@ -3,11 +3,11 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchChromium } from '@payouts/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_PAGE } from './build.js';
 import { type DocsServer, serveDocs } from './serve.js';
-import { launchChromium } from './test-support/chromium.js';
 
 let dir: string;
 let pageFile: string;

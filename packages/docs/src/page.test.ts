@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { type OperationUse, readContracts, registeredContracts, usageByOperation } from '@payouts/contracts';
 import { mediaTypeOf } from '@payouts/model';
 import { CHANGELOG, loadSpec } from '@payouts/spec';
+import { launchChromium } from '@payouts/testing';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUT_DIR } from './build.js';
 import { codeSamplesFor } from './code-samples.js';
 import { type DocsServer, serveDocs } from './serve.js';
-import { launchChromium } from './test-support/chromium.js';
 
 const VIEWPORT = { width: 1400, height: 900 };
 

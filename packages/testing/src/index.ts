@@ -220,4 +220,5 @@ export async function corsPreflights(
   return { allowed, refused };
 }
 
+export { launchChromium } from './chromium.js';
 export { copyWorkspace } from './workspace-copy.js';
