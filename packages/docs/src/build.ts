@@ -1,7 +1,7 @@
 // Builds dist/index.html: the bundled spec plus generated code samples, rendered in this process
 // by Redoc (render.ts: what `redocly build-docs --inlineBundle` writes) into one file that loads
-// nothing from another host. The page is swapped in atomically, and a failed build leaves the last
-// good page in place.
+// nothing from another host, with the Try-it panel beside it (try-it/page.ts). The page is
+// swapped in atomically, and a failed build leaves the last good page in place.
 //
 // Usage: node dist-server/build.js [specFile] [outDir]
 //   (default: @payouts/spec's dist/openapi.yaml, and this package's dist/)
@@ -15,6 +15,7 @@ import { withCodeSamples } from './code-samples.js';
 import { withConsumers } from './consumers.js';
 import { renderDocsPage } from './render.js';
 import { externalFetches, inlineCdnAssets } from './self-contained.js';
+import { withTryIt } from './try-it/page.js';
 
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist');
@@ -73,13 +74,15 @@ export async function buildDocs({
   contractsDir?: string;
 } = {}): Promise<DocsBuild> {
   const started = performance.now();
-  const document = withCodeSamples(withConsumers(await withChangelog(await readSpec(specFile), changelogFile), contractsDir));
+  const spec = await readSpec(specFile);
+  const document = withCodeSamples(withConsumers(await withChangelog(spec, changelogFile), contractsDir));
   let html: string;
   try {
     html = inlineCdnAssets(await renderDocsPage(document));
   } catch (error) {
     throw new Error(`Redoc could not render the page: ${error instanceof Error ? error.message : String(error)}`);
   }
+  html = withTryIt(html, spec);
   const external = externalFetches(html);
   if (external.length > 0) {
     throw new Error(`the page would load from other hosts, so it is not self-contained: ${external.join(', ')}`);

@@ -23,19 +23,22 @@ const INLINE_MAX = 60;
 
 class SampleError extends Error {}
 
-interface Call {
+/** One request as the samples (and the page's Try-it panel) write it. */
+export interface Call {
   method: string;
   path: string;
   pathParams: [string, unknown][];
   queryParams: [string, unknown][];
   headerParams: [string, unknown][];
+  /** A string is sent as it is (the exact bytes); anything else as indented JSON. */
   body?: { mediaType: string; value: unknown };
   responseMediaType?: string;
   /** How the caller proves who it is: a bearer token, the provider's body signature (in this header), or nothing. */
   credential: { kind: 'bearer' } | { kind: 'signature'; header: string } | undefined;
 }
 
-function describeCall(operation: Operation): Call {
+/** The call the spec's examples make: every required parameter, and a few optional query filters. */
+export function exampleCall(operation: Operation): Call {
   const pathParams: [string, unknown][] = [];
   const queryParams: [string, unknown][] = [];
   const headerParams: [string, unknown][] = [];
@@ -92,7 +95,7 @@ function credentialOf(operation: Operation): Call['credential'] {
   return header === 'Authorization' ? { kind: 'bearer' } : { kind: 'signature', header };
 }
 
-function isJson(mediaType: string): boolean {
+export function isJson(mediaType: string): boolean {
   return /[/+]json\b/.test(mediaType);
 }
 
@@ -100,31 +103,50 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function curlSample(baseUrl: string, call: Call): string {
+/** The path and query the call is sent to, parameters encoded. */
+export function requestTarget(call: Call): string {
   let path = call.path;
   for (const [name, value] of call.pathParams) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
   const query = new URLSearchParams(call.queryParams.map(([name, value]) => [name, String(value)])).toString();
-  const lines = [`curl -X ${call.method} ${shellQuote(`${baseUrl}${path}${query ? `?${query}` : ''}`)}`];
-  const bodyText = call.body && (typeof call.body.value === 'string' ? call.body.value : JSON.stringify(call.body.value, null, 2));
+  return `${path}${query ? `?${query}` : ''}`;
+}
+
+/** The bytes of the call's body, as curl sends them. */
+export function bodyText(call: Call): string | undefined {
+  return call.body && (typeof call.body.value === 'string' ? call.body.value : JSON.stringify(call.body.value, null, 2));
+}
+
+/** The headers the call sends besides its credential: Accept for an answer that is not JSON, the header parameters, Content-Type. */
+export function plainHeaders(call: Call): [string, string][] {
+  const headers: [string, string][] = [];
+  if (call.responseMediaType && !isJson(call.responseMediaType)) headers.push(['Accept', call.responseMediaType]);
+  for (const [name, value] of call.headerParams) headers.push([name, String(value)]);
+  if (call.body) headers.push(['Content-Type', call.body.mediaType]);
+  return headers;
+}
+
+/**
+ * The call as a curl command. The bearer token and the callback secret are read from
+ * $CREGO_TOKEN and $PAYOUTS_CALLBACK_SECRET, so no secret is ever written into the command.
+ */
+export function curlCommand(baseUrl: string, call: Call): string {
+  const lines = [`curl -X ${call.method} ${shellQuote(`${baseUrl}${requestTarget(call)}`)}`];
+  const body = bodyText(call);
   // Double quotes so the shell expands the variables.
   if (call.credential?.kind === 'bearer') lines.push(`-H "Authorization: Bearer $${TOKEN_VARIABLE}"`);
   if (call.credential?.kind === 'signature') lines.push(`-H "${call.credential.header}: t=$T,v1=$SIGNATURE"`);
-  if (call.responseMediaType && !isJson(call.responseMediaType)) {
-    lines.push(`-H ${shellQuote(`Accept: ${call.responseMediaType}`)}`);
-  }
-  for (const [name, value] of call.headerParams) lines.push(`-H ${shellQuote(`${name}: ${String(value)}`)}`);
-  if (call.body) lines.push(`-H ${shellQuote(`Content-Type: ${call.body.mediaType}`)}`);
+  for (const [name, value] of plainHeaders(call)) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   if (call.credential?.kind === 'signature') {
     // The signature covers the exact bytes sent, so the body is one shell variable, signed and then sent.
-    if (bodyText !== undefined) lines.push(`--data-binary "$BODY"`);
+    if (body !== undefined) lines.push(`--data-binary "$BODY"`);
     const signing = [
-      `BODY=${shellQuote(bodyText ?? '')}`,
+      `BODY=${shellQuote(body ?? '')}`,
       'T=$(date +%s)',
       `SIGNATURE=$(printf '%s' "$T.$BODY" | openssl dgst -sha256 -hmac "$${CALLBACK_SECRET_VARIABLE}" | sed 's/^.* //')`,
     ];
     return `${signing.join('\n')}\n${lines.join(' \\\n  ')}`;
   }
-  if (bodyText !== undefined) lines.push(`-d ${shellQuote(bodyText)}`);
+  if (body !== undefined) lines.push(`-d ${shellQuote(body)}`);
   return lines.join(' \\\n  ');
 }
 
@@ -238,10 +260,10 @@ export function codeSamplesFor(model: SpecModel, operation: Operation): CodeSamp
   const baseUrl = typeof servers[0]?.url === 'string' ? servers[0].url.replace(/\/+$/, '') : undefined;
   try {
     if (!baseUrl) throw new SampleError('the spec has no servers[0].url to put in the samples');
-    const call = describeCall(operation);
+    const call = exampleCall(operation);
     const overAList = OVER_A_LIST[operation.operationId] ?? [];
     return [
-      { lang: 'Shell', label: 'curl', source: curlSample(baseUrl, call) },
+      { lang: 'Shell', label: 'curl', source: curlCommand(baseUrl, call) },
       { lang: 'TypeScript', label: 'TypeScript', source: typeScriptSample(baseUrl, call) },
       ...overAList.map((sample) => ({ lang: 'TypeScript', label: sample.label, source: overAListSample(baseUrl, sample) })),
     ];

@@ -45,6 +45,24 @@ describe('serveDocs', () => {
     expect(await (await fetch(docs.url)).text()).toBe('<title>second</title>');
   });
 
+  it('offers the Try-it panel the servers it was given, and those offered later, on the page as it answers it', async () => {
+    const config = '<script type="application/json" id="payouts-try-it-config">{"servers":[],"live":false}</script>';
+    const page = join(workDir, 'try-it.html');
+    await writeFile(page, `<head>${config}</head>`);
+    const sandbox = { url: 'http://127.0.0.1:4030', description: 'the sandbox (pnpm dev)' };
+    const offering = await serveDocs({ pageFile: page, servers: [sandbox] });
+    try {
+      expect(await (await fetch(offering.url)).text()).toContain(`{"servers":[${JSON.stringify(sandbox)}],"live":false}`);
+      const mock = { url: 'http://127.0.0.1:4010', description: 'the mock (pnpm dev)' };
+      offering.offer([mock, sandbox]);
+      expect(await (await fetch(offering.url)).text()).toContain(
+        `{"servers":[${JSON.stringify(mock)},${JSON.stringify(sandbox)}],"live":false}`,
+      );
+    } finally {
+      await offering.close();
+    }
+  });
+
   it('says the page is not built yet rather than failing', async () => {
     const empty = await serveDocs({ pageFile: join(workDir, 'nothing.html') });
     try {

@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { answerClientErrors, hostGuard, httpUrl, listen, refuseMisdirected, SERVER_LIMITS } from '@payouts/process';
 import { DOCS_PAGE } from './build.js';
+import { withServersOffered } from './try-it/page.js';
+import type { OfferedServer } from './try-it/shared.js';
 
 export interface ServeDocsOptions {
   /** 0 (the default) picks a free port. */
@@ -20,6 +22,8 @@ export interface ServeDocsOptions {
   pageFile?: string;
   /** Open pages reload after each rebuild, and show a failed one's report (`notify`). */
   live?: boolean;
+  /** Servers the page's Try-it panel offers besides the spec's (`pnpm dev`: its sandbox and mock); also `offer()`. */
+  servers?: OfferedServer[];
 }
 
 export type DocsEvent = { kind: 'reload' } | { kind: 'failed'; report: string };
@@ -28,6 +32,8 @@ export interface DocsServer {
   url: string;
   /** Tells every open page (with `live`): reload, or show why the last save did not build. */
   notify(event: DocsEvent): void;
+  /** Sets the servers the Try-it panel offers on pages answered from now on. */
+  offer(servers: OfferedServer[]): void;
   close(): Promise<void>;
 }
 
@@ -51,12 +57,19 @@ const LIVE_SCRIPT = `<script>
 
 /** The page as a live server answers it: its event stream allowed by the page's policy, and the script added. */
 function livePage(page: string): string {
-  return page.replace(/connect-src ([^;"]*)/, "connect-src 'self' $1").replace(/<\/body>(?![\s\S]*<\/body>)/, `${LIVE_SCRIPT}</body>`);
+  return page.replace(/<\/body>(?![\s\S]*<\/body>)/, `${LIVE_SCRIPT}</body>`);
+}
+
+function servedPage(file: Buffer, live: boolean, servers: readonly OfferedServer[]): string | Buffer {
+  if (!live && servers.length === 0) return file;
+  const page = withServersOffered(file.toString('utf8'), servers, live);
+  return live ? livePage(page) : page;
 }
 
 /** Serves the docs page; resolves once it listens, with its URL. */
 export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsServer> {
   const { port = 0, host = '127.0.0.1', pageFile = DOCS_PAGE, live = false } = options;
+  let servers = options.servers ?? [];
   const listeners = new Set<ServerResponse>();
   // Set once the port is known: until then no request can arrive.
   let isOwnHost: (host: string | undefined) => boolean = () => false;
@@ -90,7 +103,7 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
       (page) => {
         // no-store: a reload after a rebuild must show the new page.
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(request.method === 'HEAD' ? undefined : live ? livePage(page.toString('utf8')) : page);
+        response.end(request.method === 'HEAD' ? undefined : servedPage(page, live, servers));
       },
       (error: unknown) => {
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -111,6 +124,9 @@ export async function serveDocs(options: ServeDocsOptions = {}): Promise<DocsSer
     notify(event) {
       const data = JSON.stringify(event.kind === 'failed' ? { report: event.report } : {});
       for (const listener of listeners) listener.write(`event: ${event.kind}\ndata: ${data}\n\n`);
+    },
+    offer(offered) {
+      servers = [...offered];
     },
     async close() {
       for (const listener of listeners) listener.end();
