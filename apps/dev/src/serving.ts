@@ -1,5 +1,6 @@
-// The servers pnpm dev starts once the first build is on disk: the docs page (live), the mock (in
-// this process, reloaded on each save) and the sandbox (with its demo tenant).
+// The servers pnpm dev starts once the first build is on disk: the docs page (live, its Try-it
+// panel offering the other two), the mock (in this process, reloaded on each save) and the sandbox
+// (with its demo tenant and the simulated bank); both answer CORS for the docs page's origin.
 import { DOCS_PAGE, type DocsServer, serveDocs } from '@payouts/docs';
 import { type Mock, startMock } from '@payouts/mock';
 import { type Sandbox, startSandbox } from '@payouts/sandbox';
@@ -32,16 +33,25 @@ export async function startServers({ host, serve, mockPort, docsPort, sandboxPor
     await Promise.allSettled(started.map((stopOne) => stopOne()));
   };
   try {
-    const [mock, docs, sandbox] = await Promise.all([
-      serve.includes('mock') ? starting(startMock({ port: mockPort, host, portFlag: '--mock-port' }), (m) => m.stop()) : undefined,
-      serve.includes('docs')
-        ? starting(serveDocs({ port: docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE, live: true }), (d) => d.close())
+    // The docs first: the mock and the sandbox answer CORS for its origin, so its Try-it panel can call them.
+    const docs = serve.includes('docs')
+      ? await starting(serveDocs({ port: docsPort, host, portFlag: '--docs-port', pageFile: DOCS_PAGE, live: true }), (d) => d.close())
+      : undefined;
+    const corsOrigins = docs ? [new URL(docs.url).origin] : [];
+    const [mock, sandbox] = await Promise.all([
+      serve.includes('mock')
+        ? starting(startMock({ port: mockPort, host, portFlag: '--mock-port', corsOrigins }), (m) => m.stop())
         : undefined,
       serve.includes('sandbox')
-        ? starting(startSandbox({ port: sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true, bank: 'simulated' }), (s) =>
-            s.stop(),
+        ? starting(
+            startSandbox({ port: sandboxPort, host, portFlag: '--sandbox-port', seedDemo: true, bank: 'simulated', corsOrigins }),
+            (s) => s.stop(),
           )
         : undefined,
+    ]);
+    docs?.offer([
+      ...(mock ? [{ url: mock.url, description: 'the mock (pnpm dev)' }] : []),
+      ...(sandbox ? [{ url: sandbox.url, description: 'the sandbox (pnpm dev)' }] : []),
     ]);
     return { mock, docs, sandbox, stop };
   } catch (error) {
