@@ -173,6 +173,15 @@ describe("the docs page's Try-it panel, on pnpm dev's servers", () => {
     expect(answer).toContain('answer body field amount: must be integer');
   });
 
+  it("sends to pnpm dev's mock too, which answers the page's origin", async () => {
+    await openPanel('listPayouts');
+    await chooseServer(servers.mock!.url);
+    await panel().getByLabel('Bearer token').fill('any-token-the-mock-accepts');
+    const answer = await send();
+    expect(answer).toMatch(/^Answer\n+200 OK/);
+    expect(answer).toContain('✓ The answer matches the contract (documented 200).');
+  });
+
   it('sends without a token when none is typed, and says why the answer is 401', async () => {
     await openPanel('listPayouts');
     await chooseServer(sandboxUrl);
