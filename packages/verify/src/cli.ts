@@ -21,7 +21,9 @@ const USAGE = `Usage:
       signed callback are skipped, and the report lists them.
   pnpm verify proxy --target URL [--port N] [--host 127.0.0.1]
       A validating proxy (Prism) in front of a provider: answers that break the spec become
-      500 application/problem+json naming each field. Point your end-to-end suite at it.`;
+      500 application/problem+json naming each field. Requests without credentials reach the
+      provider too; any answer but its documented 401 is such a violation. Point your
+      end-to-end suite at it.`;
 
 async function verifyCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

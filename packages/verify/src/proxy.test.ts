@@ -68,6 +68,45 @@ describe('pnpm verify proxy', () => {
     }
   });
 
+  it('sends a request without credentials to the provider itself: its documented 401 passes, serving it is a violation named as such', async () => {
+    const careless = await startBugProxy(sandbox.url, 'auth-ignored', TOKEN);
+    const unsigned = await startBugProxy(sandbox.url, 'signature-ignored', TOKEN);
+    const good = await startProxyCli(sandbox.url);
+    const bad = await startProxyCli(careless.url);
+    const badCallbacks = await startProxyCli(unsigned.url);
+    try {
+      // The provider's own 401, not Prism's: the sandbox's JSON error body, not a problem+json.
+      const refused = await createPayout(good.url);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await refused.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
+
+      const served = await createPayout(bad.url);
+      expect(served.status).toBe(500);
+      const problem = (await served.json()) as { validation: { location: string[]; code: string; message: string }[] };
+      expect(problem.validation).toEqual([
+        expect.objectContaining({
+          location: ['response', 'status'],
+          code: 'served-without-credentials',
+          message: 'createPayout was sent without a bearer token and the provider answered 201: it must refuse such a request with 401',
+        }),
+      ]);
+
+      const callback = await fetch(`${badCallbacks.url}/v1/lms/payouts/callback/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payout_service_id: 'HDFC-NEFT-230827-0042', status: 'failed', failed_remark: 'Beneficiary account closed' }),
+      });
+      expect(callback.status).toBe(500);
+      expect(JSON.stringify(await callback.json())).toMatch(
+        /receivePayoutCallback was sent without X-Payout-Signature and the provider answered \d+: it must refuse/,
+      );
+    } finally {
+      await Promise.all([good.stop(), bad.stop(), badCallbacks.stop()]);
+      await Promise.all([careless.stop(), unsigned.stop()]);
+    }
+  });
+
   it('answers only its own address as Host (a DNS-rebound page gets 421), and forwards nothing else', async () => {
     const proxy = await startProxyCli(sandbox.url);
     try {
