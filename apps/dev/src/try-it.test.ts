@@ -111,7 +111,7 @@ beforeAll(async () => {
     if (!request.url().startsWith(servers.docs!.url) && /^https?:/.test(request.url())) sent.push(`${request.method()} ${request.url()}`);
   });
   page = await context.newPage();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -119,7 +119,8 @@ afterAll(async () => {
   await servers?.stop();
 });
 
-describe("the docs page's Try-it panel, on pnpm dev's servers", () => {
+// A real browser on a busy 2-core machine: seconds per test, not the default five.
+describe("the docs page's Try-it panel, on pnpm dev's servers", { timeout: 60_000 }, () => {
   it('sends Create Payout to the sandbox only on Send, under a policy that allows that server alone, and says it matches the contract', async () => {
     await openPanel('createPayout');
     const servers_ = await panel().getByLabel('Server').locator('option').allInnerTexts();
