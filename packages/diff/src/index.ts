@@ -13,5 +13,5 @@ export {
   impactRank,
   rateChanges,
 } from './rate.js';
-export { consumerLines, renderJson, renderText } from './render.js';
+export { type ChangeEntry, changeEntries, consumerLines, renderJson, renderText } from './render.js';
 export { nextVersion, requiredVersion, versionProblem } from './version.js';

@@ -8,6 +8,7 @@ import { releasePath, releases } from '@payouts/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffSpecs } from './diff.js';
 import { type Change, EXTENSIBLE_ENUM, rateChanges } from './rate.js';
+import { renderText } from './render.js';
 
 type Json = Record<string, any>;
 
@@ -276,5 +277,82 @@ describe('the example consumers', { timeout: 120_000 }, () => {
       ['receivePayoutCallback', expect.stringMatching(/^consumers\/callback-sender\.ts:\d+$/), ['callback-senders']],
     ]);
     expect(broken[0]!.message).toContain("Property 'bank_reference' is missing");
+  });
+});
+
+describe('quiet about refactors: what changes nothing on the wire breaks nobody', { timeout: 60_000 }, () => {
+  const offTheWire = (changes: Change[]) => changes.every((c) => c.impact === 'patch' && c.audiences.length === 0);
+
+  it('a schema renamed, every $ref following it, is patch and says nothing changes on the wire', async () => {
+    const head = await edited((spec) => {
+      const schemas = spec.components.schemas;
+      schemas.Beneficiary = schemas.CreditBank;
+      delete schemas.CreditBank;
+      const json = JSON.stringify(spec).replaceAll('"#/components/schemas/CreditBank"', '"#/components/schemas/Beneficiary"');
+      Object.assign(spec, JSON.parse(json));
+    });
+    const result = await rateChanges(BASE, head);
+    expect(result.changes.length).toBeGreaterThan(0);
+    expect(offTheWire(result.changes), JSON.stringify(result.changes, null, 1)).toBe(true);
+    expect(result.bump).toBe('patch');
+  });
+
+  it('a parameter component renamed is one patch change naming both names', async () => {
+    const head = await edited((spec) => {
+      const parameters = spec.components.parameters;
+      parameters.LoanFilter = parameters.Loan;
+      delete parameters.Loan;
+      Object.assign(
+        spec,
+        JSON.parse(JSON.stringify(spec).replaceAll('"#/components/parameters/Loan"', '"#/components/parameters/LoanFilter"')),
+      );
+    });
+    const result = await rateChanges(BASE, head);
+    expect(result.bump).toBe('patch');
+    expect([...new Set(result.changes.map((c) => c.message))]).toEqual([
+      'The parameter component `Loan` was renamed `LoanFilter` (request). Nothing changes on the wire.',
+    ]);
+    expect(result.changes.map((c) => c.operationId).sort()).toEqual(['listPayouts', 'listUnmatchedPayouts']);
+  });
+
+  it('format: int64 on a bounded integer, and an enum beside an equal const, change nothing on the wire', async () => {
+    const head = await edited((spec) => {
+      spec.components.schemas.CreatePayoutRequest.properties.amount.format = 'int64';
+      spec.components.schemas.PayoutCallbackFailed.properties.status.enum = ['failed'];
+    });
+    const result = await rateChanges(BASE, head);
+    expect(offTheWire(result.changes)).toBe(true);
+    expect(result.changes.map((c) => c.message)).toEqual([
+      'The format of field `amount` of `CreatePayoutRequest` changed (request). Nothing changes on the wire.',
+      'Field `status` of `PayoutCallbackFailed` now lists its value `failed` as an enum (request). Nothing changes on the wire.',
+    ]);
+  });
+
+  it('still rates what does change on the wire: the same edit with a bound that differs is major', async () => {
+    const head = await edited((spec) => {
+      spec.components.schemas.CreatePayoutRequest.properties.amount.format = 'int32';
+      spec.components.schemas.PayoutCallbackFailed.properties.status.enum = ['failed', 'bounced'];
+    });
+    const result = await rateChanges(BASE, head);
+    expect(result.changes.filter((c) => c.impact === 'major').map((c) => c.operationId)).toEqual(['createPayout', 'receivePayoutCallback']);
+  });
+});
+
+describe('the text', { timeout: 60_000 }, () => {
+  it('shows a change met in several operations once, naming them all', async () => {
+    const head = await edited((spec) => {
+      spec.components.schemas.Payout.properties.utr.description = 'The bank’s transaction reference.';
+    });
+    const text = renderText(await rateChanges(BASE, head), 'base', 'head');
+    expect(text).toBe(
+      [
+        'spec:diff base -> head: patch bump',
+        '',
+        'patch  breaks nobody  createPayout, listPayouts, listUnmatchedPayouts, processPayout, receivePayoutCallback, retryFailedPayout',
+        '       The description of field `utr` of `Payout` changed (response).',
+        '       at #/components/schemas/Payout/properties/utr/description',
+        '',
+      ].join('\n'),
+    );
   });
 });

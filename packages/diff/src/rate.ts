@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { escapeSegment, type Node, type Operation, parsePointer, SpecModel, valueAt } from '@payouts/model';
 import { runRedocly } from '@payouts/process';
 import { phrase, subjectOf } from './names.js';
+import { offTheWire, wireParts } from './wire.js';
 
 export type Impact = 'major' | 'minor' | 'patch';
 export type Bump = Impact | 'none';
@@ -71,8 +72,8 @@ interface RedoclyChange {
   impact: Impact;
   property?: string;
   verdicts: RedoclyVerdict[];
-  base?: { pointer: string };
-  revision?: { pointer: string };
+  base?: { pointer: string; value?: unknown };
+  revision?: { pointer: string; value?: unknown };
 }
 
 /** Runs `redocly diff` on two bundles and answers its changes. */
@@ -215,9 +216,14 @@ function describe(change: RedoclyChange, side: Side, base: SpecModel, head: Spec
     case 'enum-values-added':
     case 'enum-values-removed': {
       const owner = subjectOf(withoutLast(at), model).name;
-      const values = verdict.ruleId === 'enum-values-added' ? gained(before, after) : gained(after, before);
+      // Redocly points at the enum, or at its schema when the schema had none.
+      const enumOf = (value: unknown) => (Array.isArray(value) ? value : (value as Node | undefined)?.enum);
+      const [was, is] = [enumOf(before), enumOf(after)];
+      const values = verdict.ruleId === 'enum-values-added' ? gained(was, is) : gained(is, was);
       const verb = verdict.ruleId === 'enum-values-added' ? 'gained' : 'lost';
-      what = `${owner} ${verb} the ${plural(values, 'value', 'values')} ${list(values)}`;
+      // An enum written where there was none (beside a `const`) lists values; it loses none.
+      if (was === undefined && Array.isArray(is)) what = `${owner} now lists its ${plural(is, 'value', 'values')} ${list(is)} as an enum`;
+      else what = `${owner} ${verb} the ${plural(values, 'value', 'values')} ${list(values)}`;
       break;
     }
     case 'required-properties-added':
@@ -238,11 +244,17 @@ function describe(change: RedoclyChange, side: Side, base: SpecModel, head: Spec
           : `${subjectOf(pointer, model).name} became required`;
       break;
     default: {
+      if (change.property === 'key' && typeof change.base?.pointer === 'string' && change.base.pointer.startsWith('#/components/')) {
+        // Redocly's word for a component whose name changed and nothing else.
+        const kind = change.base.pointer.split('/')[2]!.replace(/s$/, '');
+        what = `The ${kind} component \`${String(change.base.value)}\` was renamed \`${String(change.revision?.value)}\``;
+        break;
+      }
       const subject = subjectOf(pointer, model);
       const keyword = subject.keyword ?? (change.kind === 'modified' ? change.property : undefined);
       const named = phrase(keyword ? { ...subject, keyword } : subject);
       const scalar = (value: unknown) => value === undefined || ['string', 'number', 'boolean'].includes(typeof value);
-      if (change.kind !== 'modified') what = `${named} was ${change.kind}`;
+      if (change.kind !== 'modified') what = `${named} ${/^The properties /.test(named) ? 'were' : 'was'} ${change.kind}`;
       else if (keyword === 'required' && Array.isArray(before) && Array.isArray(after)) {
         const owner = lowerName(subject);
         const required = gained(before, after);
@@ -369,6 +381,38 @@ const foundHere = (change: RedoclyChange): boolean => {
   );
 };
 
+const OFF_THE_WIRE = 'nothing changes on the wire';
+const OFF_THE_WIRE_SENTENCE = 'Nothing changes on the wire.';
+
+/**
+ * A component renamed where it is used (a parameter's `$ref`) reads to Redocly as one removed and
+ * one added: when both change nothing on the wire, they are one change, named as such.
+ */
+function renamedComponents(changes: Change[], offWire: Set<Change>): void {
+  const component = /^#\/components\/([a-zA-Z]+)s\/([^/]+)$/;
+  const was = (c: Change, kind: 'removed' | 'added') => offWire.has(c) && c.message.includes(` was ${kind} (`);
+  for (const removed of changes.filter((c) => was(c, 'removed') && component.test(c.location))) {
+    const added = changes.find(
+      (c) =>
+        was(c, 'added') &&
+        c.operationId === removed.operationId &&
+        c.message === removed.message.replace(' was removed (', ' was added (') &&
+        component.exec(c.location)?.[1] === component.exec(removed.location)?.[1],
+    );
+    if (!added) continue;
+    const [, kind, from] = component.exec(removed.location)!;
+    const to = component.exec(added.location)![2];
+    const side = / \((request|response)\)\./.exec(removed.message)?.[1];
+    changes.splice(changes.indexOf(added), 1);
+    Object.assign(removed, {
+      location: added.location,
+      impact: 'patch',
+      audiences: [],
+      message: `The ${kind} component \`${from}\` was renamed \`${to}\`${side ? ` (${side})` : ''}. ${OFF_THE_WIRE_SENTENCE}`,
+    });
+  }
+}
+
 /** Rates the changes from `baseFile` to `headFile` (bundled specs, JSON or YAML); aborting `signal` ends Redocly's process. */
 export async function rateChanges(baseFile: string, headFile: string, signal?: AbortSignal): Promise<DiffResult> {
   const [found, base, head] = await Promise.all([
@@ -377,7 +421,20 @@ export async function rateChanges(baseFile: string, headFile: string, signal?: A
     SpecModel.load(headFile),
   ]);
   const reach = [reachOf(base), reachOf(head)];
+  const parts = [wireParts(base), wireParts(head)] as const;
+  /** A change that leaves every part it reaches as it was on the wire breaks nobody, whatever its kind. */
+  const refactor = (change: RedoclyChange, { op, side }: Place) => {
+    if (!op || side === 'operation') return false;
+    const pointers = [change.path, change.base?.pointer, change.revision?.pointer, ...change.verdicts.map((v) => v.location?.pointer)];
+    return offTheWire(
+      `${op.operationId} ${side}`,
+      pointers.filter((p): p is string => p !== undefined),
+      ...parts,
+    );
+  };
   const changes: Change[] = [];
+  /** The changes that leave every part they reach as it was on the wire. */
+  const offWire = new Set<Change>();
   const seen = new Set<string>();
   // The version is the release's to set; what changed in the contract is what is rated.
   const add = (entry: Change) => {
@@ -389,15 +446,20 @@ export async function rateChanges(baseFile: string, headFile: string, signal?: A
   const sentence = (note: string | undefined) => (note ? ` ${note[0]!.toUpperCase()}${note.slice(1)}.` : '');
   for (const change of found.filter((c) => (c.path !== '#/info' || c.property !== 'version') && !foundHere(c))) {
     for (const place of placesOf(change, base, head, reach)) {
-      const { impact, audiences, note } = rate(change, place, head);
+      const rated = rate(change, place, head);
+      const wireless = refactor(change, place);
+      const { impact, audiences, note } =
+        rated.impact !== 'patch' && wireless ? { impact: 'patch' as const, audiences: [], note: OFF_THE_WIRE } : rated;
       const location = change.kind === 'removed' ? (change.base?.pointer ?? change.path) : (change.revision?.pointer ?? change.path);
-      add({
+      const entry: Change = {
         operationId: place.op?.operationId ?? null,
         location,
         impact,
         audiences,
         message: `${describe(change, place.side, base, head)}${sentence(note)}`,
-      });
+      };
+      add(entry);
+      if (wireless) offWire.add(entry);
     }
   }
   for (const own of [...responseChanges(base, head), ...exampleChanges(base, head)]) {
@@ -420,6 +482,7 @@ export async function rateChanges(baseFile: string, headFile: string, signal?: A
       });
     }
   }
+  renamedComponents(changes, offWire);
   changes.sort(
     (a, b) =>
       impactRank(b.impact) - impactRank(a.impact) ||

@@ -1,6 +1,6 @@
 // The changelog entry of a release, written from the diff for the people who call the API: per
 // operation, breaking changes first, each with what to do; then additions; then the rest.
-import type { Change, DiffResult } from '@payouts/diff';
+import { type Change, changeEntries, type DiffResult } from '@payouts/diff';
 
 /** The first line of every entry: `## 2.0.0 (2026-11-29)`. */
 export const ENTRY_HEADING = /^## \d+\.\d+\.\d+ \(\d{4}-\d{2}-\d{2}\)$/m;
@@ -27,17 +27,9 @@ function whatToDo(change: Change): string {
 
 /** The same change met in several operations is one line naming them all. */
 function lines(changes: Change[], withWhatToDo: boolean): string[] {
-  const byChange = new Map<string, { change: Change; operations: (string | null)[]; consumers: Set<string> }>();
-  for (const change of changes) {
-    const key = `${change.location} ${change.message}`;
-    const entry = byChange.get(key) ?? { change, operations: [], consumers: new Set<string>() };
-    entry.operations.push(change.operationId);
-    for (const consumer of change.consumers ?? []) entry.consumers.add(consumer);
-    byChange.set(key, entry);
-  }
-  return [...byChange.values()].map(({ change, operations, consumers: broken }) => {
-    const where = [...new Set(operations)].map((op) => (op === null ? 'The whole API' : `\`${op}\``)).join(', ');
-    const consumers = broken.size ? ` Breaks the registered consumers ${[...broken].join(', ')}.` : '';
+  return changeEntries(changes).map(({ change, operations, consumers: broken }) => {
+    const where = operations.map((op) => (op === null ? 'The whole API' : `\`${op}\``)).join(', ');
+    const consumers = broken.length ? ` Breaks the registered consumers ${broken.join(', ')}.` : '';
     return `- ${where}: ${change.message}${consumers}${withWhatToDo ? ` **What to do**: ${whatToDo(change)}` : ''}`;
   });
 }
