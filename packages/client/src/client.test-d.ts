@@ -7,7 +7,9 @@ import {
   type ChangeOptions,
   type CreatePayoutRequest,
   createPayoutsClient,
+  type ErrorBody,
   type ErrorStatus,
+  type FieldErrors,
   isPayoutsApiError,
   type PageableOperationId,
   type Payout,
@@ -145,10 +147,10 @@ describe('answers', () => {
 
     const file = await client.PUT('/v1/lms/payouts/export/', { body: { debit_bank_id: id } });
     expectTypeOf(unwrap(file)).toEqualTypeOf<string>();
-    if (list.error) {
-      expectTypeOf(list.error.detail).toEqualTypeOf<string | undefined>();
-      expectTypeOf(list.error.non_field_errors).toEqualTypeOf<string[] | undefined>();
-    }
+    // Each error status has its one shape: a 400 names the fields, every other error says `detail`.
+    expectTypeOf<ErrorBody<'listPayouts', 400>>().toEqualTypeOf<FieldErrors>();
+    expectTypeOf<FieldErrors['non_field_errors']>().toEqualTypeOf<string[]>();
+    expectTypeOf<ErrorBody<'listPayouts', 401>['detail']>().toEqualTypeOf<string>();
   });
 
   test('errors are typed by the statuses each operation documents', () => {
@@ -160,8 +162,8 @@ describe('answers', () => {
     if (isPayoutsApiError(caught, 'processPayout', 409)) {
       expectTypeOf(caught.operationId).toEqualTypeOf<'processPayout'>();
       expectTypeOf(caught.status).toEqualTypeOf<409>();
-      expectTypeOf(caught.body).toEqualTypeOf<ApiErrorBody>();
-      expectTypeOf(caught.body.detail).toEqualTypeOf<string | undefined>();
+      expectTypeOf(caught.body).toEqualTypeOf<ErrorBody<'processPayout', 409>>();
+      expectTypeOf(caught.body.detail).toEqualTypeOf<string>();
     }
     if (isPayoutsApiError(caught)) expectTypeOf(caught.status).toEqualTypeOf<number>();
     // @ts-expect-error Create Payout documents no 404

@@ -39,5 +39,7 @@ export type CreatePayoutRequest = Schemas['CreatePayoutRequest'];
 export type ProcessPayoutRequest = Schemas['ProcessPayoutRequest'];
 export type PayoutCallback = Schemas['PayoutCallback'];
 export type ExportPayoutsRequest = Schemas['ExportPayoutsRequest'];
-/** The API's one error model: field messages (400) or `detail` (401, 403, 404, 409). */
-export type ApiErrorBody = Schemas['Error'];
+/** A 400's body: each invalid field's messages, `non_field_errors` for the request as a whole. */
+export type FieldErrors = Schemas['FieldErrors'];
+/** The API's one error model, in its two shapes: field messages (400), or `detail` (every other error). */
+export type ApiErrorBody = Schemas['Error'] | FieldErrors;
