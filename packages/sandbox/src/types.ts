@@ -19,11 +19,8 @@ export type QueryOf<O extends OperationId> = Defined<operations[O]['parameters']
 export type PathOf<O extends OperationId> = Defined<operations[O]['parameters']['path']>;
 export type HeadersOf<O extends OperationId> = Defined<operations[O]['parameters']['header']>;
 
-/**
- * The spec's `Error` comes out of openapi-typescript as `{detail?: string} & {[field]: string[]}`,
- * which no object with a `detail` satisfies; error answers are typed by the two shapes it documents.
- */
-export type ErrorBody = { detail: string } | { [field: string]: string[] };
+/** The spec's error model in its two shapes: `detail` (every error but a 400), or each field's messages (a 400). */
+export type ErrorBody = components['schemas']['Error'] | components['schemas']['FieldErrors'];
 
 type Responses<O extends OperationId> = operations[O]['responses'];
 type BodyOf<R> = R extends { content: infer C } ? C[keyof C] : never;
@@ -38,7 +35,7 @@ type HeadersField<R> = R extends { headers: infer H }
 export type Answer<O extends OperationId> = {
   [S in keyof Responses<O>]: {
     status: S;
-    body: BodyOf<Responses<O>[S]> extends components['schemas']['Error'] ? ErrorBody : BodyOf<Responses<O>[S]>;
+    body: BodyOf<Responses<O>[S]>;
     contentType?: keyof (Responses<O>[S] extends { content: infer C } ? C : never);
   } & HeadersField<Responses<O>[S]>;
 }[keyof Responses<O>];
