@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // Builds the one artifact every package consumes: lints the split sources, bundles them, runs the
-// checks lint cannot express, then swaps dist/openapi.{yaml,json} in. On any failure dist/ is left
+// checks lint cannot express, then swaps dist/openapi.{yaml,json} in, with the same API as
+// OpenAPI 3.0.3 beside it (dist/openapi-3.0.{yaml,json}, src/openapi-3.0.mjs). On any failure dist/ is left
 // as it was, so whatever serves the last good spec keeps serving it.
 //
 // One engine for `pnpm build` and `pnpm dev`: a SpecBuilder runs Redocly's library in this process
@@ -20,6 +21,7 @@ import { WorkerClient } from '@payouts/process';
 import { bundle, loadConfig, stringifyYaml } from '@redocly/openapi-core';
 import { parse } from 'yaml';
 import { checkBundle, releasedOperations, sourceFileOf } from './checks.mjs';
+import { toOpenApi30 } from './openapi-3.0.mjs';
 import { describeProblem } from './problems.mjs';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,17 +119,27 @@ function checkBuild(specDir, yamlText) {
     const lines = problems.map(({ at, message }) => `  ${sourceFileOf(at, pathFiles)} at ${formatPointer(at)}: ${message}`);
     return { ok: false, report: `spec checks failed (${problems.length}):\n${lines.join('\n')}` };
   }
+  let legacy;
+  try {
+    legacy = toOpenApi30(document);
+  } catch (error) {
+    return { ok: false, report: `the OpenAPI 3.0 bundle cannot say it: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const files = {
+    'openapi.yaml': yamlText,
+    'openapi.json': `${JSON.stringify(document, null, 2)}\n`,
+    'openapi-3.0.yaml': stringifyYaml(legacy, { noRefs: true, lineWidth: -1 }),
+    'openapi-3.0.json': `${JSON.stringify(legacy, null, 2)}\n`,
+  };
   const write = async () => {
     const distDir = join(specDir, 'dist');
     await mkdir(distDir, { recursive: true });
     const workDir = await mkdtemp(join(distDir, '.finish-'));
     try {
-      await writeFile(join(workDir, 'openapi.yaml'), yamlText);
-      await writeFile(join(workDir, 'openapi.json'), `${JSON.stringify(document, null, 2)}\n`);
+      for (const [name, text] of Object.entries(files)) await writeFile(join(workDir, name), text);
       // rename() is atomic: a reader sees the old file or the new one, never half of one.
-      await rename(join(workDir, 'openapi.yaml'), join(distDir, 'openapi.yaml'));
-      await rename(join(workDir, 'openapi.json'), join(distDir, 'openapi.json'));
-      return `bundled ${Object.keys(document.paths).length} paths into ${distDir}`;
+      for (const name of Object.keys(files)) await rename(join(workDir, name), join(distDir, name));
+      return `bundled ${Object.keys(document.paths).length} paths into ${distDir} (OpenAPI 3.1, and 3.0.3 in openapi-3.0.*)`;
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }

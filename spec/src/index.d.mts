@@ -1,6 +1,6 @@
 import type { SpecModel } from '@payouts/model';
 
-export declare function bundlePath(format?: 'json' | 'yaml'): string;
+export declare function bundlePath(format?: 'json' | 'yaml', version?: '3.1' | '3.0'): string;
 export declare function loadSpec(file?: string): SpecModel;
 export declare const UPSTREAM_PROCESS_PAYOUT_PAGE: string;
 /** What a build of the spec reads: the split sources and the lint config (what `pnpm dev` watches). */

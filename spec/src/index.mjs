@@ -8,11 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { SpecModel } from '@payouts/model';
 
 /**
- * The bundled spec file (`dist/openapi.json` or `.yaml`); throws, saying how to build it, when absent.
+ * The bundled spec file (`dist/openapi.json` or `.yaml`; `openapi-3.0.*` for the same API as
+ * OpenAPI 3.0.3); throws, saying how to build it, when absent.
  * @param {'json' | 'yaml'} format
+ * @param {'3.1' | '3.0'} version
  */
-export function bundlePath(format = 'json') {
-  const file = fileURLToPath(new URL(`../dist/openapi.${format}`, import.meta.url));
+export function bundlePath(format = 'json', version = '3.1') {
+  const file = fileURLToPath(new URL(`../dist/openapi${version === '3.0' ? '-3.0' : ''}.${format}`, import.meta.url));
   if (!existsSync(file))
     throw new Error(`the bundled spec ${file} is missing: run \`pnpm build\` (or \`pnpm --filter @payouts/spec build\`)`);
   return file;
