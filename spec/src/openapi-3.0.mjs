@@ -109,7 +109,7 @@ export function toOpenApi30(document) {
   const visit = (node, at) => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, `${at}/${i}`));
+      for (const [i, item] of node.entries()) visit(item, `${at}/${i}`);
       return;
     }
     for (const [key, value] of Object.entries(node)) {
