@@ -3,7 +3,7 @@
 // Each problem names the bundle location and the source file it came from.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatPointer, SpecModel } from '@payouts/model';
+import { formatPointer, parsePointer, SpecModel } from '@payouts/model';
 import { RELEASES_DIR, releases } from './index.mjs';
 
 /** @type {Map<string, { method: string, path: string, operationId: string, version: string }[]>} */
@@ -50,7 +50,53 @@ export function sourceFileOf(at, pathFiles) {
  */
 export function checkBundle(bundle, released = releasedOperations()) {
   const model = new SpecModel(bundle);
-  return [...missingOperations(model, released), ...schemasWithoutExamples(bundle), ...invalidExamples(model)];
+  return [
+    ...missingOperations(model, released),
+    ...schemasWithoutExamples(bundle),
+    ...invalidExamples(model),
+    ...unboundedRequestStrings(model),
+  ];
+}
+
+/** Formats whose every valid value is short. */
+const BOUNDED_FORMATS = new Set(['uuid', 'date', 'date-time', 'email', 'ipv4', 'ipv6']);
+
+/**
+ * Every string a caller sends is bounded: a maxLength, an enum or const, or a short format. What
+ * reaches the server is where an unbounded string costs (the answers come from the provider).
+ * @param {SpecModel} model
+ */
+function unboundedRequestStrings(model) {
+  /** @type {{ at: string[], message: string }[]} */
+  const problems = [];
+  /** @param {any} schema @param {string} pointer @param {string} field @param {Set<string>} seen */
+  const walk = (schema, pointer, field, seen) => {
+    if (!schema || typeof schema !== 'object') return;
+    if (typeof schema.$ref === 'string') {
+      if (seen.has(schema.$ref)) return;
+      walk(model.resolve(schema), schema.$ref, field, new Set([...seen, schema.$ref]));
+      return;
+    }
+    const types = [schema.type].flat();
+    const bounded = schema.maxLength !== undefined || schema.enum !== undefined || 'const' in schema || BOUNDED_FORMATS.has(schema.format);
+    if (types.includes('string') && !bounded)
+      problems.push({ at: parsePointer(pointer), message: `${field} is a string a caller sends with no maxLength, enum or short format` });
+    for (const [name, child] of Object.entries(schema.properties ?? {}))
+      walk(child, `${pointer}/properties/${name}`, `${field}.${name}`, seen);
+    if (schema.items) walk(schema.items, `${pointer}/items`, `${field}[]`, seen);
+    for (const key of ['allOf', 'oneOf', 'anyOf'])
+      for (const [i, child] of (schema[key] ?? []).entries()) walk(child, `${pointer}/${key}/${i}`, field, seen);
+    if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+      walk(schema.additionalProperties, `${pointer}/additionalProperties`, `${field}.*`, seen);
+  };
+  for (const op of model.operations) {
+    for (const parameter of op.parameters)
+      walk(parameter.schema, parameter.schemaPointer, `${op.operationId}: ${parameter.in} parameter ${parameter.name}`, new Set());
+    for (const media of op.requestBody?.content ?? [])
+      walk(media.schema, media.schemaPointer, `${op.operationId}: request body`, new Set());
+  }
+  // A shared component reached from several operations is one problem.
+  return [...new Map(problems.map((p) => [p.at.join('/'), p])).values()];
 }
 
 /** @param {SpecModel} model @param {ReturnType<typeof releasedOperations>} released */

@@ -37,6 +37,16 @@ describe('checkBundle', () => {
     ]);
   });
 
+  it('requires a bound on every string a caller sends, naming it once however many operations send it', () => {
+    const bundle = freshBundle();
+    delete bundle.components.schemas.PayoutCallbackFailed.properties.failed_remark.maxLength;
+    bundle.components.parameters.Search.schema = { type: 'string' };
+    expect(messages(bundle)).toEqual([
+      '#/components/parameters/Search/schema: listPayouts: query parameter search is a string a caller sends with no maxLength, enum or short format',
+      '#/components/schemas/PayoutCallbackFailed/properties/failed_remark: receivePayoutCallback: request body.failed_remark is a string a caller sends with no maxLength, enum or short format',
+    ]);
+  });
+
   it('names extra properties in a closed object', () => {
     const bundle = freshBundle();
     bundle.components.schemas.CreditBank.example.swift = 'ICICINBBXXX';
