@@ -1,5 +1,6 @@
-// The one Ajv set-up: JSON Schema 2020-12 (what OpenAPI 3.1 schemas are), formats, and
-// strictNumbers, so that a value JSON.parse turned into Infinity or NaN (`1e400`) is never valid.
+// The one Ajv set-up: JSON Schema 2020-12 (what OpenAPI 3.1 schemas are), formats (the integer
+// widths only annotate), and strictNumbers, so that a value JSON.parse turned into Infinity or NaN
+// (`1e400`) is never valid.
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
@@ -29,5 +30,9 @@ export function createAjv(options: AjvOptions = {}): Ajv2020 {
     strictNumbers: true,
   });
   addFormats(ajv);
+  // JSON carries no integer width: `format: int32` and `int64` tell generators what type to use,
+  // and the schema's `type: integer` and bounds say what is valid, so a wrong value is named once.
+  ajv.addFormat('int32', true);
+  ajv.addFormat('int64', true);
   return ajv;
 }
