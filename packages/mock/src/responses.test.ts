@@ -115,8 +115,10 @@ describe('each documented error', () => {
   );
 
   it.each(documentedErrors)('%s is reachable with Prefer: code= and its body validates', async (_, operation, status) => {
-    const answer = await send(validRequest(operation), { prefer: `code=${status}` });
-    expect(answer.status).toBe(Number(status));
+    // A range (5XX) is asked for by its first code, as a caller's test would.
+    const code = Number(status.replace(/XX$/, '00'));
+    const answer = await send(validRequest(operation), { prefer: `code=${code}` });
+    expect(answer.status).toBe(code);
     expect(responseErrors(operation.method, operation.path, status, 'application/json', answer.body)).toEqual([]);
     expect(Object.keys(answer.body).length).toBeGreaterThan(0);
   });
