@@ -12,17 +12,14 @@ const BASE = process.env.DREDD_SANDBOX_URL;
 const TOKEN = process.env.DREDD_TOKEN;
 const SECRET = process.env.DREDD_CALLBACK_SECRET;
 const PAYOUTS = '/v1/lms/payouts/';
-// The demo tenant's records, as the spec's examples name them.
-const NEW_PAYOUT = {
-  loan: '0f1e2d3c-4b5a-4697-8877-665544332211',
-  account: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
-  type: 'disbursement',
-  amount: 120000,
-  method: 'neft',
-  payout_to: 'borrower',
-  credit_bank_id: '9d3b7a1e-2f4c-4b8a-9e6d-5c0f1a2b3c4d',
+// The spec's own example requests: the records they name are the sandbox's.
+const spec = require('@payouts/spec/openapi.json');
+const exampleBody = (path, method) => {
+  const media = spec.paths[path][method].requestBody.content['application/json'];
+  return structuredClone(media.example ?? Object.values(media.examples)[0].value);
 };
-const DEBIT_BANK = 'f808a4b5-d281-4988-8261-8c7ac0a8abbc';
+const NEW_PAYOUT = exampleBody(PAYOUTS, 'post');
+const DEBIT_BANK = exampleBody(`${PAYOUTS}export/`, 'put').debit_bank_id;
 const results = [];
 
 const sign = (body) => {
