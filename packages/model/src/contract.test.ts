@@ -106,7 +106,12 @@ describe('checkRequest', () => {
   });
 
   it('names a number that is no integer once: int64 is a width for generators, not a second rule', () => {
-    const { diagnostics } = spec.checkRequest(update, { params: { id: ID }, query: {}, headers: AUTH, body: { amount: 1.5, status: 'pending' } });
+    const { diagnostics } = spec.checkRequest(update, {
+      params: { id: ID },
+      query: {},
+      headers: AUTH,
+      body: { amount: 1.5, status: 'pending' },
+    });
     expect(brief(diagnostics)).toEqual(['request body amount: must be integer']);
   });
 
