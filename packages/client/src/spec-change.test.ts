@@ -105,7 +105,7 @@ describe('a consumer fixture type-checked against the types of a changed spec', 
       edit: (node, file) => {
         if (isSchemaFile(file, 'CreatePayoutRequest') && Array.isArray(node.required) && node.properties) {
           node.required.push('purpose');
-          Object.assign(node.properties, { purpose: { type: 'string', description: 'Why the money is paid.' } });
+          Object.assign(node.properties, { purpose: { type: 'string', maxLength: 140, description: 'Why the money is paid.' } });
         }
         if (isCreatePayoutExample(node)) node.purpose = 'Loan disbursement';
       },
