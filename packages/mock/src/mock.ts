@@ -1,5 +1,5 @@
 import { Agent, createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type Diagnostic, errorBodyOf, jsonBodyOf, type Operation, pathParamsOf, type SpecModel } from '@payouts/model';
+import { answerBodyOf, type Diagnostic, errorBodyOf, jsonBodyOf, type Operation, pathParamsOf, type SpecModel } from '@payouts/model';
 import {
   answerClientErrors,
   type CorsPolicy,
@@ -305,15 +305,7 @@ function parsedJson(bytes: Buffer): unknown {
 
 function answerDiagnostics(model: SpecModel, operation: Operation, answer: PrismAnswer): Diagnostic[] {
   const contentType = String(answer.headers['content-type'] ?? '');
-  const text = answer.body.toString('utf8');
-  let body: unknown = text === '' ? undefined : text;
-  if (/[/+]json\b/i.test(contentType) && text !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // stays text: the checker names a JSON answer that does not parse
-    }
-  }
+  const body = answerBodyOf(contentType, answer.body.toString('utf8'));
   return model.checkResponse(operation, { status: answer.status, contentType, headers: Object.keys(answer.headers), body }).diagnostics;
 }
 

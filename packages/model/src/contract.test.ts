@@ -2,7 +2,7 @@
 // operation with path, query and header parameters and a closed JSON body; answers with a
 // documented header, a nullable field and a callback-like tagged oneOf.
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, errorBodyOf, SpecModel } from './index.js';
+import { answerBodyOf, type Diagnostic, errorBodyOf, SpecModel } from './index.js';
 
 const spec = new SpecModel({
   openapi: '3.1.0',
@@ -113,6 +113,14 @@ describe('checkRequest', () => {
       body: { amount: 1.5, status: 'pending' },
     });
     expect(brief(diagnostics)).toEqual(['request body amount: must be integer']);
+  });
+
+  it('reads an answer body as the check reads it: JSON parsed, other text as it is, nothing when empty', () => {
+    expect(answerBodyOf('application/json; charset=utf-8', '{"amount":1}')).toEqual({ amount: 1 });
+    expect(answerBodyOf('application/problem+json', '{"title":"x"}')).toEqual({ title: 'x' });
+    expect(answerBodyOf('application/json', '{"amount":')).toBe('{"amount":');
+    expect(answerBodyOf('text/csv; charset=utf-8', 'a,b\n')).toBe('a,b\n');
+    expect(answerBodyOf('application/json', '')).toBeUndefined();
   });
 
   it('reports the branch a tagged oneOf value chose, not every branch', () => {

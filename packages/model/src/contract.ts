@@ -219,6 +219,20 @@ export class ContractChecker {
   }
 }
 
+/**
+ * An answer's body as `checkResponse` reads it: parsed JSON for a JSON content type (the text
+ * when it does not parse, which the check then names), the text otherwise, undefined when empty.
+ */
+export function answerBodyOf(contentType: string, text: string): unknown {
+  if (text === '') return undefined;
+  if (!/[/+]json\b/i.test(contentType)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The operation's JSON request body, when it takes one. */
 export function jsonBodyOf(op: Operation): MediaType | undefined {
   return op.requestBody?.content.find((media) => media.type === 'application/json' && media.schema);

@@ -1,5 +1,6 @@
 export { Ajv2020, type AjvOptions, createAjv, DOC_ID, type ErrorObject, type ValidateFunction } from './ajv.js';
 export {
+  answerBodyOf,
   type CheckedParts,
   type Diagnostic,
   type DiagnosticLocation,

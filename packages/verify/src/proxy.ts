@@ -14,7 +14,7 @@
 // the documented one; anything else it answers is a violation named as such.
 import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import { startPrism } from '@payouts/mock';
-import type { Operation, SpecModel } from '@payouts/model';
+import { answerBodyOf, type Operation, type SpecModel } from '@payouts/model';
 import { answerClientErrors, hostGuard, listen, httpUrl as listenUrl, refuseMisdirected, SERVER_LIMITS } from '@payouts/process';
 import { bundlePath, loadSpec } from '@payouts/spec';
 import { httpUrl } from './http.js';
@@ -48,15 +48,7 @@ function unauthenticatedViolations(model: SpecModel, operation: Operation, statu
       },
     ];
   }
-  let body: unknown = text === '' ? undefined : text;
-  if (/[/+]json\b/.test(contentType)) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // judged as the text it is
-    }
-  }
-  return model.checkResponse(operation, { status, contentType, body }).diagnostics.map((diagnostic) => ({
+  return model.checkResponse(operation, { status, contentType, body: answerBodyOf(contentType, text) }).diagnostics.map((diagnostic) => ({
     location: ['response', diagnostic.location, ...diagnostic.pointer.split('/').filter(Boolean)],
     severity: 'Error',
     code: diagnostic.rule?.keyword ?? 'contract',

@@ -4,7 +4,7 @@
 // `pnpm verify` use (@payouts/model, bundled into the page). Secrets stay in this script's memory
 // unless the person ticks "remember on this browser".
 import { signCallbackWithWebCrypto } from '@payouts/callbacks';
-import { type Diagnostic, type MediaType, type Operation, SpecModel } from '@payouts/model';
+import { answerBodyOf, type Diagnostic, type MediaType, type Operation, SpecModel } from '@payouts/model';
 import { type Call, curlCommand, exampleCall, isJson, plainHeaders, requestTarget } from '../code-samples.js';
 import {
   ALLOWED_ORIGINS_KEY,
@@ -389,14 +389,7 @@ class TryItPanel {
     }
     const milliseconds = Math.round(performance.now() - started);
     const contentType = response.headers.get('content-type') ?? '';
-    let parsed: unknown = answer === '' ? undefined : answer;
-    if (isJson(contentType) && answer !== '') {
-      try {
-        parsed = JSON.parse(answer);
-      } catch {
-        // checked as the text it is: the checker says it is not the JSON documented
-      }
-    }
+    const parsed = answerBodyOf(contentType, answer);
     const check = this.model.checkResponse(operation, { status: response.status, contentType, body: parsed });
     const verdict =
       check.diagnostics.length === 0
