@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { escapeSegment, type Node, type Operation, parsePointer, SpecModel, valueAt } from '@payouts/model';
 import { runRedocly } from '@payouts/process';
 import { phrase, subjectOf } from './names.js';
-import { offTheWire, wireParts } from './wire.js';
+import { offTheWire, type WirePart, wireParts } from './wire.js';
 
 export type Impact = 'major' | 'minor' | 'patch';
 export type Bump = Impact | 'none';
@@ -97,33 +97,15 @@ async function redoclyChanges(baseFile: string, headFile: string, signal?: Abort
 
 type Side = 'request' | 'response' | 'operation';
 
-/** For each component root (`#/components/schemas/Payout`), the operations and sides that reach it. */
-function reachOf(model: SpecModel): Map<string, Set<string>> {
+/** For each component root (`#/components/schemas/Payout`), the operations and sides that reach it (`createPayout response`). */
+function reachOf(parts: Map<string, WirePart[]>): Map<string, Set<string>> {
   const reach = new Map<string, Set<string>>();
-  for (const op of model.operations) {
-    const node = model.at(op.pointer) as Node;
-    const pathItem = model.at(op.pointer.slice(0, op.pointer.lastIndexOf('/'))) as Node;
-    const visit = (value: unknown, side: Side, seen: Set<string>) => {
-      if (!value || typeof value !== 'object') return;
-      if (Array.isArray(value)) {
-        for (const item of value) visit(item, side, seen);
-        return;
-      }
-      const ref = (value as Node).$ref;
-      if (typeof ref === 'string' && ref.startsWith('#/components/')) {
-        const root = ref.split('/').slice(0, 4).join('/');
-        const users = reach.get(root) ?? new Set<string>();
-        users.add(`${op.operationId} ${side}`);
-        reach.set(root, users);
-        if (seen.has(ref)) return;
-        seen.add(ref);
-        visit(model.at(ref), side, seen);
-        return;
-      }
-      for (const child of Object.values(value)) visit(child, side, seen);
-    };
-    visit([pathItem.parameters, node.parameters, node.requestBody], 'request', new Set());
-    visit(node.responses, 'response', new Set());
+  for (const [opSide, sideParts] of parts) {
+    for (const root of sideParts.flatMap((part) => [...part.reaches])) {
+      const users = reach.get(root) ?? new Set<string>();
+      users.add(opSide);
+      reach.set(root, users);
+    }
   }
   return reach;
 }
@@ -420,8 +402,8 @@ export async function rateChanges(baseFile: string, headFile: string, signal?: A
     SpecModel.load(baseFile),
     SpecModel.load(headFile),
   ]);
-  const reach = [reachOf(base), reachOf(head)];
   const parts = [wireParts(base), wireParts(head)] as const;
+  const reach = parts.map(reachOf);
   /** A change that leaves every part it reaches as it was on the wire breaks nobody, whatever its kind. */
   const refactor = (change: RedoclyChange, { op, side }: Place) => {
     if (!op || side === 'operation') return false;

@@ -42,6 +42,8 @@ function wireForm(model: SpecModel, value: unknown, reaches: Set<string>, stack:
   }
   const form: Node = {};
   for (const key of Object.keys(node).sort()) {
+    // Named examples are off the wire, but the components they come from are still reached.
+    if (key === 'examples') wireForm(model, node[key], reaches, stack);
     if (ANNOTATIONS.has(key) || (key.startsWith('x-') && key !== 'x-extensible-enum')) continue;
     if (key === 'format' && formatSaysNothing(node)) continue;
     // `enum: [X]` beside `const: X` (for tools that do not read const) says what const says.
@@ -80,7 +82,9 @@ export function wireParts(model: SpecModel): Map<string, WirePart[]> {
       const resolved = model.resolve<Node>(body);
       for (const type of Object.keys((resolved.content ?? {}) as Node)) {
         const media = { required: resolved.required ?? false, ...(resolved.content as Node)[type] };
-        request.push(part(model, `request body ${type}`, `${op.pointer}/requestBody`, media));
+        const bodyPart = part(model, `request body ${type}`, `${op.pointer}/requestBody`, media);
+        if (typeof body.$ref === 'string') bodyPart.reaches.add(body.$ref.split('/').slice(0, 4).join('/'));
+        request.push(bodyPart);
       }
     }
     const security = (node.security ?? model.document.security ?? []) as Node[];
