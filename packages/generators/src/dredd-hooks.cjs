@@ -4,7 +4,7 @@
 // retry, pending ones to export), made through the API itself before the transaction. A 401 is
 // asked for by sending no credential. Every transaction's outcome goes to DREDD_RESULTS (JSON).
 // CommonJS: Dredd requires its hook files.
-const { createHmac, randomUUID } = require('node:crypto');
+const { randomUUID } = require('node:crypto');
 const { writeFileSync } = require('node:fs');
 const hooks = require('hooks');
 
@@ -22,10 +22,16 @@ const NEW_PAYOUT = exampleBody(PAYOUTS, 'post');
 const DEBIT_BANK = exampleBody(`${PAYOUTS}export/`, 'put').debit_bank_id;
 const results = [];
 
-const sign = (body) => {
-  const t = Math.floor(Date.now() / 1000);
-  return `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')}`;
-};
+/** @type {(body: string, secret: string) => string} `@payouts/callbacks`' signCallback, loaded before the first transaction (it is ESM). */
+let signCallback;
+const sign = (body) => signCallback(body, SECRET);
+
+hooks.beforeAll((_transactions, done) => {
+  import('@payouts/callbacks').then((callbacks) => {
+    signCallback = callbacks.signCallback;
+    done();
+  }, done);
+});
 
 /** A call to the sandbox: with the bearer token, or (the callback) signed. */
 async function api(method, path, body, { signed = false } = {}) {
