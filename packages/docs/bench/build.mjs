@@ -20,6 +20,7 @@ import { runNode, runRedocly } from '@payouts/process';
 import { bundlePath } from '@payouts/spec';
 import { launchChromium } from '@payouts/testing';
 import { buildDocs } from '../dist-server/build.js';
+import { CONFIG_ELEMENT_ID, SPEC_ELEMENT_ID } from '../dist-server/try-it/shared.js';
 
 // pnpm passes the `--` of `pnpm bench -- --rounds 5` through.
 const { values } = parseArgs({
@@ -147,9 +148,9 @@ try {
   // and the policy script after the template's policy tag, the rest before </body>).
   const beforePage = join(workDir, 'before.html');
   const html = await readFile(join(coldDir, 'index.html'), 'utf8');
-  const headStart = html.indexOf('<script type="application/json" id="payouts-try-it-config">');
+  const headStart = html.indexOf(`<script type="application/json" id="${CONFIG_ELEMENT_ID}">`);
   const headEnd = html.indexOf('</script>', html.indexOf('<script>', headStart)) + '</script>'.length;
-  const tailStart = html.indexOf('<script type="application/json" id="payouts-try-it-spec">');
+  const tailStart = html.indexOf(`<script type="application/json" id="${SPEC_ELEMENT_ID}">`);
   if (headStart < 0 || tailStart < 0) throw new Error('the built page has no Try-it panel to cut out');
   await writeFile(beforePage, html.slice(0, headStart) + html.slice(headEnd, tailStart) + html.slice(html.lastIndexOf('</body>')));
   const pages = [
