@@ -5,7 +5,7 @@
 // unless the person ticks "remember on this browser".
 import { signCallbackWithWebCrypto } from '@payouts/callbacks';
 import { answerBodyOf, type Diagnostic, type MediaType, type Operation, SpecModel } from '@payouts/model';
-import { type Call, curlCommand, exampleCall, isJson, plainHeaders, requestTarget } from '../code-samples.js';
+import { bodyText, type Call, curlCommand, exampleCall, isJson, plainHeaders, requestTarget } from '../code-samples.js';
 import {
   ALLOWED_ORIGINS_KEY,
   CONFIG_ELEMENT_ID,
@@ -358,7 +358,7 @@ class TryItPanel {
       result.replaceChildren(el('p', { className: 'bad' }, 'Choose a server this page may send to first (above).'));
       return;
     }
-    const text = call.body?.value as string | undefined;
+    const text = bodyText(call); // the bytes curl sends, and those the signature covers
     const headers = new Headers(plainHeaders(call));
     if (call.credential?.kind === 'bearer') headers.set('Authorization', `Bearer ${secret}`);
     if (call.credential?.kind === 'signature') headers.set(call.credential.header, await signCallbackWithWebCrypto(text ?? '', secret));
