@@ -41,10 +41,15 @@ export function listFilter(tenant: string, query: ListQuery, options: { unmatche
 
 /** ORDER BY for an `ordering` value (default newest first). */
 export function orderBy(ordering: Ordering = '-created_at'): string {
-  const column = ordering.replace(/^-/, '');
+  const column = orderColumn(ordering);
   const direction = ordering.startsWith('-') ? 'DESC' : 'ASC';
   // Payouts with no processed_at (not paid yet) come last either way; seq breaks ties. The plain
   // form lets SQLite walk an index (created_at, seq) instead of sorting every matching row.
   const nulls = column === 'processed_at' ? ' NULLS LAST' : '';
-  return `${ORDER_COLUMNS[column]!} ${direction}${nulls}, seq ${direction}`;
+  return `${column} ${direction}${nulls}, seq ${direction}`;
+}
+
+/** The column a list is ordered by (ties broken by seq). */
+export function orderColumn(ordering: Ordering = '-created_at'): string {
+  return ORDER_COLUMNS[ordering.replace(/^-/, '')]!;
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedBanks, seedDemo } from '../seed.js';
 import { newDb, STORES } from '../test-support/stores.js';
 import { CREDIT_BANK, DEBIT_BANK, newPayout } from '../testing.js';
+import type { Database } from './database.js';
 import { openDatabase } from './open-database.js';
 import { PayoutStore } from './payout-store.js';
 import { prerenderedJson } from './render-cache.js';
@@ -16,8 +17,8 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
 });
 
-async function store(db?: string): Promise<PayoutStore> {
-  const s = new PayoutStore(await openDatabase(db));
+async function store(db?: string, wrap: (database: Database) => Database = (database) => database): Promise<PayoutStore> {
+  const s = new PayoutStore(wrap(await openDatabase(db)));
   opened.push(s);
   await seedBanks(s, spec);
   return s;
@@ -68,5 +69,38 @@ describe.each(STORES)('on %s', (kind) => {
     await theirs.exportForBank({ debit_bank_id: DEBIT_BANK, payout_ids: [first!.id] });
     expect((await mine.list({ status: 'pending' })).count).toBe(2);
     expect((await mine.list({}, {}, 'another-tenant')).count).toBe(0);
+  });
+});
+
+describe('on postgres', () => {
+  it('reads a page again when another process moves one of its payouts between its versions and its rows, so it never mixes two moments', async () => {
+    const db = await newDb('postgres');
+    const theirs = await store(db);
+    const created = await theirs.create({ ...(newPayout() as Parameters<PayoutStore['create']>[0]), credit_bank_id: CREDIT_BANK });
+    await theirs.exportForBank({ debit_bank_id: DEBIT_BANK, payout_ids: [created.id] });
+    let pageReads = 0;
+    // Right after this process has read the page's ids and versions (and before its rows), the
+    // other process pays the payout.
+    const mine = await store(db, (database) =>
+      Object.assign(Object.create(database) as Database, {
+        read: <T>(query: Parameters<Database['read']>[0]) =>
+          database.read(
+            (tx) =>
+              query({
+                ...tx,
+                all: async (sql: string, ...params: unknown[]) => {
+                  const rows = await tx.all(sql, ...params);
+                  if (sql.includes('SELECT page.id') && ++pageReads === 1)
+                    await theirs.markProcessed(created.id, { utr: 'U1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK });
+                  return rows;
+                },
+              }) as Promise<T>,
+          ),
+      }),
+    );
+    const initiated = await mine.list({ status: 'initiated' });
+    expect(pageReads).toBe(2);
+    expect(initiated).toMatchObject({ count: 0, results: [] });
+    expect((await mine.list({ status: 'processed' })).results).toMatchObject([{ id: created.id, status: 'processed', utr: 'U1' }]);
   });
 });

@@ -10,7 +10,7 @@ import type { CreditBank, DebitBank, ExpandedRecord, Payout, PayoutPage, PayoutS
 import { type BankFile, type BankFileLine, bankFileCsv, bankFileName, exportReference } from './bank-file.js';
 import { type Database, NEXT_TENANT_NUMBER, type Tx } from './database.js';
 import { KEY_TTL_SECONDS, type KeyedRequest, keyedRequestHash, type RecordedAnswer, requestHash } from './idempotency.js';
-import { type ListQuery, listFilter, orderBy } from './list-query.js';
+import { type ListQuery, listFilter, orderBy, orderColumn } from './list-query.js';
 import { prerenderedJson, RenderCache, type Rendered, renderedPage } from './render-cache.js';
 
 /** The spec's 404 for an id the tenant has no payout with (DRF's wording). */
@@ -84,6 +84,12 @@ interface PayoutRow {
   transaction_id: string | null;
   version: number;
   tenant: string;
+}
+
+/** Which version of a payout a page shows. */
+interface RowVersion {
+  id: string;
+  version: number;
 }
 
 // Requests arrive with the spec's defaults filled in by validation; this serves direct calls.
@@ -369,20 +375,25 @@ export class Payouts {
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
     const offset = (page - 1) * pageSize;
-    const version = await this.store.database.dataVersion();
-    const { count, rendered } = version
-      ? await this.keptCountPage(version, whereSql, args, query.ordering, pageSize, offset)
-      : await this.countedPage(whereSql, args, query.ordering, pageSize, offset);
-    if (options.expandRecord) {
-      return { count, current_page: page, page_size: pageSize, results: await this.withRecords(rendered.map((r) => r.payout)) };
+    for (;;) {
+      const version = await this.store.database.dataVersion();
+      const { count, versions } = version
+        ? await this.keptCountPage(version, whereSql, args, query.ordering, pageSize, offset)
+        : await this.countedPage(whereSql, args, query.ordering, pageSize, offset);
+      // Undefined when another process moved one of the page's payouts in between: read it again,
+      // so that a page never mixes two moments.
+      const rendered = await this.renderedAt(versions);
+      if (rendered === undefined) continue;
+      if (options.expandRecord) {
+        return { count, current_page: page, page_size: pageSize, results: await this.withRecords(rendered.map((r) => r.payout)) };
+      }
+      return renderedPage(count, page, pageSize, rendered);
     }
-    return renderedPage(count, page, pageSize, rendered);
   }
 
   /**
    * A page where the database tells when a count may have changed (SQLite): the count kept while
-   * it stands, the page's ids and versions read, and only the payouts not rendered at that version
-   * read whole.
+   * it stands, and the page's ids and versions.
    */
   private async keptCountPage(
     version: string,
@@ -391,46 +402,74 @@ export class Payouts {
     ordering: ListQuery['ordering'],
     pageSize: number,
     offset: number,
-  ) {
+  ): Promise<{ count: number; versions: RowVersion[] }> {
     const count = await this.store.counted(this.tx, whereSql, args, version);
-    let versions: { id: string; version: number }[] = [];
     // Past the last page the answer is an empty page (as the spec says), without asking the
     // database for an offset it may not be able to represent.
-    if (offset < count) {
-      versions = await this.tx.all<{ id: string; version: number }>(
-        `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?`,
-        ...args,
-        pageSize,
-        offset,
-      );
-    }
-    const rendered: Rendered[] = [];
-    for (const { id, version } of versions)
-      rendered.push(this.store.rendered.at(id, version) ?? (await this.render((await this.row(id))!)));
-    return { count, rendered };
+    if (offset >= count) return { count, versions: [] };
+    const versions = await this.tx.all<RowVersion>(
+      `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?`,
+      ...args,
+      pageSize,
+      offset,
+    );
+    return { count, versions };
   }
 
   /**
-   * A page where a count cannot be kept (PostgreSQL, which other processes change): the page and
-   * its count in one statement, so they agree without a transaction around them. Only a page past
-   * the last has no row to carry the count, and counts again.
+   * A page where a count cannot be kept (PostgreSQL, which other processes change): the page's ids
+   * and versions and its count in one statement, so they agree without a transaction around them.
+   * Only a page past the last has no row to carry the count, and counts again.
    */
-  private async countedPage(whereSql: string, args: unknown[], ordering: ListQuery['ordering'], pageSize: number, offset: number) {
+  private async countedPage(
+    whereSql: string,
+    args: unknown[],
+    ordering: ListQuery['ordering'],
+    pageSize: number,
+    offset: number,
+  ): Promise<{ count: number; versions: RowVersion[] }> {
     // The count is an uncorrelated subquery (computed once), the page an index walk that stops at
     // its last row; a window count over the rows would sort every matching row instead.
-    const rows = await this.tx.all<PayoutRow & { total: number }>(
-      `SELECT page.*, (SELECT count(*) FROM payouts ${whereSql}) AS total
-       FROM (SELECT * FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?) AS page
+    const versions = await this.tx.all<RowVersion & { total: number }>(
+      `SELECT page.id, page.version, (SELECT count(*) FROM payouts ${whereSql}) AS total
+       FROM (SELECT id, version, seq, ${orderColumn(ordering)} FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?) AS page
        ORDER BY ${orderBy(ordering)}`,
       ...args,
       ...args,
       pageSize,
       offset,
     );
-    const count = rows[0]?.total ?? (offset === 0 ? 0 : await this.store.counted(this.tx, whereSql, args, undefined));
+    const count = versions[0]?.total ?? (offset === 0 ? 0 : await this.store.counted(this.tx, whereSql, args, undefined));
+    return { count, versions };
+  }
+
+  /**
+   * The payouts at these versions, in order: rendered ones from the cache, the others read in one
+   * statement. Undefined when one of them has moved past its version since.
+   */
+  private async renderedAt(versions: RowVersion[]): Promise<Rendered[] | undefined> {
+    const missing = versions.filter(({ id, version }) => this.store.rendered.at(id, version) === undefined).map(({ id }) => id);
+    const rows =
+      missing.length === 0
+        ? []
+        : await this.tx.all<PayoutRow>(
+            `SELECT * FROM payouts WHERE tenant = ? AND id IN (${missing.map(() => '?').join(', ')})`,
+            this.tenant,
+            ...missing,
+          );
+    const byId = new Map(rows.map((row) => [row.id, row]));
     const rendered: Rendered[] = [];
-    for (const row of rows) rendered.push(await this.render(row));
-    return { count, rendered };
+    for (const { id, version } of versions) {
+      const cached = this.store.rendered.at(id, version);
+      if (cached !== undefined) {
+        rendered.push(cached);
+        continue;
+      }
+      const row = byId.get(id);
+      if (row?.version !== version) return undefined;
+      rendered.push(await this.render(row));
+    }
+    return rendered;
   }
 
   /** Export Payout for Bank: the bank file; every payout in it becomes initiated. */
