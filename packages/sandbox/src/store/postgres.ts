@@ -77,46 +77,60 @@ function withLiterals(client: pg.PoolClient, sql: string, params: unknown[]): st
 }
 
 /**
- * A transaction's view. `begin`, when given, is not sent alone: it goes in one round trip with the
- * transaction's first statement (the simple query protocol, the batching pg offers).
+ * A transaction's view. Statements nobody waits on are not sent alone: the transaction's BEGIN, a
+ * change whose result is not read (`run`) and a savepoint's commands wait, and go in one round
+ * trip with the next statement that is read, or with the COMMIT (the simple query protocol, the
+ * batching pg offers). A waiting statement that fails fails the statement it went with, and the
+ * transaction with it, as it would have alone.
  */
-function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean } {
+function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean; commit: () => Promise<void> } {
   let savepoints = 0;
-  let pendingBegin = begin;
-  const query = async (sql: string, params: unknown[]) => {
-    if (pendingBegin === undefined) return (await client.query({ ...toPostgres(sql), values: params, types })).rows;
-    const text = `${pendingBegin}; ${withLiterals(client, sql, params)}`;
-    pendingBegin = undefined;
-    const results = (await client.query({ text, types })) as unknown as pg.QueryResult[];
+  let sentBegin = false;
+  const waiting: string[] = begin === undefined ? [] : [begin];
+  /** Sends what waits and then `text` (the statement whose result is wanted, if any); its rows. */
+  const sendWithWaiting = async (text: string) => {
+    if (waiting.length === 0) return (await client.query({ text, types })).rows;
+    const batch = [...waiting, text].join('; ');
+    if (!sentBegin && waiting[0] === begin) sentBegin = true;
+    waiting.length = 0;
+    const results = (await client.query({ text: batch, types })) as unknown as pg.QueryResult[];
     return results[results.length - 1]!.rows;
   };
-  /** Sends the BEGIN if no statement has carried it yet (a savepoint needs a transaction). */
-  const sendBegin = async () => {
-    if (pendingBegin === undefined) return;
-    await client.query(pendingBegin);
-    pendingBegin = undefined;
+  const query = async (sql: string, params: unknown[]) => {
+    if (waiting.length === 0) return (await client.query({ ...toPostgres(sql), values: params, types })).rows;
+    return sendWithWaiting(withLiterals(client, sql, params));
   };
   const tx: Tx = {
     get: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params))[0] as T | undefined,
     all: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params)) as T[],
-    run: async (sql: string, ...params: unknown[]) => void (await query(sql, params)),
+    run: async (sql: string, ...params: unknown[]) => {
+      if (begin === undefined) await query(sql, params);
+      else waiting.push(withLiterals(client, sql, params));
+    },
     nested: async (change) => {
       const savepoint = `change_${++savepoints}`;
-      await sendBegin();
-      await client.query(`SAVEPOINT ${savepoint}`);
+      waiting.push(`SAVEPOINT ${savepoint}`);
       try {
         const result = await change();
-        await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+        waiting.push(`RELEASE SAVEPOINT ${savepoint}`);
         return result;
       } catch (error) {
-        await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        await sendWithWaiting(`ROLLBACK TO SAVEPOINT ${savepoint}`);
         throw error;
       } finally {
         savepoints -= 1;
       }
     },
   };
-  return { tx, begun: () => begin !== undefined && pendingBegin === undefined };
+  return {
+    tx,
+    begun: () => sentBegin,
+    commit: async () => {
+      // Only the BEGIN waits: the change neither read nor wrote, and there is nothing to commit.
+      if (!sentBegin && waiting.length === 1) return;
+      await sendWithWaiting('COMMIT');
+    },
+  };
 }
 
 /** Query parameters of a PostgreSQL URL that carry a secret (libpq's and pg's names). */
@@ -351,11 +365,11 @@ export class PostgresDatabase implements Database {
   private async transaction<T>(begin: string | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
-      const { tx, begun } = txOf(client, begin);
+      const { tx, begun, commit } = txOf(client, begin);
       let broken = false;
       try {
         const result = await work(tx);
-        if (begun()) await client.query('COMMIT');
+        if (begin !== undefined) await commit();
         await this.changes.heardEverywhere(tx, async () => {
           const { rows } = await client.query<{ n: number }>(
             'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
