@@ -88,8 +88,8 @@ describe('on postgres', () => {
             (tx) =>
               query({
                 ...tx,
-                all: async (sql: string, ...params: unknown[]) => {
-                  const rows = await tx.all(sql, ...params);
+                all: async <Row>(sql: string, ...params: unknown[]) => {
+                  const rows = await tx.all<Row>(sql, ...params);
                   if (sql.includes('SELECT page.id') && ++pageReads === 1)
                     await theirs.markProcessed(created.id, { utr: 'U1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK });
                   return rows;
