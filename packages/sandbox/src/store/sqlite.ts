@@ -80,10 +80,10 @@ export class SqliteDatabase implements Database {
     this.batch = undefined;
     let failure: Error | undefined;
     try {
-      this.db.exec('COMMIT');
+      this.db.command('COMMIT');
     } catch (error) {
       failure = new Error(`the database could not commit: ${(error as Error).message}`);
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) this.db.command('ROLLBACK');
       this.writes += 1;
       for (const listener of this.rollbackListeners) listener();
     }
@@ -113,7 +113,7 @@ export class SqliteDatabase implements Database {
   /** Joins the open batch, or opens one that commits at the end of this turn of the event loop. */
   private joinBatch(): Promise<void> {
     if (!this.batch) {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.db.command('BEGIN IMMEDIATE');
       this.batch = [];
       setImmediate(() => {
         this.queue = this.queue.then(() => this.commit());
