@@ -7,8 +7,6 @@ export interface Tx {
   get<T>(sql: string, ...params: unknown[]): Promise<T | undefined>;
   all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   run(sql: string, ...params: unknown[]): Promise<void>;
-  /** Runs `change` in a savepoint: what it wrote is undone if it throws, and the transaction goes on. */
-  nested<T>(change: () => Promise<T>): Promise<T>;
 }
 
 /** The next number of one of a tenant's own sequences, as `{ next }` (args: tenant, sequence name); one statement on both stores. */

@@ -189,13 +189,14 @@ export class PayoutStore {
 
   /**
    * Runs one state-changing operation, its change and the answer built from it, in a write. A
-   * refusal (a Refusal) is an answer too. With an Idempotency-Key (the tenant's own) the answer is
-   * recorded in the same transaction as the change, so a repeat gets the first answer and changes
-   * nothing, and a crash leaves both or neither.
+   * refusal (a Refusal) is an answer too, and undoes whatever the change wrote before it. With an
+   * Idempotency-Key (the tenant's own) the answer is recorded in the same transaction as the
+   * change, so a repeat gets the first answer and changes nothing, and a crash leaves both or
+   * neither; a refusal, whose change was undone, is recorded in a write of its own (no savepoint
+   * on the way of every keyed change).
    */
   async answer(tenant: string, run: (payouts: Payouts) => Promise<RecordedAnswer>, keyed?: KeyedRequest): Promise<RecordedAnswer> {
     if (!keyed) {
-      // A refusal undoes whatever the change wrote before it, with the whole transaction.
       try {
         return await this.write(tenant, run);
       } catch (error) {
@@ -203,52 +204,80 @@ export class PayoutStore {
         throw error;
       }
     }
-    return this.write(tenant, async (payouts) => {
-      const { tx } = payouts;
-      const now = this.clock();
-      const hash = keyedRequestHash(keyed);
-      const seen = await tx.get<AnswerRow>('SELECT * FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
-      if (seen && seen.created_at > now - KEY_TTL_SECONDS) {
-        // Create Payout's keys from before schema 3 hashed the body alone, and answer the payout as it is.
-        const legacy = seen.content_type === LEGACY_PAYOUT;
-        const same = legacy
-          ? seen.request_hash === `createPayout:${requestHash(keyed.body)}` && keyed.operationId === 'createPayout'
-          : seen.request_hash === hash;
-        if (!same)
-          throw Refusal.conflict(`Idempotency-Key ${keyed.key} was used with another request (another body, payout or operation).`);
-        if (legacy) return { status: 201, body: await payouts.payoutOf(seen.body) };
-        return {
-          status: seen.status,
-          contentType: seen.content_type,
-          headers: JSON.parse(seen.headers),
-          body: seen.content_type === 'application/json' ? JSON.parse(seen.body) : seen.body,
-        };
-      }
-      if (seen) await tx.run('DELETE FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
-      const answer = await answerOf(tx, () => run(payouts));
-      const contentType = answer.contentType ?? 'application/json';
-      const body = typeof answer.body === 'string' ? answer.body : (prerenderedJson(answer.body as object) ?? JSON.stringify(answer.body));
-      await tx.run(
-        'INSERT INTO idempotent_answers (tenant, key, request_hash, status, content_type, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    const hash = keyedRequestHash(keyed);
+    try {
+      return await this.write(tenant, async (payouts) => {
+        const replay = await this.replayOf(payouts, keyed, hash);
+        if (replay) return replay;
+        let answer: RecordedAnswer;
+        try {
+          answer = await run(payouts);
+        } catch (error) {
+          throw error instanceof Refusal ? new RefusedChange(error) : error;
+        }
+        return this.recordAnswer(payouts, keyed, hash, answer);
+      });
+    } catch (error) {
+      if (!(error instanceof RefusedChange)) throw error;
+      const refusal = { status: error.refusal.status, body: error.refusal.body };
+      // A request with the same key may have answered in between: its answer is the key's.
+      return this.write(
         tenant,
-        keyed.key,
-        hash,
-        answer.status,
-        contentType,
-        JSON.stringify(answer.headers ?? {}),
-        body,
-        now,
+        async (payouts) => (await this.replayOf(payouts, keyed, hash)) ?? this.recordAnswer(payouts, keyed, hash, refusal),
       );
-      // Forgetting expired keys a few at a time, every few keyed writes, keeps every write short
-      // (more are forgotten each time than the writes in between can make).
-      if (++this.keyedWrites % FORGET_EVERY === 0) {
-        await tx.run(
-          'DELETE FROM idempotent_answers WHERE (tenant, key) IN (SELECT tenant, key FROM idempotent_answers WHERE created_at < ? LIMIT 100)',
-          now - KEY_TTL_SECONDS,
-        );
-      }
-      return { ...answer, contentType };
-    });
+    }
+  }
+
+  /** The first answer kept for this key and request; a 409 for the key used with another request. */
+  private async replayOf(payouts: Payouts, keyed: KeyedRequest, hash: string): Promise<RecordedAnswer | undefined> {
+    const { tx, tenant } = payouts;
+    const seen = await tx.get<AnswerRow>('SELECT * FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
+    if (!seen) return undefined;
+    if (seen.created_at <= this.clock() - KEY_TTL_SECONDS) {
+      await tx.run('DELETE FROM idempotent_answers WHERE tenant = ? AND key = ?', tenant, keyed.key);
+      return undefined;
+    }
+    // Create Payout's keys from before schema 3 hashed the body alone, and answer the payout as it is.
+    const legacy = seen.content_type === LEGACY_PAYOUT;
+    const same = legacy
+      ? seen.request_hash === `createPayout:${requestHash(keyed.body)}` && keyed.operationId === 'createPayout'
+      : seen.request_hash === hash;
+    if (!same) throw Refusal.conflict(`Idempotency-Key ${keyed.key} was used with another request (another body, payout or operation).`);
+    if (legacy) return { status: 201, body: await payouts.payoutOf(seen.body) };
+    return {
+      status: seen.status,
+      contentType: seen.content_type,
+      headers: JSON.parse(seen.headers),
+      body: seen.content_type === 'application/json' ? JSON.parse(seen.body) : seen.body,
+    };
+  }
+
+  /** Keeps `answer` as the key's first answer. */
+  private async recordAnswer(payouts: Payouts, keyed: KeyedRequest, hash: string, answer: RecordedAnswer): Promise<RecordedAnswer> {
+    const { tx, tenant } = payouts;
+    const now = this.clock();
+    const contentType = answer.contentType ?? 'application/json';
+    const body = typeof answer.body === 'string' ? answer.body : (prerenderedJson(answer.body as object) ?? JSON.stringify(answer.body));
+    await tx.run(
+      'INSERT INTO idempotent_answers (tenant, key, request_hash, status, content_type, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      tenant,
+      keyed.key,
+      hash,
+      answer.status,
+      contentType,
+      JSON.stringify(answer.headers ?? {}),
+      body,
+      now,
+    );
+    // Forgetting expired keys a few at a time, every few keyed writes, keeps every write short
+    // (more are forgotten each time than the writes in between can make).
+    if (++this.keyedWrites % FORGET_EVERY === 0) {
+      await tx.run(
+        'DELETE FROM idempotent_answers WHERE (tenant, key) IN (SELECT tenant, key FROM idempotent_answers WHERE created_at < ? LIMIT 100)',
+        now - KEY_TTL_SECONDS,
+      );
+    }
+    return { ...answer, contentType };
   }
 
   // ---- the operations as the default tenant: for seeding and tests below HTTP -------------------
@@ -296,13 +325,10 @@ export interface PageOptions {
   expandRecord?: boolean;
 }
 
-/** The change's answer, or the refusal it made as an answer; a refused change leaves nothing behind. */
-async function answerOf(tx: Tx, run: () => Promise<RecordedAnswer>): Promise<RecordedAnswer> {
-  try {
-    return await tx.nested(run);
-  } catch (error) {
-    if (error instanceof Refusal) return { status: error.status, body: error.body };
-    throw error;
+/** A keyed change that refused: its write is undone, and the refusal recorded in one of its own. */
+class RefusedChange extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
   }
 }
 

@@ -77,14 +77,12 @@ function withLiterals(client: pg.PoolClient, sql: string, params: unknown[]): st
 }
 
 /**
- * A transaction's view. Statements nobody waits on are not sent alone: the transaction's BEGIN, a
- * change whose result is not read (`run`) and a savepoint's commands wait, and go in one round
- * trip with the next statement that is read, or with the COMMIT (the simple query protocol, the
- * batching pg offers). A waiting statement that fails fails the statement it went with, and the
+ * A transaction's view. Statements nobody waits on are not sent alone: the transaction's BEGIN and
+ * a change whose result is not read (`run`) wait, and go in one round trip with the next statement
+ * that is read, or with the COMMIT (the simple query protocol, the batching pg offers). A waiting statement that fails fails the statement it went with, and the
  * transaction with it, as it would have alone.
  */
 function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean; commit: () => Promise<void> } {
-  let savepoints = 0;
   let sentBegin = false;
   const waiting: string[] = begin === undefined ? [] : [begin];
   /** Sends what waits and then `text` (the statement whose result is wanted, if any); its rows. */
@@ -106,20 +104,6 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
     run: async (sql: string, ...params: unknown[]) => {
       if (begin === undefined) await query(sql, params);
       else waiting.push(withLiterals(client, sql, params));
-    },
-    nested: async (change) => {
-      const savepoint = `change_${++savepoints}`;
-      waiting.push(`SAVEPOINT ${savepoint}`);
-      try {
-        const result = await change();
-        waiting.push(`RELEASE SAVEPOINT ${savepoint}`);
-        return result;
-      } catch (error) {
-        await sendWithWaiting(`ROLLBACK TO SAVEPOINT ${savepoint}`);
-        throw error;
-      } finally {
-        savepoints -= 1;
-      }
     },
   };
   return {

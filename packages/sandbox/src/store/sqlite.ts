@@ -45,7 +45,6 @@ export class SqliteDatabase implements Database {
       get: async <T>(sql: string, ...params: unknown[]) => this.sql(sql).get(...params) as T | undefined,
       all: async <T>(sql: string, ...params: unknown[]) => this.sql(sql).all(...params) as T[],
       run: async (sql: string, ...params: unknown[]) => void this.sql(sql).run(...params),
-      nested: (change) => this.savepoint(change),
     };
   }
 
