@@ -42,7 +42,11 @@ export async function request(url, method, body, headers = {}) {
  * (refused unless a positive number), else text.
  */
 export function benchOptions(defaults) {
+  // `pnpm bench -- --seconds 5` passes its `--` on: what follows it is still options.
+  const args = process.argv.slice(2);
+  if (args[0] === '--') args.shift();
   const { values } = parseArgs({
+    args,
     options: Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, { type: 'string', default: String(value) }])),
   });
   return Object.fromEntries(
