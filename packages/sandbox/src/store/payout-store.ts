@@ -86,6 +86,15 @@ interface PayoutRow {
   tenant: string;
 }
 
+/** The page a List asks for: its filter as SQL, its order and its window. */
+interface PageWanted {
+  whereSql: string;
+  args: unknown[];
+  ordering: ListQuery['ordering'];
+  pageSize: number;
+  offset: number;
+}
+
 /** Which version of a payout a page shows. */
 interface RowVersion {
   id: string;
@@ -403,9 +412,8 @@ export class Payouts {
     const offset = (page - 1) * pageSize;
     for (;;) {
       const version = await this.store.database.dataVersion();
-      const { count, versions } = version
-        ? await this.keptCountPage(version, whereSql, args, query.ordering, pageSize, offset)
-        : await this.countedPage(whereSql, args, query.ordering, pageSize, offset);
+      const wanted: PageWanted = { whereSql, args, ordering: query.ordering, pageSize, offset };
+      const { count, versions } = version ? await this.keptCountPage(version, wanted) : await this.countedPage(wanted);
       // Undefined when another process moved one of the page's payouts in between: read it again,
       // so that a page never mixes two moments.
       const rendered = await this.renderedAt(versions);
@@ -423,11 +431,7 @@ export class Payouts {
    */
   private async keptCountPage(
     version: string,
-    whereSql: string,
-    args: unknown[],
-    ordering: ListQuery['ordering'],
-    pageSize: number,
-    offset: number,
+    { whereSql, args, ordering, pageSize, offset }: PageWanted,
   ): Promise<{ count: number; versions: RowVersion[] }> {
     const count = await this.store.counted(this.tx, whereSql, args, version);
     // Past the last page the answer is an empty page (as the spec says), without asking the
@@ -447,13 +451,13 @@ export class Payouts {
    * and versions and its count in one statement, so they agree without a transaction around them.
    * Only a page past the last has no row to carry the count, and counts again.
    */
-  private async countedPage(
-    whereSql: string,
-    args: unknown[],
-    ordering: ListQuery['ordering'],
-    pageSize: number,
-    offset: number,
-  ): Promise<{ count: number; versions: RowVersion[] }> {
+  private async countedPage({
+    whereSql,
+    args,
+    ordering,
+    pageSize,
+    offset,
+  }: PageWanted): Promise<{ count: number; versions: RowVersion[] }> {
     // The count is an uncorrelated subquery (computed once), the page an index walk that stops at
     // its last row; a window count over the rows would sort every matching row instead.
     const versions = await this.tx.all<RowVersion & { total: number }>(
