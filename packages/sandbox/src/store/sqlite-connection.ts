@@ -42,7 +42,7 @@ let chosen: Driver | undefined;
 /** A SQLite connection, whichever driver holds it. */
 export class Db {
   private savepoints = 0;
-  private readonly commands = new Map<string, Statement>();
+  private readonly statements = new Map<string, Statement>();
 
   private constructor(private readonly connection: Connection) {}
 
@@ -60,17 +60,19 @@ export class Db {
     this.connection.exec(sql);
   }
 
-  /**
-   * Runs a statement that answers nothing (BEGIN, SAVEPOINT, COMMIT), prepared once: `exec`
-   * compiles its SQL every time, which was a third of what a keyed write's two savepoints cost.
-   */
-  command(sql: string): void {
-    let statement = this.commands.get(sql);
+  /** The statement for this SQL text, prepared once per connection (list queries vary with their filters). */
+  prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.prepare(sql);
-      this.commands.set(sql, statement);
+      this.statements.set(sql, statement);
     }
-    statement.run();
+    return statement;
+  }
+
+  /** Runs a statement that answers nothing (BEGIN, SAVEPOINT, COMMIT): prepared once, where `exec` compiles it every time. */
+  command(sql: string): void {
+    this.prepared(sql).run();
   }
 
   get inTransaction(): boolean {

@@ -6,7 +6,7 @@
 // released: nothing is acknowledged before it is on disk.
 
 import type { Database, Dialect, Tx } from './database.js';
-import type { Db, Statement } from './sqlite-connection.js';
+import type { Db } from './sqlite-connection.js';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -27,7 +27,6 @@ const DIALECT: Dialect = {
 
 export class SqliteDatabase implements Database {
   readonly dialect = DIALECT;
-  private readonly statements = new Map<string, Statement>();
   private readonly rollbackListeners: (() => void)[] = [];
   /** The open batch: one callback per request in it, called once the batch is committed. */
   private batch: ((failure?: Error) => void)[] | undefined;
@@ -42,9 +41,9 @@ export class SqliteDatabase implements Database {
     readonly name: string,
   ) {
     this.tx = {
-      get: async <T>(sql: string, ...params: unknown[]) => this.sql(sql).get(...params) as T | undefined,
-      all: async <T>(sql: string, ...params: unknown[]) => this.sql(sql).all(...params) as T[],
-      run: async (sql: string, ...params: unknown[]) => void this.sql(sql).run(...params),
+      get: async <T>(sql: string, ...params: unknown[]) => this.db.prepared(sql).get(...params) as T | undefined,
+      all: async <T>(sql: string, ...params: unknown[]) => this.db.prepared(sql).all(...params) as T[],
+      run: async (sql: string, ...params: unknown[]) => void this.db.prepared(sql).run(...params),
     };
   }
 
@@ -124,15 +123,5 @@ export class SqliteDatabase implements Database {
 
   private savepoint<T>(change: () => Promise<T>): Promise<T> {
     return this.db.transactionAsync(change);
-  }
-
-  /** Prepared statements, one per SQL text (list queries vary with their filters). */
-  private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
   }
 }
