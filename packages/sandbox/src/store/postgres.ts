@@ -79,8 +79,9 @@ function withLiterals(client: pg.PoolClient, sql: string, params: unknown[]): st
 /**
  * A transaction's view. Statements nobody waits on are not sent alone: the transaction's BEGIN and
  * a change whose result is not read (`run`) wait, and go in one round trip with the next statement
- * that is read, or with the COMMIT (the simple query protocol, the batching pg offers). A waiting statement that fails fails the statement it went with, and the
- * transaction with it, as it would have alone.
+ * that is read, or with the COMMIT (the simple query protocol, the batching pg offers). A waiting
+ * statement that fails fails the statement it went with, and the transaction with it, as it would
+ * have alone.
  */
 function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean; commit: () => Promise<void> } {
   let sentBegin = false;
@@ -110,8 +111,9 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
     tx,
     begun: () => sentBegin,
     commit: async () => {
-      // Only the BEGIN waits: the change neither read nor wrote, and there is nothing to commit.
-      if (!sentBegin && waiting.length === 1) return;
+      // Nothing was sent and at most the BEGIN waits (a read, or a change that neither read nor
+      // wrote): there is no transaction to commit.
+      if (!sentBegin && waiting.length <= 1) return;
       await sendWithWaiting('COMMIT');
     },
   };
@@ -353,7 +355,7 @@ export class PostgresDatabase implements Database {
       let broken = false;
       try {
         const result = await work(tx);
-        if (begin !== undefined) await commit();
+        await commit();
         await this.changes.heardEverywhere(tx, async () => {
           const { rows } = await client.query<{ n: number }>(
             'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
