@@ -478,7 +478,8 @@ export class Payouts {
    * statement. Undefined when one of them has moved past its version since.
    */
   private async renderedAt(versions: RowVersion[]): Promise<Rendered[] | undefined> {
-    const missing = versions.filter(({ id, version }) => this.store.rendered.at(id, version) === undefined).map(({ id }) => id);
+    const cached = versions.map(({ id, version }) => this.store.rendered.at(id, version));
+    const missing = versions.filter((_, i) => cached[i] === undefined).map(({ id }) => id);
     const rows =
       missing.length === 0
         ? []
@@ -489,10 +490,10 @@ export class Payouts {
           );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const rendered: Rendered[] = [];
-    for (const { id, version } of versions) {
-      const cached = this.store.rendered.at(id, version);
-      if (cached !== undefined) {
-        rendered.push(cached);
+    for (const [i, { id, version }] of versions.entries()) {
+      const kept = cached[i];
+      if (kept !== undefined) {
+        rendered.push(kept);
         continue;
       }
       const row = byId.get(id);
