@@ -10,10 +10,11 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { scriptArgs } from '@payouts/process';
 import { copyWorkspace } from '@payouts/testing';
 import { findWorkspaceRoot } from '../dist/workspace.js';
 
-const { values } = parseArgs({ options: { saves: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ args: scriptArgs(), options: { saves: { type: 'string', default: '5' } } });
 const SAVES = Number(values.saves);
 const root = findWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url)));
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off' };

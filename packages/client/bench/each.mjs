@@ -7,10 +7,14 @@
 //   pnpm build && node bench/each.mjs [--payouts 10000] [--rounds 5]
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { scriptArgs } from '@payouts/process';
 import { newPayout, startTestSandbox, TOKEN } from '@payouts/sandbox/testing';
 import { createPayoutsClient } from '../dist/index.js';
 
-const { values } = parseArgs({ options: { payouts: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  args: scriptArgs(),
+  options: { payouts: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '5' } },
+});
 const PAYOUTS = Number(values.payouts);
 const ROUNDS = Number(values.rounds);
 

@@ -16,11 +16,15 @@
 // the default client and "plain fetch" the one for "@payouts/client, no timeout".
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { scriptArgs } from '@payouts/process';
 import createClient from 'openapi-fetch';
 import { Bench } from 'tinybench';
 import { createPayoutsClient } from '../dist/index.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, time: { type: 'string', default: '500' } } });
+const { values } = parseArgs({
+  args: scriptArgs(),
+  options: { rounds: { type: 'string', default: '7' }, time: { type: 'string', default: '500' } },
+});
 const ROUNDS = Number(values.rounds);
 const TIME_MS = Number(values.time);
 

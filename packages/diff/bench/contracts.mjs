@@ -16,10 +16,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONTRACTS_DIR, readContracts } from '@payouts/contracts';
-import { run, runNode } from '@payouts/process';
+import { run, runNode, scriptArgs } from '@payouts/process';
 import { bundlePath, releasePath, releases } from '@payouts/spec';
 
 const { values } = parseArgs({
+  args: scriptArgs(),
   options: {
     rounds: { type: 'string', default: '5' },
     consumers: { type: 'string', default: '20' },

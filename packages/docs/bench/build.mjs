@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { runNode, runRedocly } from '@payouts/process';
+import { runNode, runRedocly, scriptArgs } from '@payouts/process';
 import { bundlePath } from '@payouts/spec';
 import { launchChromium } from '@payouts/testing';
 import { buildDocs } from '../dist-server/build.js';
@@ -24,7 +24,7 @@ import { CONFIG_ELEMENT_ID, SPEC_ELEMENT_ID } from '../dist-server/try-it/shared
 
 // pnpm passes the `--` of `pnpm bench -- --rounds 5` through.
 const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  args: scriptArgs(),
   options: { rounds: { type: 'string', default: '5' } },
 });
 const ROUNDS = Number(values.rounds);

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { scriptArgs } from '@payouts/process';
 import { bundlePath } from '@payouts/spec';
 import autocannon from 'autocannon';
 import { startMock } from '../dist/index.js';
@@ -14,6 +15,7 @@ import { startPrism } from '../dist/prism.js';
 import { prepareSpec } from '../dist/spec.js';
 
 const { values } = parseArgs({
+  args: scriptArgs(),
   options: {
     duration: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },

@@ -16,3 +16,12 @@ export function parsePort(text: string, flag = '--port'): number {
 export function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
 }
+
+/**
+ * The arguments a script was started with. `pnpm <script> -- --flag` passes its `--` on, and
+ * node:util's parseArgs would take everything after it for positionals: it is dropped.
+ */
+export function scriptArgs(argv: readonly string[] = process.argv): string[] {
+  const args = argv.slice(2);
+  return args[0] === '--' ? args.slice(1) : args;
+}

@@ -1,4 +1,4 @@
-export { isUsageError, parsePort, UsageError } from './cli.js';
+export { isUsageError, parsePort, scriptArgs, UsageError } from './cli.js';
 export {
   answerClientError,
   answerClientErrors,

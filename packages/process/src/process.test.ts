@@ -15,6 +15,7 @@ import {
   run,
   runNode,
   runRedocly,
+  scriptArgs,
   startProcess,
   UsageError,
   waitFor,
@@ -97,6 +98,14 @@ describe('parsePort', () => {
     expect(isUsageError(new UsageError('x'))).toBe(true);
     expect(isUsageError(Object.assign(new Error('x'), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }))).toBe(true);
     expect(isUsageError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('scriptArgs', () => {
+  it('drops the `--` that pnpm passes on, and only that one', () => {
+    expect(scriptArgs(['node', 'bench.mjs', '--', '--runs', '5'])).toEqual(['--runs', '5']);
+    expect(scriptArgs(['node', 'bench.mjs', '--runs', '5'])).toEqual(['--runs', '5']);
+    expect(scriptArgs(['node', 'bench.mjs', '--runs', '5', '--', 'x'])).toEqual(['--runs', '5', '--', 'x']);
   });
 });
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findFreePort, startProcess } from '@payouts/process';
+import { findFreePort, scriptArgs, startProcess } from '@payouts/process';
 import autocannon from 'autocannon';
 import { DEBIT_BANK, newPayout } from '../dist/testing.js';
 
@@ -42,11 +42,8 @@ export async function request(url, method, body, headers = {}) {
  * (refused unless a positive number), else text.
  */
 export function benchOptions(defaults) {
-  // `pnpm bench -- --seconds 5` passes its `--` on: what follows it is still options.
-  const args = process.argv.slice(2);
-  if (args[0] === '--') args.shift();
   const { values } = parseArgs({
-    args,
+    args: scriptArgs(),
     options: Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name, { type: 'string', default: String(value) }])),
   });
   return Object.fromEntries(
