@@ -92,20 +92,35 @@ export const respectSuite: CheckSuite = {
     }),
 };
 
+/** An Arazzo file, and which of its workflows this run takes. */
+interface FilePlan {
+  file: string;
+  workflows: Map<string, Map<string, StepInfo>>;
+  /** The workflows to run; all of them or a few named with `--workflow`. */
+  selected: string[];
+  skipped: string[];
+}
+
 /**
- * Runs each Arazzo file in its own Respect process, side by side (each creates its own payouts),
- * limited to the workflows that call `only` when it is given.
+ * Runs the Arazzo files with Respect, limited to the workflows that call `only` when it is given.
+ * Files run whole share one Respect process (its start, about half its CPU, is paid once). Respect
+ * refuses a `--workflow` that one of its files lacks, so a file run in part gets a process of its
+ * own, side by side with the others (each file creates its own payouts).
  */
 async function runRespect(options: RespectOptions): Promise<SuiteResult> {
-  const runs = await Promise.all(options.files.map((file) => runFile(options, file)));
+  const plans = await Promise.all(options.files.map((file) => planOf(options, file)));
+  const running = plans.filter((plan) => plan.selected.length > 0);
+  const whole = running.filter((plan) => plan.selected.length === plan.workflows.size);
+  const groups = [...(whole.length > 0 ? [whole] : []), ...running.filter((plan) => !whole.includes(plan)).map((plan) => [plan])];
+  const runs = await Promise.all(groups.map((group) => runFiles(options, group)));
   return {
     checks: runs.flatMap((r) => r.checks),
     requests: runs.reduce((sum, r) => sum + r.requests, 0),
-    skipped: runs.flatMap((r) => r.skipped),
+    skipped: plans.flatMap((plan) => plan.skipped),
   };
 }
 
-async function runFile(options: RespectOptions, file: string): Promise<SuiteResult> {
+async function planOf(options: RespectOptions, file: string): Promise<FilePlan> {
   const workflows = await workflowsOf(file);
   const signed = new Set(options.spec.operations.filter((op) => signatureHeaderOf(op)).map((op) => op.operationId));
   const relevant = [...workflows].filter(
@@ -116,15 +131,19 @@ async function runFile(options: RespectOptions, file: string): Promise<SuiteResu
     : relevant.filter(([, steps]) => [...steps.values()].some((step) => signed.has(step.operationId))).map(([id]) => id);
   const skipped = unsignable.map((id) => `Respect ${basename(file)} > ${id} (sends signed callbacks)`);
   const selected = relevant.map(([id]) => id).filter((id) => !unsignable.includes(id));
-  if (selected.length === 0) return { checks: [], requests: 0, skipped };
-  const target = options.via.url;
+  return { file, workflows, selected, skipped };
+}
 
+/** One Respect process over `plans`' files; their checks. */
+async function runFiles(options: RespectOptions, plans: FilePlan[]): Promise<Omit<SuiteResult, 'skipped'>> {
+  const target = options.via.url;
+  const names = plans.map((plan) => basename(plan.file)).join(' and ');
   const outDir = await mkdtemp(join(tmpdir(), 'payouts-verify-'));
   try {
     const logFile = join(outDir, 'respect.json');
-    const args = ['respect', file, '--server', `${SOURCE_NAME}=${target}`, '--json-output', logFile];
+    const args = ['respect', ...plans.map((plan) => plan.file), '--server', `${SOURCE_NAME}=${target}`, '--json-output', logFile];
     args.push('--severity', SEVERITY, '--no-secrets-masking');
-    if (selected.length < workflows.size) for (const id of selected) args.push('--workflow', id);
+    for (const plan of plans) if (plan.selected.length < plan.workflows.size) for (const id of plan.selected) args.push('--workflow', id);
     // Respect exits 1 when a workflow fails: that is a result, read from its JSON log.
     const { output } = await runRedocly(args, {
       // The token and the proxy's capability go in through the environment, not argv, so `ps` does not show them.
@@ -135,23 +154,23 @@ async function runFile(options: RespectOptions, file: string): Promise<SuiteResu
     try {
       log = JSON.parse(await readFile(logFile, 'utf8')) as RespectLog;
     } catch {
-      throw new Error(
-        `redocly respect wrote no results for ${basename(file)}; its output:\n${output.replaceAll(options.via.capability, '***')}`,
-      );
+      throw new Error(`redocly respect wrote no results for ${names}; its output:\n${output.replaceAll(options.via.capability, '***')}`);
     }
     const checks: Check[] = [];
     let requests = 0;
-    for (const result of Object.values(log.files)) {
+    for (const plan of plans) {
+      const result = log.files[plan.file];
+      if (!result) throw new Error(`redocly respect wrote no results for ${basename(plan.file)} in its log of ${names}`);
       requests += result.totalRequests;
       for (const workflow of result.executedWorkflows) {
         for (const step of workflow.executedSteps) {
-          const info = workflows.get(step.workflowId)?.get(step.stepId);
+          const info = plan.workflows.get(step.workflowId)?.get(step.stepId);
           if (!info || (options.only && info.operationId !== options.only)) continue;
-          checks.push(...stepChecks(options.spec, basename(file), info, step, options.token, { from: target, to: options.baseUrl }));
+          checks.push(...stepChecks(options.spec, basename(plan.file), info, step, options.token, { from: target, to: options.baseUrl }));
         }
       }
     }
-    return { checks, requests, skipped };
+    return { checks, requests };
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
