@@ -1,0 +1,63 @@
+// The lint and test tasks of `pnpm test`, run once every package is built: three packages at a
+// time (most tests wait on servers and child processes, so a third keeps both cores busy), the
+// slowest first, each package's lint and test in a turbo run of its own (`--only`: no task waits on
+// a build, and no two runs restore one package's build outputs at once). Extra arguments go to
+// every turbo run (e.g. --summarize).
+// Why not one `turbo run lint test`: turbo has no task priority and starts tasks in an order of its
+// own; the release test (3 minutes beside the rest) started last and ended the run alone.
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LANES = 3;
+/** The packages whose lint and test took longest in a whole run, longest first; the rest follow. */
+const SLOWEST_FIRST = [
+  '@payouts/release',
+  '@payouts/verify',
+  '@payouts/sandbox',
+  '@payouts/mock',
+  '@payouts/dev',
+  '@payouts/diff',
+  '@payouts/docs',
+  '@payouts/client',
+  '@payouts/e2e',
+];
+
+const workspace = JSON.parse(execFileSync('pnpm', ['ls', '--recursive', '--depth', '-1', '--json'], { cwd: ROOT, encoding: 'utf8' }))
+  .map((project) => project.name)
+  .filter((name) => name.startsWith('@payouts/'));
+const unknown = SLOWEST_FIRST.filter((name) => !workspace.includes(name));
+if (unknown.length) {
+  console.error(`scripts/test.mjs orders ${unknown.join(', ')}, which the workspace does not have: update SLOWEST_FIRST`);
+  process.exit(2);
+}
+const queue = [...SLOWEST_FIRST, ...workspace.filter((name) => !SLOWEST_FIRST.includes(name)).sort()];
+
+const turbo = (name) =>
+  new Promise((resolve) => {
+    const child = spawn(
+      'turbo',
+      ['run', 'lint', 'test', '--only', `--filter=${name}`, '--continue', '--concurrency=1', ...process.argv.slice(2)],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${ROOT}node_modules/.bin:${process.env.PATH}` },
+      },
+    );
+    child.on('error', (error) => resolve(`${name} (${error.message})`));
+    child.on('close', (code) => resolve(code === 0 ? undefined : name));
+  });
+
+const failed = [];
+await Promise.all(
+  Array.from({ length: LANES }, async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) {
+      const failure = await turbo(name);
+      if (failure) failed.push(failure);
+    }
+  }),
+);
+if (failed.length) {
+  console.error(`\nlint or test failed in: ${failed.join(', ')}`);
+  process.exit(1);
+}
