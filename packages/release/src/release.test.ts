@@ -30,7 +30,8 @@ const git = (...args: string[]) => inCopy('git', args);
  * The command `pnpm release` ends in, without the script's build of the release tool first: after
  * a spec edit, that build redoes every package downstream of the spec (16 s of a dry run here).
  * The first test and the release run the whole script, so the build is tested there; the tool then
- * builds the published packages itself, which the failed check's test goes through.
+ * builds the published packages itself, which the failed check's test goes through. beforeAll
+ * builds the tool.
  */
 const releaseTool = (...args: string[]) => inCopy('node', ['packages/release/dist/cli.js', ...args]);
 const file = (path: string) => readFile(join(workspace.dir, path), 'utf8');
@@ -55,8 +56,9 @@ beforeAll(async () => {
   [workspace, registry] = await Promise.all([copyWorkspace(ROOT), startRegistry()]);
   // The copy's last release is main's contract as it is (released here when main carries changes
   // not released yet): the spec is not edited, so the copy's first builds are this workspace's.
+  // The release tool is built with it, so that any test can run the tool alone.
   base = infoVersion(await file('spec/openapi/openapi.yaml'))!;
-  const built = await inCopy('pnpm', ['build', '--filter', '@payouts/spec', '--output-logs=errors-only']);
+  const built = await inCopy('pnpm', ['build', '--filter', '@payouts/release...', '--output-logs=errors-only']);
   expect(built.code, built.stderr).toBe(0);
   const released = join(workspace.dir, `spec/releases/${base}.json`);
   if (!existsSync(released)) await copyFile(join(workspace.dir, 'spec/dist/openapi.json'), released);
