@@ -9,6 +9,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// `pnpm test -- --summarize` hands this script the `--` too; passed on, turbo would give the
+// arguments after it to every lint and test command.
+const TURBO_ARGS = process.argv[2] === '--' ? process.argv.slice(3) : process.argv.slice(2);
 const LANES = 3;
 /** The packages whose lint and test took longest in a whole run, longest first; the rest follow. */
 const SLOWEST_FIRST = [
@@ -35,15 +38,11 @@ const queue = [...SLOWEST_FIRST, ...workspace.filter((name) => !SLOWEST_FIRST.in
 
 const turbo = (name) =>
   new Promise((resolve) => {
-    const child = spawn(
-      'turbo',
-      ['run', 'lint', 'test', '--only', `--filter=${name}`, '--continue', '--concurrency=1', ...process.argv.slice(2)],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-        env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${ROOT}node_modules/.bin:${process.env.PATH}` },
-      },
-    );
+    const child = spawn('turbo', ['run', 'lint', 'test', '--only', `--filter=${name}`, '--continue', '--concurrency=1', ...TURBO_ARGS], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', PATH: `${ROOT}node_modules/.bin:${process.env.PATH}` },
+    });
     child.on('error', (error) => resolve(`${name} (${error.message})`));
     child.on('close', (code) => resolve(code === 0 ? undefined : name));
   });
