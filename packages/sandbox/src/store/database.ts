@@ -7,6 +7,12 @@ export interface Tx {
   get<T>(sql: string, ...params: unknown[]): Promise<T | undefined>;
   all<T>(sql: string, ...params: unknown[]): Promise<T[]>;
   run(sql: string, ...params: unknown[]): Promise<void>;
+  /**
+   * Fails the transaction with `failure()` unless `sql` finds a row. Checked before the
+   * transaction's next read answers or it commits, whichever comes first: on PostgreSQL the
+   * statement travels with that one instead of costing a round trip of its own.
+   */
+  require(sql: string, params: unknown[], failure: () => Error): Promise<void>;
 }
 
 /** The next number of one of a tenant's own sequences, as `{ next }` (args: tenant, sequence name); one statement on both stores. */

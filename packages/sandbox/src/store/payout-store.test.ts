@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedBanks, seedDemo } from '../seed.js';
 import { newDb, STORES } from '../test-support/stores.js';
 import { CREDIT_BANK, DEBIT_BANK, newPayout } from '../testing.js';
-import type { Database } from './database.js';
+import type { Database, Tx } from './database.js';
 import { openDatabase } from './open-database.js';
 import { PayoutStore } from './payout-store.js';
 import { prerenderedJson } from './render-cache.js';
@@ -69,6 +69,33 @@ describe.each(STORES)('on %s', (kind) => {
     await theirs.exportForBank({ debit_bank_id: DEBIT_BANK, payout_ids: [first!.id] });
     expect((await mine.list({ status: 'pending' })).count).toBe(2);
     expect((await mine.list({}, {}, 'another-tenant')).count).toBe(0);
+  });
+
+  it('a change whose required row is missing fails before its next read answers, and commits nothing when only writes follow', async () => {
+    const database = (await store(await newDb(kind))).database;
+    const missing = () => new Error('the debit bank is gone');
+    const requireBank = (tx: Tx, id: string) => tx.require('SELECT id FROM debit_banks WHERE id = ?', [id], missing);
+    const written = (id: string) => database.read((tx) => tx.get('SELECT id FROM credit_banks WHERE id = ?', id));
+    const insert = (tx: Tx, id: string) => tx.run('INSERT INTO credit_banks (id, document) VALUES (?, ?)', id, '{}');
+
+    let readAnswered = false;
+    const thenRead = database.write(async (tx) => {
+      await requireBank(tx, 'no-such-bank');
+      await insert(tx, 'bank-before-a-read');
+      await tx.get('SELECT id FROM debit_banks WHERE id = ?', DEBIT_BANK);
+      readAnswered = true;
+    });
+    await expect(thenRead).rejects.toThrow('the debit bank is gone');
+    expect(readAnswered).toBe(false);
+    expect(await written('bank-before-a-read')).toBeUndefined();
+
+    await expect(database.write((tx) => requireBank(tx, 'no-such-bank').then(() => insert(tx, 'bank-before-commit')))).rejects.toThrow(
+      'the debit bank is gone',
+    );
+    expect(await written('bank-before-commit')).toBeUndefined();
+
+    await database.write((tx) => requireBank(tx, DEBIT_BANK).then(() => insert(tx, 'bank-required-and-there')));
+    expect(await written('bank-required-and-there')).toEqual({ id: 'bank-required-and-there' });
   });
 });
 

@@ -183,10 +183,8 @@ export class PayoutStore {
   async write<T>(tenant: string, change: (payouts: Payouts) => Promise<T>): Promise<T> {
     let attempt: Payouts | undefined;
     const result = await this.database.write(async (tx) => {
-      if (tenant !== DEFAULT_TENANT) {
-        const exists = await tx.get(`SELECT id FROM tenants WHERE id = ?${this.database.dialect.forShare}`, tenant);
-        if (!exists) throw new TenantGoneError(tenant);
-      }
+      if (tenant !== DEFAULT_TENANT)
+        await tx.require(`SELECT id FROM tenants WHERE id = ?${this.database.dialect.forShare}`, [tenant], () => new TenantGoneError(tenant));
       attempt = new Payouts(this, tx, tenant, false);
       return change(attempt);
     });

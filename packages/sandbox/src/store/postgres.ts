@@ -76,23 +76,32 @@ function withLiterals(client: pg.PoolClient, sql: string, params: unknown[]): st
   });
 }
 
+/** A statement sent with a later one: its text, and what must hold of its rows (a `require`). */
+interface Waiting {
+  text: string;
+  check?: (rows: unknown[]) => void;
+}
+
 /**
- * A transaction's view. Statements nobody waits on are not sent alone: the transaction's BEGIN and
- * a change whose result is not read (`run`) wait, and go in one round trip with the next statement
- * that is read, or with the COMMIT (the simple query protocol, the batching pg offers). A waiting
- * statement that fails fails the statement it went with, and the transaction with it, as it would
- * have alone.
+ * A transaction's view. Statements nobody waits on are not sent alone: the transaction's BEGIN, a
+ * change whose result is not read (`run`) and a row required to exist (`require`) wait, and go in
+ * one round trip with the next statement that is read, or with the COMMIT (the simple query
+ * protocol, the batching pg offers). A waiting statement that fails fails the statement it went
+ * with, and the transaction with it, as it would have alone; a required row that is missing fails
+ * the statement it went with before its rows are used, and never travels with the COMMIT.
  */
 function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean; commit: () => Promise<void> } {
+  const opening = begin === undefined ? undefined : { text: begin };
   let sentBegin = false;
-  const waiting: string[] = begin === undefined ? [] : [begin];
-  /** Sends what waits and then `text` (the statement whose result is wanted, if any); its rows. */
-  const sendWithWaiting = async (text: string) => {
-    if (waiting.length === 0) return (await client.query({ text, types })).rows;
-    const batch = [...waiting, text].join('; ');
-    if (!sentBegin && waiting[0] === begin) sentBegin = true;
+  const waiting: Waiting[] = opening ? [opening] : [];
+  /** Sends what waits and then `text` (the statement whose result is wanted, if any); the last one's rows. */
+  const sendWithWaiting = async (text?: string) => {
+    const batch = text === undefined ? [...waiting] : [...waiting, { text }];
+    if (opening && waiting[0] === opening) sentBegin = true;
     waiting.length = 0;
-    const results = (await client.query({ text: batch, types })) as unknown as pg.QueryResult[];
+    const sent = await client.query({ text: batch.map((statement) => statement.text).join('; '), types });
+    const results = batch.length === 1 ? [sent] : (sent as unknown as pg.QueryResult[]);
+    batch.forEach((statement, i) => statement.check?.(results[i]!.rows));
     return results[results.length - 1]!.rows;
   };
   const query = async (sql: string, params: unknown[]) => {
@@ -104,7 +113,14 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
     all: async <T>(sql: string, ...params: unknown[]) => (await query(sql, params)) as T[],
     run: async (sql: string, ...params: unknown[]) => {
       if (begin === undefined) await query(sql, params);
-      else waiting.push(withLiterals(client, sql, params));
+      else waiting.push({ text: withLiterals(client, sql, params) });
+    },
+    require: async (sql: string, params: unknown[], failure: () => Error) => {
+      const check = (rows: unknown[]) => {
+        if (rows.length === 0) throw failure();
+      };
+      if (begin === undefined) check(await query(sql, params));
+      else waiting.push({ text: withLiterals(client, sql, params), check });
     },
   };
   return {
@@ -114,6 +130,8 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
       // Nothing was sent and at most the BEGIN waits (a read, or a change that neither read nor
       // wrote): there is no transaction to commit.
       if (!sentBegin && waiting.length <= 1) return;
+      // A required row is known to exist before anything commits.
+      if (waiting.some((statement) => statement.check)) await sendWithWaiting();
       await sendWithWaiting('COMMIT');
     },
   };

@@ -44,6 +44,9 @@ export class SqliteDatabase implements Database {
       get: async <T>(sql: string, ...params: unknown[]) => this.db.prepared(sql).get(...params) as T | undefined,
       all: async <T>(sql: string, ...params: unknown[]) => this.db.prepared(sql).all(...params) as T[],
       run: async (sql: string, ...params: unknown[]) => void this.db.prepared(sql).run(...params),
+      require: async (sql: string, params: unknown[], failure: () => Error) => {
+        if (this.db.prepared(sql).get(...params) === undefined) throw failure();
+      },
     };
   }
 
