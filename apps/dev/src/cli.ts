@@ -2,7 +2,7 @@
 // pnpm dev: the daily loop of the spec's owners. `pnpm run docs` is this loop serving the docs only.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isUsageError, parsePort, UsageError } from '@payouts/process';
+import { isUsageError, parsePort, scriptArgs, UsageError } from '@payouts/process';
 import { SERVERS, type ServerName } from './servers.js';
 import { findWorkspaceRoot } from './workspace.js';
 
@@ -21,6 +21,7 @@ function servers(text: string): ServerName[] {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
+    args: scriptArgs(),
     options: {
       serve: { type: 'string', default: SERVERS.join(',') },
       host: { type: 'string', default: '127.0.0.1' },

@@ -5,7 +5,7 @@
 // pass against that spec), 2 bad input: an unreadable file, not a pact, an unknown spec version.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isUsageError, UsageError } from '@payouts/process';
+import { isUsageError, scriptArgs, UsageError } from '@payouts/process';
 import { ContractInputError } from './pact.js';
 import { renderJson, renderMatrix, renderText } from './render.js';
 import { judgeContracts, loadModel, readContracts, resolveSpec } from './verify.js';
@@ -102,7 +102,7 @@ function verificationProblem(file: string, specVersion: string): string | undefi
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = main(scriptArgs());
 } catch (error) {
   const usage = isUsageError(error);
   console.error(`contracts: ${(error as Error).message}${usage ? `\n\n${USAGE}` : ''}`);

@@ -3,7 +3,7 @@
 // pnpm spec:diff --check-version      the gate `pnpm test` runs: info.version keeps up with the changes
 // Exit codes: 0 done (and --fail-on not met), 1 --fail-on met or the version check failed, 2 could not run as asked.
 import { parseArgs } from 'node:util';
-import { isUsageError, UsageError } from '@payouts/process';
+import { isUsageError, scriptArgs, UsageError } from '@payouts/process';
 import { bundlePath, loadSpec } from '@payouts/spec';
 import { lastRelease, resolveBase } from './base.js';
 import { diffSpecs } from './diff.js';
@@ -88,7 +88,7 @@ async function checkVersion(headFile: string): Promise<number> {
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(scriptArgs());
 } catch (error) {
   console.error(`spec:diff: ${(error as Error).message}${isUsageError(error) ? `\n\n${USAGE}` : ''}`);
   process.exitCode = 2;

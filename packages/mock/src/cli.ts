@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { isUsageError, normalOrigin, PortInUseError, parsePort, UsageError } from '@payouts/process';
+import { isUsageError, normalOrigin, PortInUseError, parsePort, scriptArgs, UsageError } from '@payouts/process';
 import { type Mock, startMock } from './mock.js';
 import { formatViolation } from './violations.js';
 
@@ -90,7 +90,7 @@ function banner(mock: Mock, options: CliOptions): string {
 async function main(): Promise<number> {
   let options: CliOptions | 'help';
   try {
-    options = readOptions(process.argv.slice(2));
+    options = readOptions(scriptArgs());
   } catch (error) {
     if (!isUsageError(error)) throw error;
     console.error(`${(error as Error).message}\n\n${USAGE}`);

@@ -2,7 +2,7 @@
 // pnpm release --registry URL [--dry-run]
 // Exit codes: 0 released (or nothing to release), 1 refused or failed, 2 could not run as asked.
 import { parseArgs } from 'node:util';
-import { isUsageError, UsageError } from '@payouts/process';
+import { isUsageError, scriptArgs, UsageError } from '@payouts/process';
 import { release } from './release.js';
 
 const USAGE = `Usage: pnpm release --registry URL [--dry-run]
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(scriptArgs());
 } catch (error) {
   console.error(`release: ${(error as Error).message}${isUsageError(error) ? `\n\n${USAGE}` : ''}`);
   process.exitCode = 2;

@@ -92,6 +92,10 @@ describe('pnpm sandbox (dist/cli.js)', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--seed-demo');
+    // `pnpm sandbox -- --help` hands the CLI pnpm's `--` too.
+    const afterPnpm = await runCli(['--', '--help']);
+    expect(afterPnpm.code, afterPnpm.stderr).toBe(0);
+    expect(afterPnpm.stdout).toBe(help.stdout);
   });
 
   it('refuses the development token beyond loopback, naming the flag that fixes it', async () => {

@@ -4,7 +4,7 @@
 //              [--bank simulated|none] [--bank-delay SECONDS] [--seed-demo] [--no-validate-responses] [--quiet]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isUsageError, normalOrigin, parsePort, UsageError } from '@payouts/process';
+import { isUsageError, normalOrigin, parsePort, scriptArgs, UsageError } from '@payouts/process';
 import { type BankKind, bankSettingProblem, DEFAULT_BANK_DELAY_SECONDS } from './bank.js';
 import { DEFAULT_CALLBACK_SECRET, DEFAULT_TOKEN, type Sandbox, type SandboxOptions, startSandbox } from './sandbox.js';
 import { isPostgresUrl } from './store/database.js';
@@ -198,7 +198,7 @@ function warnOfSecretsInArgv(values: { token?: string[]; 'callback-secret'?: str
 }
 
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(scriptArgs());
 } catch (error) {
   console.error(`sandbox: ${(error as Error).message}${isUsageError(error) ? `\n\n${USAGE}` : ''}`);
   process.exitCode = 2;

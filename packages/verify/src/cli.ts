@@ -5,7 +5,7 @@
 // Exit codes: 0 every check passed, 1 a check failed, 2 the command could not run as asked.
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { isUsageError, parsePort, UsageError } from '@payouts/process';
+import { isUsageError, parsePort, scriptArgs, UsageError } from '@payouts/process';
 import { startValidatingProxy } from './proxy.js';
 import { renderJson, renderJunit, renderText } from './report.js';
 import { verifyProvider } from './verify.js';
@@ -118,4 +118,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(scriptArgs());
