@@ -184,7 +184,11 @@ export class PayoutStore {
     let attempt: Payouts | undefined;
     const result = await this.database.write(async (tx) => {
       if (tenant !== DEFAULT_TENANT)
-        await tx.require(`SELECT id FROM tenants WHERE id = ?${this.database.dialect.forShare}`, [tenant], () => new TenantGoneError(tenant));
+        await tx.require(
+          `SELECT id FROM tenants WHERE id = ?${this.database.dialect.forShare}`,
+          [tenant],
+          () => new TenantGoneError(tenant),
+        );
       attempt = new Payouts(this, tx, tenant, false);
       return change(attempt);
     });

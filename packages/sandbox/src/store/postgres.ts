@@ -101,7 +101,7 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
     waiting.length = 0;
     const sent = await client.query({ text: batch.map((statement) => statement.text).join('; '), types });
     const results = batch.length === 1 ? [sent] : (sent as unknown as pg.QueryResult[]);
-    batch.forEach((statement, i) => statement.check?.(results[i]!.rows));
+    for (const [i, statement] of batch.entries()) statement.check?.(results[i]!.rows);
     return results[results.length - 1]!.rows;
   };
   const query = async (sql: string, params: unknown[]) => {
