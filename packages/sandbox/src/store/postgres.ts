@@ -92,12 +92,12 @@ interface Waiting {
  */
 function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boolean; commit: () => Promise<void> } {
   const opening = begin === undefined ? undefined : { text: begin };
-  let sentBegin = false;
   const waiting: Waiting[] = opening ? [opening] : [];
+  /** The BEGIN waits first in line until it is sent. */
+  const begun = () => opening !== undefined && waiting[0] !== opening;
   /** Sends what waits and then `text` (the statement whose result is wanted, if any); the last one's rows. */
   const sendWithWaiting = async (text?: string) => {
     const batch = text === undefined ? [...waiting] : [...waiting, { text }];
-    if (opening && waiting[0] === opening) sentBegin = true;
     waiting.length = 0;
     const sent = await client.query({ text: batch.map((statement) => statement.text).join('; '), types });
     const results = batch.length === 1 ? [sent] : (sent as unknown as pg.QueryResult[]);
@@ -125,11 +125,11 @@ function txOf(client: pg.PoolClient, begin?: string): { tx: Tx; begun: () => boo
   };
   return {
     tx,
-    begun: () => sentBegin,
+    begun,
     commit: async () => {
       // Nothing was sent and at most the BEGIN waits (a read, or a change that neither read nor
       // wrote): there is no transaction to commit.
-      if (!sentBegin && waiting.length <= 1) return;
+      if (!begun() && waiting.length <= 1) return;
       // A required row is known to exist before anything commits.
       if (waiting.some((statement) => statement.check)) await sendWithWaiting();
       await sendWithWaiting('COMMIT');
