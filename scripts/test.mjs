@@ -7,11 +7,12 @@
 // own; the release test (3 minutes beside the rest) started last and ended the run alone.
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scriptArgs } from '@payouts/process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// `pnpm test -- --summarize` hands this script the `--` too; passed on, turbo would give the
-// arguments after it to every lint and test command.
-const TURBO_ARGS = process.argv[2] === '--' ? process.argv.slice(3) : process.argv.slice(2);
+// Without pnpm's `--` (`pnpm test -- --summarize`): passed on, turbo would give the arguments
+// after it to every lint and test command.
+const TURBO_ARGS = scriptArgs();
 const LANES = 3;
 /** The packages whose lint and test took longest in a whole run, longest first; the rest follow. */
 const SLOWEST_FIRST = [
