@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { registeredContracts } from '@payouts/contracts';
 import { type DiffResult, diffSpecs, lastRelease, nextVersion } from '@payouts/diff';
+import { packAndLint } from '@payouts/pack-lint';
 import { run } from '@payouts/process';
 import { bundlePath, compareVersions, loadSpec, RELEASES_DIR, releasePath, releases, CHANGELOG as SPEC_CHANGELOG } from '@payouts/spec';
 import { buildSpec } from '@payouts/spec/build';
-import { publint } from 'publint';
-import { formatMessage } from 'publint/utils';
 import { changelogEntry, withEntry } from './changelog.js';
 
 /** The packages the teams around the API install, and what they need, dependencies first. */
@@ -205,19 +204,8 @@ async function buildPackages(root: string, packages: { name: string }[]): Promis
 
 /** Packs one package as pnpm publishes it and checks the tarball itself: publint, its version, no workspace: ranges. */
 async function packAndCheck(name: string, dir: string, version: string, packed: string): Promise<{ tarball?: string; problems: string[] }> {
-  const pack = await run('pnpm', ['pack', '--pack-destination', packed], { cwd: dir });
-  const tarball = pack.stdout.trim().split('\n').at(-1) ?? '';
-  if (pack.code !== 0 || !tarball.endsWith('.tgz')) return { problems: [`${name}: pnpm pack failed: ${pack.output.trim()}`] };
-  const problems: string[] = [];
-  // Linted as packed: its exports, files and types, from the very tarball that is published.
-  const bytes = await readFile(tarball);
-  // No pkgDir: publint then reads the package from the tarball's own root.
-  const { messages, pkg } = await publint({
-    strict: true,
-    pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
-  });
-  for (const message of messages.filter((m) => m.type !== 'suggestion'))
-    problems.push(`${name}: ${formatMessage(message, pkg) ?? message.code}`);
+  const { tarball, problems } = await packAndLint(dir, packed);
+  if (!tarball) return { problems };
   const manifest = (await run('tar', ['-xOzf', tarball, 'package/package.json'])).stdout;
   if (!manifest.includes(`"version": "${version}"`)) problems.push(`${name}: the tarball does not carry version ${version}`);
   if (manifest.includes('workspace:')) problems.push(`${name}: the tarball still depends on workspace: versions`);

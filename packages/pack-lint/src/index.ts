@@ -1,0 +1,63 @@
+// A package linted as it is published: `pnpm pack` once (workspace: ranges replaced, only the
+// `files` it ships), and every check reads that one tarball. publint and Are the Types Wrong each
+// packed the package themselves before (pnpm for one, npm for the other), twice the packing for
+// one lint; the release tool packs and checks the very tarballs it publishes with the same code.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+
+const exec = promisify(execFile);
+
+export interface Packed {
+  /** The tarball's path, when pnpm packed it. */
+  tarball?: string;
+  /** What is wrong with it, each line led by the package's name; none when it is fit to publish. */
+  problems: string[];
+}
+
+/** Packs the package in `dir` into `destination` as pnpm publishes it, and lints the tarball with publint (strict: warnings are problems). */
+export async function packAndLint(dir: string, destination: string): Promise<Packed> {
+  let name: string;
+  try {
+    name = (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string }).name ?? dir;
+  } catch (error) {
+    return { problems: [`${dir}: no package to pack (${(error as Error).message})`] };
+  }
+  let tarball: string | undefined;
+  try {
+    const { stdout } = await exec('pnpm', ['pack', '--pack-destination', destination], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    tarball = stdout.trim().split('\n').at(-1);
+  } catch (error) {
+    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    return { problems: [`${name}: pnpm pack failed: ${`${stdout}${stderr}`.trim() || message}`] };
+  }
+  if (!tarball?.endsWith('.tgz')) return { problems: [`${name}: pnpm pack named no tarball`] };
+  const bytes = await readFile(tarball);
+  // No pkgDir: publint reads the package from the tarball's own root.
+  const { messages, pkg } = await publint({
+    strict: true,
+    pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+  });
+  const problems = messages
+    .filter((message) => message.type !== 'suggestion')
+    .map((message) => `${name}: ${formatMessage(message, pkg) ?? message.code}`);
+  return { tarball, problems };
+}
+
+const ATTW_MANIFEST = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
+const ATTW = join(dirname(ATTW_MANIFEST), (createRequire(import.meta.url)(ATTW_MANIFEST) as { bin: { attw: string } }).bin.attw);
+
+/** Are the Types Wrong on a tarball, with attw's own options (e.g. `--profile esm-only`); its report, and whether it found problems. */
+export async function checkTypes(tarball: string, options: string[]): Promise<{ ok: boolean; report: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [ATTW, tarball, '--no-color', ...options], { maxBuffer: 16 * 1024 * 1024 });
+    return { ok: true, report: `${stdout}${stderr}` };
+  } catch (error) {
+    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, report: `${stdout}${stderr}`.trim() || message };
+  }
+}
