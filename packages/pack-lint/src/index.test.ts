@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTypes, packAndLint } from './index.js';
+import { checkTypes, packAndLint } from './index.mjs';
 
 let root: string;
 /** A package in a folder of its own: its manifest with `exports`, and its files. */

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTypes, packAndLint } from './index.js';
+import { checkTypes, packAndLint } from './index.mjs';
 
 const destination = await mkdtemp(join(tmpdir(), 'payouts-pack-lint-'));
 try {

@@ -12,27 +12,22 @@ import { formatMessage } from 'publint/utils';
 
 const exec = promisify(execFile);
 
-export interface Packed {
-  /** The tarball's path, when pnpm packed it. */
-  tarball?: string;
-  /** What is wrong with it, each line led by the package's name; none when it is fit to publish. */
-  problems: string[];
-}
+// The types of what this module exports are in index.d.mts.
 
 /** Packs the package in `dir` into `destination` as pnpm publishes it, and lints the tarball with publint (strict: warnings are problems). */
-export async function packAndLint(dir: string, destination: string): Promise<Packed> {
-  let name: string;
+export async function packAndLint(dir, destination) {
+  let name;
   try {
-    name = (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string }).name ?? dir;
+    name = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).name ?? dir;
   } catch (error) {
-    return { problems: [`${dir}: no package to pack (${(error as Error).message})`] };
+    return { problems: [`${dir}: no package to pack (${error.message})`] };
   }
-  let tarball: string | undefined;
+  let tarball;
   try {
     const { stdout } = await exec('pnpm', ['pack', '--pack-destination', destination], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
     tarball = stdout.trim().split('\n').at(-1);
   } catch (error) {
-    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    const { stdout = '', stderr = '', message } = error;
     return { problems: [`${name}: pnpm pack failed: ${`${stdout}${stderr}`.trim() || message}`] };
   }
   if (!tarball?.endsWith('.tgz')) return { problems: [`${name}: pnpm pack named no tarball`] };
@@ -49,15 +44,15 @@ export async function packAndLint(dir: string, destination: string): Promise<Pac
 }
 
 const ATTW_MANIFEST = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
-const ATTW = join(dirname(ATTW_MANIFEST), (createRequire(import.meta.url)(ATTW_MANIFEST) as { bin: { attw: string } }).bin.attw);
+const ATTW = join(dirname(ATTW_MANIFEST), createRequire(import.meta.url)(ATTW_MANIFEST).bin.attw);
 
 /** Are the Types Wrong on a tarball, with attw's own options (e.g. `--profile esm-only`); its report, and whether it found problems. */
-export async function checkTypes(tarball: string, options: string[]): Promise<{ ok: boolean; report: string }> {
+export async function checkTypes(tarball, options) {
   try {
     const { stdout, stderr } = await exec(process.execPath, [ATTW, tarball, '--no-color', ...options], { maxBuffer: 16 * 1024 * 1024 });
     return { ok: true, report: `${stdout}${stderr}` };
   } catch (error) {
-    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    const { stdout = '', stderr = '', message } = error;
     return { ok: false, report: `${stdout}${stderr}`.trim() || message };
   }
 }
