@@ -1,6 +1,8 @@
 export interface Packed {
   /** The tarball's path, when pnpm packed it. */
   tarball?: string;
+  /** The package.json inside the tarball, as published (with the tarball). */
+  manifest?: { version?: string; [field: string]: unknown };
   /** What is wrong with it, each line led by the package's name; none when it is fit to publish. */
   problems: string[];
 }

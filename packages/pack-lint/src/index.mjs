@@ -10,7 +10,12 @@ import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
+// Children are run with execFile, not @payouts/process's `run`: every published package lints
+// with this one, @payouts/process included, so depending on it would be a cycle.
 const exec = promisify(execFile);
+const require = createRequire(import.meta.url);
+/** What a failed child printed, or why it did not run. */
+const outputOf = ({ stdout = '', stderr = '', message }) => `${stdout}${stderr}`.trim() || message;
 
 // The types of what this module exports are in index.d.mts.
 
@@ -27,8 +32,7 @@ export async function packAndLint(dir, destination) {
     const { stdout } = await exec('pnpm', ['pack', '--pack-destination', destination], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
     tarball = stdout.trim().split('\n').at(-1);
   } catch (error) {
-    const { stdout = '', stderr = '', message } = error;
-    return { problems: [`${name}: pnpm pack failed: ${`${stdout}${stderr}`.trim() || message}`] };
+    return { problems: [`${name}: pnpm pack failed: ${outputOf(error)}`] };
   }
   if (!tarball?.endsWith('.tgz')) return { problems: [`${name}: pnpm pack named no tarball`] };
   const bytes = await readFile(tarball);
@@ -40,11 +44,11 @@ export async function packAndLint(dir, destination) {
   const problems = messages
     .filter((message) => message.type !== 'suggestion')
     .map((message) => `${name}: ${formatMessage(message, pkg) ?? message.code}`);
-  return { tarball, problems };
+  return { tarball, manifest: pkg, problems };
 }
 
-const ATTW_MANIFEST = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
-const ATTW = join(dirname(ATTW_MANIFEST), createRequire(import.meta.url)(ATTW_MANIFEST).bin.attw);
+const ATTW_MANIFEST = require.resolve('@arethetypeswrong/cli/package.json');
+const ATTW = join(dirname(ATTW_MANIFEST), require(ATTW_MANIFEST).bin.attw);
 
 /** Are the Types Wrong on a tarball, with attw's own options (e.g. `--profile esm-only`); its report, and whether it found problems. */
 export async function checkTypes(tarball, options) {
@@ -52,7 +56,6 @@ export async function checkTypes(tarball, options) {
     const { stdout, stderr } = await exec(process.execPath, [ATTW, tarball, '--no-color', ...options], { maxBuffer: 16 * 1024 * 1024 });
     return { ok: true, report: `${stdout}${stderr}` };
   } catch (error) {
-    const { stdout = '', stderr = '', message } = error;
-    return { ok: false, report: `${stdout}${stderr}`.trim() || message };
+    return { ok: false, report: outputOf(error) };
   }
 }

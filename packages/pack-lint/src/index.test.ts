@@ -26,9 +26,10 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 describe('packAndLint and checkTypes', { timeout: 60_000 }, () => {
   it('pack a package fit to publish once, and find nothing wrong with the tarball', async () => {
     const dir = await fixture('fit', { types: './dist/index.d.ts', default: './dist/index.js' }, SOURCE);
-    const { tarball, problems } = await packAndLint(dir, root);
+    const { tarball, manifest, problems } = await packAndLint(dir, root);
     expect(problems).toEqual([]);
     expect(tarball).toBe(join(root, 'fixture-fit-1.0.0.tgz'));
+    expect(manifest).toMatchObject({ name: '@fixture/fit', version: '1.0.0' });
     const types = await checkTypes(tarball!, ['--profile', 'esm-only']);
     expect(types.ok, types.report).toBe(true);
   });

@@ -204,11 +204,10 @@ async function buildPackages(root: string, packages: { name: string }[]): Promis
 
 /** Packs one package as pnpm publishes it and checks the tarball itself: publint, its version, no workspace: ranges. */
 async function packAndCheck(name: string, dir: string, version: string, packed: string): Promise<{ tarball?: string; problems: string[] }> {
-  const { tarball, problems } = await packAndLint(dir, packed);
-  if (!tarball) return { problems };
-  const manifest = (await run('tar', ['-xOzf', tarball, 'package/package.json'])).stdout;
-  if (!manifest.includes(`"version": "${version}"`)) problems.push(`${name}: the tarball does not carry version ${version}`);
-  if (manifest.includes('workspace:')) problems.push(`${name}: the tarball still depends on workspace: versions`);
+  const { tarball, manifest, problems } = await packAndLint(dir, packed);
+  if (!tarball || !manifest) return { problems };
+  if (manifest.version !== version) problems.push(`${name}: the tarball does not carry version ${version}`);
+  if (JSON.stringify(manifest).includes('workspace:')) problems.push(`${name}: the tarball still depends on workspace: versions`);
   return { tarball, problems };
 }
 
