@@ -11,7 +11,7 @@ export default defineConfig({
     // A PostgreSQL server for the run: the shared tests run on both stores.
     globalSetup: ['src/test-support/global-setup.ts'],
     // No typecheck here: handlers.test-d.ts holds no test() blocks, only lines tsc must accept or
-    // refuse, and `pnpm lint` (tsc over every file, test-d included) already checks each of them.
+    // refuse, and `pnpm typecheck` (every file, test-d included) already checks each of them.
     testTimeout: 60_000,
     hookTimeout: 30_000,
   },

@@ -2,7 +2,8 @@
 // with the packages' own build functions (what their `pnpm build` runs) and one set of TypeScript
 // programs kept from save to save, so a save re-checks and re-emits only what the new types reach.
 import { parentPort } from 'node:worker_threads';
-import { buildClient, Programs } from '@payouts/client/build';
+import { buildClient } from '@payouts/client/build';
+import { Programs } from '@payouts/compile';
 import { buildReact } from '@payouts/react/build';
 
 export interface ClientsBuildRequest {

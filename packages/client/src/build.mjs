@@ -6,87 +6,15 @@
 // package's declarations resolve without @payouts/types.
 //
 // One engine for `pnpm build` (this file run by node) and `pnpm dev` (buildClient() called with
-// the same Programs on every save): TypeScript compiles in this process, and a Programs object
-// keeps each project's program so the next compile re-checks only what changed.
-import { statSync } from 'node:fs';
+// the same Programs on every save): @payouts/compile's compileProject, in this process.
 import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileProject } from '@payouts/compile';
 import { loadSpec } from '@payouts/spec';
-import ts from 'typescript';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/**
- * TypeScript programs kept between compiles: one per project, and the source files they read,
- * by path, with the size and modification time they had (an unchanged file is not read again).
- */
-export class Programs {
-  /** @type {Map<string, ts.EmitAndSemanticDiagnosticsBuilderProgram>} */
-  projects = new Map();
-  /** @type {Map<string, { stamp: string, file: ts.SourceFile }>} */
-  sourceFiles = new Map();
-}
-
-const formatHost = { getCanonicalFileName: (/** @type {string} */ name) => name, getNewLine: () => '\n' };
-
-/**
- * Compiles a project as `tsc -p <tsconfig>` does, writing the same files, unless it has errors:
- * then it writes nothing and reports each error with its file (relative to `reportDir`) and line.
- * @param {string} tsconfig
- * @param {{ programs?: Programs, reportDir?: string }} [options]
- * @returns {{ ok: boolean, errors: string[] }}
- */
-export function compileProject(tsconfig, { programs = new Programs(), reportDir = dirname(tsconfig) } = {}) {
-  const config = ts.getParsedCommandLineOfConfigFile(tsconfig, undefined, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-    },
-  });
-  if (!config) throw new Error(`cannot read ${tsconfig}`);
-  const host = ts.createCompilerHost(config.options);
-  // Every compile asks for every file (the libraries' declarations too): an unchanged one is
-  // answered from the cache by its stamp, without reading it.
-  host.getSourceFile = (fileName, languageVersion) => {
-    const stats = statSync(fileName, { throwIfNoEntry: false });
-    if (!stats) return undefined;
-    const stamp = `${stats.size}:${stats.mtimeMs}`;
-    const cached = programs.sourceFiles.get(fileName);
-    if (cached?.stamp === stamp) return cached.file;
-    const text = ts.sys.readFile(fileName);
-    if (text === undefined) return undefined;
-    const file = ts.createSourceFile(fileName, text, languageVersion);
-    // The builder tells changed files from unchanged ones by this (what tsc --incremental sets).
-    /** @type {ts.SourceFile & { version?: string }} */ (file).version = stamp;
-    programs.sourceFiles.set(fileName, { stamp, file });
-    return file;
-  };
-  const program = ts.createEmitAndSemanticDiagnosticsBuilderProgram(
-    config.fileNames,
-    config.options,
-    host,
-    programs.projects.get(tsconfig),
-    config.errors,
-    config.projectReferences,
-  );
-  programs.projects.set(tsconfig, program);
-  const diagnostics = [
-    ...program.getConfigFileParsingDiagnostics(),
-    ...program.getOptionsDiagnostics(),
-    ...program.getGlobalDiagnostics(),
-    ...program.getSyntacticDiagnostics(),
-    ...program.getSemanticDiagnostics(),
-  ];
-  /** @param {readonly ts.Diagnostic[]} found */
-  const described = (found) =>
-    found.map((diagnostic) => ts.formatDiagnostic(diagnostic, { ...formatHost, getCurrentDirectory: () => reportDir }).trim());
-  const errors = described(diagnostics);
-  if (errors.length > 0) return { ok: false, errors };
-  const emitErrors = described(program.emit().diagnostics);
-  return { ok: emitErrors.length === 0, errors: emitErrors };
-}
 
 /**
  * How openapi-fetch must read an operation's success body: JSON unless the spec answers only text.
@@ -170,7 +98,7 @@ async function writeAtomically(file, text) {
 /**
  * Builds the client from @payouts/types' current types and the spec's current bundle: the
  * operation table, the compile, the types shipped in dist/. `programs` keeps the compile warm.
- * @param {{ programs?: Programs, packageDir?: string, reportDir?: string }} [options]
+ * @param {{ programs?: import('@payouts/compile').Programs, packageDir?: string, reportDir?: string }} [options]
  * @returns {Promise<{ ok: boolean, errors: string[] }>}
  */
 export async function buildClient({ programs, packageDir = PACKAGE_DIR, reportDir = packageDir } = {}) {

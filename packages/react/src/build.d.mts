@@ -1,4 +1,4 @@
-import type { CompileResult, Programs } from '@payouts/client/build';
+import type { CompileResult, Programs } from '@payouts/compile';
 
 /** Compiles the hooks against @payouts/client's built declarations, as `pnpm build` does. */
 export declare function buildReact(options?: { programs?: Programs; packageDir?: string; reportDir?: string }): Promise<CompileResult>;

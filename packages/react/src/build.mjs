@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // @ts-check
-// Builds the React hooks: compiles against @payouts/client's built declarations with the client's
-// compile (one engine for `pnpm build`, which runs this file, and `pnpm dev`, which calls
-// buildReact() with the same Programs on every save).
+// Builds the React hooks: compiles against @payouts/client's built declarations with
+// @payouts/compile's compileProject, as the client does (one engine for `pnpm build`, which runs
+// this file, and `pnpm dev`, which calls buildReact() with the same Programs on every save).
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileProject } from '@payouts/client/build';
+import { compileProject } from '@payouts/compile';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * @param {{ programs?: import('@payouts/client/build').Programs, packageDir?: string, reportDir?: string }} [options]
- * @returns {Promise<import('@payouts/client/build').CompileResult>}
+ * @param {{ programs?: import('@payouts/compile').Programs, packageDir?: string, reportDir?: string }} [options]
+ * @returns {Promise<import('@payouts/compile').CompileResult>}
  */
 export async function buildReact({ programs, packageDir = PACKAGE_DIR, reportDir = packageDir } = {}) {
   return compileProject(join(packageDir, 'tsconfig.build.json'), { programs, reportDir });

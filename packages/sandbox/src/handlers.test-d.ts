@@ -1,4 +1,4 @@
-// Type tests (checked by `pnpm lint`, whose tsc covers every file): handlers are held to the generated
+// Type tests (checked by `pnpm typecheck`, which covers every file): handlers are held to the generated
 // types, so a handler that drifts from the spec does not compile.
 import type { Handlers } from './handlers.js';
 import type { Payout } from './types.js';
