@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedBanks, seedDemo } from '../seed.js';
 import { newDb, STORES } from '../test-support/stores.js';
 import { CREDIT_BANK, DEBIT_BANK, newPayout } from '../testing.js';
+import type { Payout } from '../types.js';
 import type { Database, Tx } from './database.js';
 import { openDatabase } from './open-database.js';
 import { PayoutStore } from './payout-store.js';
@@ -51,6 +52,29 @@ describe.each(STORES)('on %s', (kind) => {
     const seen = (await mine.list({})).results[0]!;
     expect(seen).toMatchObject({ status: 'processed', utr: 'U1' });
     expect(prerenderedJson(await mine.list({}))).toContain('"utr":"U1"');
+  });
+
+  it('answers each move of a payout as the database then holds it, read through another connection', async () => {
+    const db = await newDb(kind);
+    const mine = await store(db);
+    const theirs = await store(db);
+    const created = await mine.create({ ...(newPayout() as Parameters<PayoutStore['create']>[0]), credit_bank_id: CREDIT_BANK });
+    const stored = async (answered: Payout) => {
+      expect((await theirs.list({})).results.find((p) => p.id === answered.id)).toEqual(answered);
+      return answered;
+    };
+    const exported = async () =>
+      (await mine.exportForBank({ debit_bank_id: DEBIT_BANK, payout_ids: [created.id] })).payouts[0]!.payout_service_id!;
+    const first = await exported();
+    await stored(await mine.markProcessed(created.id, { utr: 'U1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK }));
+    await stored(await mine.callback({ payout_service_id: first, status: 'reversed', remark: 'returned', reversed_at: 1700000100 }));
+    await stored(await mine.retry(created.id));
+    const second = await exported();
+    await stored(await mine.callback({ payout_service_id: second, status: 'failed', failed_remark: 'account closed' }));
+    await stored(await mine.retry(created.id));
+    const third = await exported();
+    const paid = await stored(await mine.callback({ payout_service_id: third, status: 'processed', utr: 'U3', processed_at: 1700000200 }));
+    expect(paid).toMatchObject({ status: 'processed', utr: 'U3', payout_service_id: third, failed_remark: null, reversed_at: null });
   });
 
   it('never answers a count kept from before a change, made here or through another connection', async () => {

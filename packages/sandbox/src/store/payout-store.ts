@@ -625,25 +625,16 @@ export class Payouts {
       if (row.status === 'reversed') return this.payout(row); // the same outcome again: nothing changes
       if (row.status !== 'processed') throw Refusal.conflict(`Payout is ${row.status}; only a processed payout can be reversed.`);
       await this.tx.run('UPDATE export_lines SET reversed = 1 WHERE tenant = ? AND reference = ?', this.tenant, reference);
-      const reversed = await this.tx.get<PayoutRow>(
-        `UPDATE payouts SET status = 'reversed', failed_remark = ?, reversed_at = ?, updated_at = ?, version = version + 1
-           WHERE id = ? RETURNING *`,
-        request.remark,
-        request.reversed_at ?? Math.floor(now),
-        now,
-        row.id,
+      return this.payout(
+        await this.move(
+          row,
+          { status: 'reversed', failed_remark: request.remark, reversed_at: request.reversed_at ?? Math.floor(now) },
+          now,
+        ),
       );
-      return this.payout(reversed!);
     }
-    if (row.status === 'initiated') {
-      const failed = await this.tx.get<PayoutRow>(
-        "UPDATE payouts SET status = 'failed', failed_remark = ?, updated_at = ?, version = version + 1 WHERE id = ? RETURNING *",
-        request.failed_remark,
-        now,
-        row.id,
-      );
-      return this.payout(failed!);
-    }
+    if (row.status === 'initiated')
+      return this.payout(await this.move(row, { status: 'failed', failed_remark: request.failed_remark }, now));
     if (row.status === 'failed') return this.payout(row); // the same outcome again: nothing changes
     throw Refusal.conflict(`Payout is ${row.status}; a failed callback cannot change it.`);
   }
@@ -656,15 +647,24 @@ export class Payouts {
     const row = await this.existing(id);
     if (row.status !== 'failed' && row.status !== 'reversed')
       throw Refusal.conflict(`Payout is ${row.status}; only a failed or reversed payout can be retried.`);
-    const retried = await this.tx.get<PayoutRow>(
-      `UPDATE payouts SET status = 'pending', failed_remark = NULL, payout_service_id = NULL, export_debit_bank_id = NULL,
-         utr = NULL, processed_at = NULL, date = NULL, bank_date = NULL, debit_bank_id = NULL, reversed_at = NULL,
-         record_id = NULL, transaction_id = NULL, sent_to_gl = 0,
-         is_downloaded = 0, updated_at = ?, version = version + 1 WHERE id = ? RETURNING *`,
-      this.store.clock(),
-      id,
+    return this.payout(
+      await this.move(row, {
+        status: 'pending',
+        failed_remark: null,
+        payout_service_id: null,
+        export_debit_bank_id: null,
+        utr: null,
+        processed_at: null,
+        date: null,
+        bank_date: null,
+        debit_bank_id: null,
+        reversed_at: null,
+        record_id: null,
+        transaction_id: null,
+        sent_to_gl: 0,
+        is_downloaded: 0,
+      }),
     );
-    return this.payout(retried!);
   }
 
   /** Marks a processed payout as matched to a bank statement line (no API operation does this). */
@@ -726,22 +726,23 @@ export class Payouts {
       JSON.stringify(record),
       this.tenant,
     );
-    const paid = await this.tx.get<PayoutRow>(
-      `UPDATE payouts SET status = 'processed', utr = ?, processed_at = ?, date = ?, bank_date = ?, debit_bank_id = ?,
-         record_id = ?, sent_to_gl = 1, payout_service_id = ?, is_downloaded = 1, failed_remark = NULL, updated_at = ?,
-         version = version + 1
-       WHERE id = ? RETURNING *`,
-      utr,
-      processedAt,
-      processedAt,
-      processedAt,
-      debitBankId,
-      record.id,
-      reference,
+    return this.move(
+      row,
+      {
+        status: 'processed',
+        utr,
+        processed_at: processedAt,
+        date: processedAt,
+        bank_date: processedAt,
+        debit_bank_id: debitBankId,
+        record_id: record.id,
+        sent_to_gl: 1,
+        payout_service_id: reference,
+        is_downloaded: 1,
+        failed_remark: null,
+      },
       now,
-      row.id,
     );
-    return paid!;
   }
 
   /** Copies of the payouts with each record id replaced by the record (cached payouts stay as they are). */
@@ -759,6 +760,28 @@ export class Payouts {
   /** The tenant's payout with this id; another tenant's is as absent as one that never was. */
   private row(id: string, lock = ''): Promise<PayoutRow | undefined> {
     return this.tx.get<PayoutRow>(`SELECT * FROM payouts WHERE tenant = ? AND id = ?${lock}`, this.tenant, id);
+  }
+
+  /**
+   * Moves a payout this change read locked (`existing`, or a read FOR UPDATE): sets `changes`, the
+   * time and the next version, and answers the row as that UPDATE leaves it, made here from the
+   * locked row and the same changes. So nothing waits on the UPDATE's answer, and on PostgreSQL
+   * it travels with the transaction's next statement or its COMMIT: a Process Payout is two round
+   * trips, not three.
+   */
+  private async move(
+    row: PayoutRow,
+    changes: Partial<Omit<PayoutRow, 'updated_at' | 'version'>>,
+    now = this.store.clock(),
+  ): Promise<PayoutRow> {
+    const columns = Object.keys(changes) as (keyof typeof changes)[];
+    await this.tx.run(
+      `UPDATE payouts SET ${columns.map((column) => `${column} = ?`).join(', ')}, updated_at = ?, version = version + 1 WHERE id = ?`,
+      ...columns.map((column) => changes[column]),
+      now,
+      row.id,
+    );
+    return { ...row, ...changes, updated_at: now, version: row.version + 1 };
   }
 
   /** A payout this change will move: locked until the change commits where the database has row locks. */
