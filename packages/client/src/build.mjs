@@ -97,7 +97,7 @@ async function writeAtomically(file, text) {
 
 /**
  * Builds the client from @payouts/types' current types and the spec's current bundle: the
- * operation table, the compile, the types shipped in dist/. `programs` keeps the compile warm.
+ * operation table, the generated types checked on their own, the compile, the types shipped in dist/. `programs` keeps the compile warm.
  * @param {{ programs?: import('@payouts/compile').Programs, packageDir?: string, reportDir?: string }} [options]
  * @returns {Promise<{ ok: boolean, errors: string[] }>}
  */
@@ -109,6 +109,8 @@ export async function buildClient({ programs, packageDir = PACKAGE_DIR, reportDi
   await mkdir(generatedDir, { recursive: true });
   await copyFile(typesFile, join(generatedDir, 'openapi.d.ts'));
   await writeAtomically(join(generatedDir, 'operations.ts'), operationsModule(operationTable(loadSpec(specFile))));
+  const generated = compileProject(join(packageDir, 'tsconfig.generated.json'), { programs, reportDir });
+  if (!generated.ok) return generated;
   const compiled = compileProject(join(packageDir, 'tsconfig.build.json'), { programs, reportDir });
   if (!compiled.ok) return compiled;
   await mkdir(join(packageDir, 'dist', 'generated'), { recursive: true });
