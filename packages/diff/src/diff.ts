@@ -5,7 +5,7 @@
 import { readContracts } from '@payouts/contracts';
 import { SpecModel } from '@payouts/model';
 import { attributeChanges, brokenConsumers } from './broken-consumers.js';
-import { type ConsumerBreak, checkConsumers } from './consumers.js';
+import type { ConsumerBreak } from './consumers.js';
 import { type Audience, type Change, type DiffResult, highestBump, impactRank, rateChanges } from './rate.js';
 import { consumerLines } from './render.js';
 
@@ -25,7 +25,7 @@ export async function diffSpecs(options: DiffOptions): Promise<DiffResult> {
   const contracts = options.contracts === undefined ? undefined : readContracts(options.contracts);
   const [rated, breaks] = await Promise.all([
     rateChanges(options.baseFile, options.headFile, options.signal),
-    options.consumers === false ? [] : checkConsumers(options.headFile),
+    options.consumers === false ? [] : exampleConsumerBreaks(options.headFile),
   ]);
   const result = withExampleConsumers(rated, breaks, options);
   if (!contracts) return result;
@@ -36,6 +36,15 @@ export async function diffSpecs(options: DiffOptions): Promise<DiffResult> {
     brokenConsumers: broken.map(({ name, interactions }) => ({ name, interactions })),
     registeredConsumers: contracts.length,
   };
+}
+
+/**
+ * Loaded only when asked for: the check brings TypeScript and openapi-typescript with it, about
+ * half a CPU-second of every `spec:diff --no-consumers` (and of a usage error) before it.
+ */
+async function exampleConsumerBreaks(headFile: string): Promise<ConsumerBreak[]> {
+  const { checkConsumers } = await import('./consumers.js');
+  return checkConsumers(headFile);
 }
 
 /** The rated changes, with each example consumer that no longer compiles as a major change. */
