@@ -26,7 +26,7 @@ const CALLERS_ARTIFACTS = [
   'packages/react/dist/index.d.ts',
 ];
 const ARTIFACTS = [...WARM_ARTIFACTS, 'packages/docs/dist/index.html', ...CALLERS_ARTIFACTS];
-const BUILT = ['--filter=@payouts/types...', '--filter=@payouts/docs...', '--filter=@payouts/react...'];
+const BUILT = ['--filter=@payouts/types', '--filter=@payouts/docs', '--filter=@payouts/react'];
 const PAGE_SIZE = 'spec/openapi/components/parameters/PageSize.yaml';
 
 let workspace: { dir: string; remove(): Promise<void> };

@@ -61,7 +61,7 @@ beforeAll(async () => {
   // not released yet): the spec is not edited, so the copy's first builds are this workspace's.
   // The release tool is built with it, so that any test can run the tool alone.
   base = infoVersion(await file('spec/openapi/openapi.yaml'))!;
-  const built = await inCopy('pnpm', ['build', '--filter', '@payouts/release...', '--output-logs=errors-only']);
+  const built = await inCopy('pnpm', ['build', '--filter', '@payouts/release', '--output-logs=errors-only']);
   expect(built.code, built.stderr).toBe(0);
   const released = join(workspace.dir, `spec/releases/${base}.json`);
   if (!existsSync(released)) await copyFile(join(workspace.dir, 'spec/dist/openapi.json'), released);
