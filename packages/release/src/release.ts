@@ -169,9 +169,6 @@ async function prepare(root: string, plan: ReleasePlan, current: string, release
     if (changed === text) throw new Error(`cannot find info.version in ${SPEC_ROOT_FILE}`);
     await writeFile(SPEC_ROOT_FILE, changed);
   }
-  const built = await buildSpec(SPEC_DIR);
-  if (!built.ok) throw new Error(`the spec does not build with version ${plan.version}:\n${built.report}`);
-  await copyFile(bundlePath('json'), releaseFile);
   await writeFile(CHANGELOG, withEntry(existsSync(CHANGELOG) ? await readFile(CHANGELOG, 'utf8') : undefined, plan.entry));
   for (const { dir } of plan.packages) {
     const file = join(dir, 'package.json');
@@ -179,7 +176,9 @@ async function prepare(root: string, plan: ReleasePlan, current: string, release
     manifest.version = plan.version;
     await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
   }
+  // The spec is one of the packages: its bundle, built here with the new version, is the one released.
   await buildPackages(root, plan.packages);
+  await copyFile(bundlePath('json'), releaseFile);
   // Side by side (each is mostly a pnpm process), the tarballs kept in the plan's order: dependencies first.
   const checked = await Promise.all(plan.packages.map(({ name, dir }) => packAndCheck(name, dir, plan.version, packed)));
   const problems = checked.flatMap((one) => one.problems);
