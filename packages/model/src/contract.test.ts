@@ -176,3 +176,43 @@ describe('errorBodyOf', () => {
     });
   });
 });
+
+describe('another model of the spec', () => {
+  // Its checker takes the validators another checker compiled from the same schemas (validator-cache.ts).
+  const withAmountMinimum = (minimum: number) => {
+    const document = structuredClone(spec.document) as { components: { schemas: { Payout: { properties: { amount: object } } } } };
+    document.components.schemas.Payout.properties.amount = { type: 'integer', format: 'int64', minimum };
+    return new SpecModel(document);
+  };
+  const request = (model: SpecModel, amount: number, page: string) =>
+    brief(
+      model.checkRequest(model.operation('updatePayout'), {
+        params: { id: ID },
+        query: { page },
+        headers: AUTH,
+        body: { amount, status: 'pending' },
+      }).diagnostics,
+    );
+  const answer = (model: SpecModel, amount: number) =>
+    brief(
+      model.checkResponse(model.operation('updatePayout'), {
+        status: 200,
+        contentType: 'application/json',
+        headers: ['x-request-id'],
+        body: { amount, status: 'pending', utr: null },
+      }).diagnostics,
+    );
+
+  it('judges as the first where its schemas are the same, and by its own schema where one changed', () => {
+    const same = withAmountMinimum(1);
+    const changed = withAmountMinimum(10);
+    for (const model of [spec, same, changed]) expect(request(model, 10, '2'), 'a request every model takes').toEqual([]);
+    expect(request(spec, 5, '0')).toEqual([expect.stringMatching(/^request query page: /)]);
+    expect(request(same, 5, '0')).toEqual(request(spec, 5, '0'));
+    expect(request(changed, 5, '2')).toEqual([expect.stringMatching(/^request body amount: /)]);
+    expect(answer(spec, 5)).toEqual([]);
+    expect(answer(same, 5)).toEqual([]);
+    expect(answer(changed, 5)).toEqual([expect.stringMatching(/^response body amount: /)]);
+    expect(request(spec, 5, '2'), 'the first model keeps its own answer').toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@
 import { type Ajv2020, createAjv, DOC_ID, type ErrorObject, type ValidateFunction } from './ajv.js';
 import { type MediaType, mediaTypeOf, type Node, type Operation, type Parameter, type SpecModel } from './model.js';
 import { escapeSegment, fieldName } from './pointer.js';
+import { schemaKey, sharedValidator, shareValidator } from './validator-cache.js';
 
 export type Side = 'request' | 'response';
 /** The part of a request or answer a diagnostic is about. */
@@ -82,18 +83,48 @@ interface CompiledRequest {
 /** Compiled once per operation and kept: a checker serves every request of a long-running server. */
 export class ContractChecker {
   /** Bodies are JSON: a string is never an integer there, so nothing is coerced. */
-  private readonly bodyAjv: Ajv2020;
+  private bodyAjv: Ajv2020 | undefined;
   /** Path, query and header values arrive as text: coerced to the schema's type, defaults filled. */
-  private readonly paramAjv: Ajv2020;
+  private paramAjv: Ajv2020 | undefined;
+  private readonly document: Node;
   private readonly requests = new Map<string, CompiledRequest>();
   private readonly answers = new Map<string, ValidateFunction>();
 
   constructor(private readonly spec: SpecModel) {
-    const document = withDiscriminators(spec);
-    this.bodyAjv = createAjv({ verbose: true, discriminator: true });
-    this.paramAjv = createAjv({ verbose: true, discriminator: true, coerceTypes: true, useDefaults: true });
-    this.bodyAjv.addSchema(document, DOC_ID);
-    this.paramAjv.addSchema(document, DOC_ID);
+    this.document = withDiscriminators(spec);
+  }
+
+  /**
+   * The validator of `schema` (which refers into the document by `${DOC_ID}#/...`), compiled once
+   * and shared with every checker of the process whose document says the same at `pointers` (see
+   * validator-cache.ts): a sandbox or a mock started again (every test, a reload after a save)
+   * compiles only what changed. The Ajv instances are made on the first compile.
+   */
+  private compiled(kind: 'body' | 'params', schema: Node, pointers: string[]): ValidateFunction {
+    const keys = pointers.map((pointer) => schemaKey(this.document, pointer));
+    const key = keys.includes(undefined) ? undefined : JSON.stringify(['contract', kind, schema, keys]);
+    const shared = key === undefined ? undefined : sharedValidator(key);
+    if (shared) return shared;
+    const ajv = kind === 'body' ? this.bodyAjvMade() : this.paramAjvMade();
+    const validate = ajv.compile(schema);
+    if (key !== undefined) shareValidator(key, validate, ajv);
+    return validate;
+  }
+
+  private bodyAjvMade(): Ajv2020 {
+    if (!this.bodyAjv) this.bodyAjv = this.ajv({});
+    return this.bodyAjv;
+  }
+
+  private paramAjvMade(): Ajv2020 {
+    if (!this.paramAjv) this.paramAjv = this.ajv({ coerceTypes: true, useDefaults: true });
+    return this.paramAjv;
+  }
+
+  private ajv(options: { coerceTypes?: boolean; useDefaults?: boolean }): Ajv2020 {
+    const ajv = createAjv({ verbose: true, discriminator: true, ...options });
+    ajv.addSchema(this.document, DOC_ID);
+    return ajv;
   }
 
   checkRequest(op: Operation, parts: RequestParts): RequestCheck {
@@ -180,7 +211,7 @@ export class ContractChecker {
     const part = (place: Parameter['in']) => {
       const list = op.parameters.filter((p) => p.in === place);
       if (list.length === 0) return undefined;
-      return this.paramAjv.compile({
+      const schema = {
         type: 'object',
         // The default beside the $ref: ajv fills a default only from the property's own schema.
         properties: Object.fromEntries(
@@ -190,14 +221,19 @@ export class ContractChecker {
           ]),
         ),
         required: list.filter((p) => p.required).map((p) => p.name),
-      });
+      };
+      return this.compiled(
+        'params',
+        schema,
+        list.map((p) => p.schemaPointer),
+      );
     };
     const body = jsonBodyOf(op);
     compiled = {
       path: part('path'),
       query: part('query'),
       header: part('header'),
-      body: body ? this.bodyAjv.compile({ $ref: `${DOC_ID}${body.schemaPointer}` }) : undefined,
+      body: body ? this.compiled('body', { $ref: `${DOC_ID}${body.schemaPointer}` }, [body.schemaPointer]) : undefined,
       queryNames: new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)),
       headerNames: op.parameters.filter((p) => p.in === 'header').map((p) => p.name),
       numeric: op.parameters.flatMap((p) => {
@@ -212,7 +248,7 @@ export class ContractChecker {
   private answerValidator(media: MediaType): ValidateFunction {
     let validate = this.answers.get(media.schemaPointer);
     if (!validate) {
-      validate = this.bodyAjv.compile({ $ref: `${DOC_ID}${media.schemaPointer}` });
+      validate = this.compiled('body', { $ref: `${DOC_ID}${media.schemaPointer}` }, [media.schemaPointer]);
       this.answers.set(media.schemaPointer, validate);
     }
     return validate;
