@@ -27,17 +27,20 @@ const createPayout = (base: string, token?: string) =>
   });
 
 let sandbox: { url: string; stop(): Promise<void> };
+/** The proxy in front of the conforming sandbox, one for the tests that send it traffic (each start is a Prism). */
+let good: { url: string; stop(): Promise<number | null> };
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, tokens: [TOKEN] });
+  good = await startProxyCli(sandbox.url);
 });
 afterAll(async () => {
+  await good?.stop();
   await sandbox?.stop();
 });
 
 describe('pnpm verify proxy', () => {
   it('passes conforming answers through unchanged, and turns one that breaks the spec into a 500 naming the field', async () => {
     const broken = await startBugProxy(sandbox.url, 'wrong-type', TOKEN);
-    const good = await startProxyCli(sandbox.url);
     const bad = await startProxyCli(broken.url);
     try {
       const ok = await createPayout(good.url, TOKEN);
@@ -62,8 +65,7 @@ describe('pnpm verify proxy', () => {
         expect.objectContaining({ location: ['response', 'body', 'amount'], message: expect.stringMatching(/amount must be integer/) }),
       );
     } finally {
-      expect(await good.stop()).toBe(0);
-      expect(await bad.stop()).toBe(0);
+      expect(await bad.stop(), 'a stopped proxy exits cleanly').toBe(0);
       await broken.stop();
     }
   });
@@ -71,7 +73,6 @@ describe('pnpm verify proxy', () => {
   it('sends a request without credentials to the provider itself: its documented 401 passes, serving it is a violation named as such', async () => {
     const careless = await startBugProxy(sandbox.url, 'auth-ignored', TOKEN);
     const unsigned = await startBugProxy(sandbox.url, 'signature-ignored', TOKEN);
-    const good = await startProxyCli(sandbox.url);
     const bad = await startProxyCli(careless.url);
     const badCallbacks = await startProxyCli(unsigned.url);
     try {
@@ -102,27 +103,22 @@ describe('pnpm verify proxy', () => {
         /receivePayoutCallback was sent without X-Payout-Signature and the provider answered \d+: it must refuse/,
       );
     } finally {
-      await Promise.all([good.stop(), bad.stop(), badCallbacks.stop()]);
+      await Promise.all([bad.stop(), badCallbacks.stop()]);
       await Promise.all([careless.stop(), unsigned.stop()]);
     }
   });
 
   it('answers only its own address as Host (a DNS-rebound page gets 421), and forwards nothing else', async () => {
-    const proxy = await startProxyCli(sandbox.url);
-    try {
-      const { port } = new URL(proxy.url);
-      const rebound = await rawRequest(
-        proxy.url,
-        httpRequest({ url: proxy.url, method: 'GET', path: '/v1/lms/payouts/' }, { Authorization: `Bearer ${TOKEN}` }).replace(
-          /Host: .*/,
-          `Host: rebind.attacker.example:${port}`,
-        ),
-      );
-      expect(rebound.status).toBe(421);
-      expect((await fetch(`${proxy.url}/v1/lms/payouts/`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
-    } finally {
-      await proxy.stop();
-    }
+    const { port } = new URL(good.url);
+    const rebound = await rawRequest(
+      good.url,
+      httpRequest({ url: good.url, method: 'GET', path: '/v1/lms/payouts/' }, { Authorization: `Bearer ${TOKEN}` }).replace(
+        /Host: .*/,
+        `Host: rebind.attacker.example:${port}`,
+      ),
+    );
+    expect(rebound.status).toBe(421);
+    expect((await fetch(`${good.url}/v1/lms/payouts/`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
 
   it('refuses a target that is not a URL, naming it', async () => {
