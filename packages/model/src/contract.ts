@@ -7,7 +7,7 @@
 import { type Ajv2020, createAjv, DOC_ID, type ErrorObject, type ValidateFunction } from './ajv.js';
 import { type MediaType, mediaTypeOf, type Node, type Operation, type Parameter, type SpecModel } from './model.js';
 import { escapeSegment, fieldName } from './pointer.js';
-import { schemaKey, sharedValidator, shareValidator } from './validator-cache.js';
+import { schemaKey, sharedOrCompiled } from './validator-cache.js';
 
 export type Side = 'request' | 'response';
 /** The part of a request or answer a diagnostic is about. */
@@ -103,12 +103,10 @@ export class ContractChecker {
   private compiled(kind: 'body' | 'params', schema: Node, pointers: string[]): ValidateFunction {
     const keys = pointers.map((pointer) => schemaKey(this.document, pointer));
     const key = keys.includes(undefined) ? undefined : JSON.stringify(['contract', kind, schema, keys]);
-    const shared = key === undefined ? undefined : sharedValidator(key);
-    if (shared) return shared;
-    const ajv = kind === 'body' ? this.bodyAjvMade() : this.paramAjvMade();
-    const validate = ajv.compile(schema);
-    if (key !== undefined) shareValidator(key, validate, ajv);
-    return validate;
+    return sharedOrCompiled(key, () => {
+      const ajv = kind === 'body' ? this.bodyAjvMade() : this.paramAjvMade();
+      return { validate: ajv.compile(schema), ajv };
+    });
   }
 
   private bodyAjvMade(): Ajv2020 {

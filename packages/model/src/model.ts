@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { type Ajv2020, createAjv, DOC_ID, type ValidateFunction } from './ajv.js';
 import { ContractChecker, type RequestCheck, type RequestParts, type ResponseCheck, type ResponseParts } from './contract.js';
 import { escapeSegment, formatPointer, valueAt } from './pointer.js';
-import { schemaKey, sharedValidator, shareValidator } from './validator-cache.js';
+import { schemaKey, sharedOrCompiled } from './validator-cache.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** A node of the document (schema, parameter, response...): untyped JSON, read dynamically. */
@@ -197,16 +197,13 @@ export class SpecModel {
   validator(schemaPointer: string): ValidateFunction {
     let validate = this.validators.get(schemaPointer);
     if (!validate) {
-      const key = schemaKey(this.document, schemaPointer);
-      validate = key === undefined ? undefined : sharedValidator(key);
-      if (!validate) {
+      validate = sharedOrCompiled(schemaKey(this.document, schemaPointer), () => {
         if (!this.validatorAjv) {
           this.validatorAjv = createAjv({ verbose: true });
           this.validatorAjv.addSchema(this.document, DOC_ID);
         }
-        validate = this.validatorAjv.compile({ $ref: `${DOC_ID}${schemaPointer}` });
-        if (key !== undefined) shareValidator(key, validate, this.validatorAjv);
-      }
+        return { validate: this.validatorAjv.compile({ $ref: `${DOC_ID}${schemaPointer}` }), ajv: this.validatorAjv };
+      });
       this.validators.set(schemaPointer, validate);
     }
     return validate;

@@ -22,15 +22,22 @@ const validators = new Map<string, { validate: ValidateFunction; instance: Insta
 const instances = new Map<Ajv2020, Instance>();
 let uses = 0;
 
-/** A validator compiled earlier, by any model, from a schema with the same key. */
-export function sharedValidator(key: string): ValidateFunction | undefined {
-  const found = validators.get(key);
-  if (found) found.instance.lastUsed = ++uses;
-  return found?.validate;
+/**
+ * The validator compiled earlier, by any model or checker, from a schema with this key; else the
+ * one `compile` makes with its Ajv instance, kept for the next. A key of undefined is never shared.
+ */
+export function sharedOrCompiled(key: string | undefined, compile: () => { validate: ValidateFunction; ajv: Ajv2020 }): ValidateFunction {
+  const found = key === undefined ? undefined : validators.get(key);
+  if (found) {
+    found.instance.lastUsed = ++uses;
+    return found.validate;
+  }
+  const { validate, ajv } = compile();
+  if (key !== undefined) share(key, validate, ajv);
+  return validate;
 }
 
-/** Shares a validator that `ajv` compiled from the schema with this key. */
-export function shareValidator(key: string, validate: ValidateFunction, ajv: Ajv2020): void {
+function share(key: string, validate: ValidateFunction, ajv: Ajv2020): void {
   let instance = instances.get(ajv);
   if (!instance) {
     if (instances.size >= MAX_INSTANCES) {
