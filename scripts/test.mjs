@@ -17,7 +17,10 @@ const TURBO_ARGS = scriptArgs();
 const LANES = 3;
 /** The workspace's type-check, turbo's root task (`//` is the root in turbo's filters). */
 const TYPECHECK = '//';
-/** The packages whose lint and test took longest in a whole run, and the type-check, longest first; the rest follow. */
+/**
+ * The packages whose lint and test took longest in a whole run, and the type-check, longest first;
+ * the rest (a few seconds each) follow, so that the run ends on short ones.
+ */
 const SLOWEST_FIRST = [
   '@payouts/release',
   '@payouts/verify',
@@ -29,6 +32,12 @@ const SLOWEST_FIRST = [
   '@payouts/docs',
   '@payouts/client',
   '@payouts/e2e',
+  '@payouts/generators',
+  '@payouts/spec',
+  '@payouts/contracts',
+  '@payouts/compile',
+  '@payouts/react',
+  '@payouts/watch',
 ];
 
 const workspace = JSON.parse(execFileSync('pnpm', ['ls', '--recursive', '--depth', '-1', '--json'], { cwd: ROOT, encoding: 'utf8' }))
