@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // CI runs every package's tests at once on two cores: child processes and disk syncs take longer
@@ -8,10 +7,6 @@ export default defineConfig({
     // The test files share a worker and its loaded modules (none leaves global state behind):
     // a file's imports are not loaded again for each file. CPU-seconds of this package's tests: 59 -> 44.
     isolate: false,
-    // Two files at a time, even on two cores (vitest's default there is one): its hostile tests wait
-    // 30 s on the server's time limit for a trickling client, and another file runs meanwhile. Alone
-    // on the dev machine: 70 -> 39 s, about 1.5 CPU-s more (the second worker loads the modules too).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     include: ['src/**/*.test.ts'],
     // A PostgreSQL server for the run: the shared tests run on both stores.
     globalSetup: ['src/test-support/global-setup.ts'],
