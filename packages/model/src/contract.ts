@@ -82,10 +82,12 @@ interface CompiledRequest {
 
 /** Compiled once per operation and kept: a checker serves every request of a long-running server. */
 export class ContractChecker {
-  /** Bodies are JSON: a string is never an integer there, so nothing is coerced. */
-  private bodyAjv: Ajv2020 | undefined;
-  /** Path, query and header values arrive as text: coerced to the schema's type, defaults filled. */
-  private paramAjv: Ajv2020 | undefined;
+  /**
+   * Made on the first compile of each kind. Bodies are JSON: a string is never an integer there, so
+   * nothing is coerced. Path, query and header values arrive as text: coerced to the schema's type,
+   * defaults filled.
+   */
+  private readonly ajvs = new Map<'body' | 'params', Ajv2020>();
   private readonly document: Node;
   private readonly requests = new Map<string, CompiledRequest>();
   private readonly answers = new Map<string, ValidateFunction>();
@@ -98,30 +100,24 @@ export class ContractChecker {
    * The validator of `schema` (which refers into the document by `${DOC_ID}#/...`), compiled once
    * and shared with every checker of the process whose document says the same at `pointers` (see
    * validator-cache.ts): a sandbox or a mock started again (every test, a reload after a save)
-   * compiles only what changed. The Ajv instances are made on the first compile.
+   * compiles only what changed.
    */
   private compiled(kind: 'body' | 'params', schema: Node, pointers: string[]): ValidateFunction {
     const keys = pointers.map((pointer) => schemaKey(this.document, pointer));
     const key = keys.includes(undefined) ? undefined : JSON.stringify(['contract', kind, schema, keys]);
     return sharedOrCompiled(key, () => {
-      const ajv = kind === 'body' ? this.bodyAjvMade() : this.paramAjvMade();
+      const ajv = this.ajvFor(kind);
       return { validate: ajv.compile(schema), ajv };
     });
   }
 
-  private bodyAjvMade(): Ajv2020 {
-    if (!this.bodyAjv) this.bodyAjv = this.ajv({});
-    return this.bodyAjv;
-  }
-
-  private paramAjvMade(): Ajv2020 {
-    if (!this.paramAjv) this.paramAjv = this.ajv({ coerceTypes: true, useDefaults: true });
-    return this.paramAjv;
-  }
-
-  private ajv(options: { coerceTypes?: boolean; useDefaults?: boolean }): Ajv2020 {
-    const ajv = createAjv({ verbose: true, discriminator: true, ...options });
-    ajv.addSchema(this.document, DOC_ID);
+  private ajvFor(kind: 'body' | 'params'): Ajv2020 {
+    let ajv = this.ajvs.get(kind);
+    if (!ajv) {
+      ajv = createAjv({ verbose: true, discriminator: true, ...(kind === 'params' ? { coerceTypes: true, useDefaults: true } : {}) });
+      ajv.addSchema(this.document, DOC_ID);
+      this.ajvs.set(kind, ajv);
+    }
     return ajv;
   }
 
