@@ -97,7 +97,8 @@ async function writeAtomically(file, text) {
 
 /**
  * Builds the client from @payouts/types' current types and the spec's current bundle: the
- * operation table, the generated types checked on their own, the compile, the types shipped in dist/. `programs` keeps the compile warm.
+ * operation table, the generated types checked on their own, the compile, the types shipped in
+ * dist/. `programs` keeps the compile warm.
  * @param {{ programs?: import('@payouts/compile').Programs, packageDir?: string, reportDir?: string }} [options]
  * @returns {Promise<{ ok: boolean, errors: string[] }>}
  */
