@@ -86,6 +86,47 @@ interface PayoutRow {
   tenant: string;
 }
 
+/**
+ * Every column of a payout, in the order Create Payout's INSERT names them. A column added to
+ * PayoutRow and not here fails to compile, naming it, rather than being left to its default in
+ * the database while the answer says otherwise.
+ */
+const PAYOUT_COLUMNS = Object.keys({
+  seq: true,
+  id: true,
+  created_at: true,
+  updated_at: true,
+  type: true,
+  ref_id: true,
+  numeric_ref_id: true,
+  idx: true,
+  amount: true,
+  method: true,
+  status: true,
+  payout_service_id: true,
+  processed_at: true,
+  bank_date: true,
+  date: true,
+  failed_remark: true,
+  reversed_at: true,
+  utr: true,
+  debit_bank_id: true,
+  export_debit_bank_id: true,
+  credit_bank_id: true,
+  payout_to: true,
+  is_downloaded: true,
+  is_imported: true,
+  sent_to_gl: true,
+  account: true,
+  topup: true,
+  loan: true,
+  record_id: true,
+  transaction_id: true,
+  version: true,
+  tenant: true,
+} satisfies Record<keyof PayoutRow, true>) as (keyof PayoutRow)[];
+const INSERT_PAYOUT = `INSERT INTO payouts (${PAYOUT_COLUMNS.join(', ')}) VALUES (${PAYOUT_COLUMNS.map(() => '?').join(', ')})`;
+
 /** The page a List asks for: its filter as SQL, its order and its window. */
 interface PageWanted {
   whereSql: string;
@@ -381,29 +422,44 @@ export class Payouts {
     ))!.n;
     const yymm = new Date(now * 1000).toISOString().slice(2, 7).replace('-', '');
     const number = String(shown).padStart(6, '0');
-    const id = randomUUID();
-    await this.tx.run(
-      `INSERT INTO payouts (seq, id, created_at, updated_at, type, ref_id, numeric_ref_id, idx, amount, method, status,
-         credit_bank_id, payout_to, is_downloaded, is_imported, sent_to_gl, account, topup, loan, tenant)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, 0, 0, 0, ?, ?, ?, ?)`,
+    // The answer is made from the row as inserted (every column named, none left to a default),
+    // not read back: on PostgreSQL the INSERT then travels with the COMMIT.
+    const row: PayoutRow = {
       seq,
-      id,
-      now,
-      now,
-      request.type,
-      `PAY-LN${yymm}-${number}`,
-      `${yymm}${number}`,
-      index,
-      request.amount,
-      request.method,
-      request.credit_bank_id,
-      request.payout_to,
-      request.account,
-      request.topup ?? null,
-      request.loan,
-      this.tenant,
-    );
-    return this.payoutOf(id);
+      id: randomUUID(),
+      created_at: now,
+      updated_at: now,
+      type: request.type,
+      ref_id: `PAY-LN${yymm}-${number}`,
+      numeric_ref_id: `${yymm}${number}`,
+      idx: index,
+      amount: request.amount,
+      method: request.method,
+      status: 'pending',
+      payout_service_id: null,
+      processed_at: null,
+      bank_date: null,
+      date: null,
+      failed_remark: null,
+      reversed_at: null,
+      utr: null,
+      debit_bank_id: null,
+      export_debit_bank_id: null,
+      credit_bank_id: request.credit_bank_id,
+      payout_to: request.payout_to,
+      is_downloaded: 0,
+      is_imported: 0,
+      sent_to_gl: 0,
+      account: request.account,
+      topup: request.topup ?? null,
+      loan: request.loan,
+      record_id: null,
+      transaction_id: null,
+      version: 0,
+      tenant: this.tenant,
+    };
+    await this.tx.run(INSERT_PAYOUT, ...PAYOUT_COLUMNS.map((column) => row[column]));
+    return this.payout(row);
   }
 
   /** List Payouts (and, with `unmatched`, Unmatched Payouts): one page, filtered and ordered. */
