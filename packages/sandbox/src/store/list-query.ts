@@ -8,8 +8,32 @@ type Ordering = NonNullable<ListQuery['ordering']>;
 
 const ORDER_COLUMNS: Record<string, string> = { created_at: 'created_at', amount: 'amount', processed_at: 'processed_at' };
 
-/** The WHERE clause (with its arguments, in order) for a tenant's list query. */
-export function listFilter(tenant: string, query: ListQuery, options: { unmatched?: boolean }): { whereSql: string; args: unknown[] } {
+/** A list query's filter as SQL. */
+export interface ListFilter {
+  whereSql: string;
+  args: unknown[];
+  /**
+   * True when only a Create Payout can change which payouts match: every condition is on a column
+   * a payout is created with and keeps (a move changes its status, references, dates and flags).
+   */
+  changesOnlyWithCreates: boolean;
+}
+
+/** Filters on columns a payout keeps from its creation on. */
+const KEPT_FROM_CREATION = new Set<keyof ListQuery>([
+  'type',
+  'method',
+  'payout_to',
+  'loan',
+  'account',
+  'topup',
+  'created_at__gte',
+  'created_at__lte',
+]);
+/** The query's parameters that are not filters. */
+const NOT_FILTERS = new Set<keyof ListQuery>(['page', 'page_size', 'ordering', 'expand']);
+
+export function listFilter(tenant: string, query: ListQuery, options: { unmatched?: boolean }): ListFilter {
   const where: string[] = ['tenant = ?'];
   const args: unknown[] = [tenant];
   const filter = (condition: string, value: unknown) => {
@@ -36,7 +60,12 @@ export function listFilter(tenant: string, query: ListQuery, options: { unmatche
     where.push("(lower(ref_id) LIKE lower(?) ESCAPE '\\' OR lower(utr) LIKE lower(?) ESCAPE '\\')");
     args.push(pattern, pattern);
   }
-  return { whereSql: `WHERE ${where.join(' AND ')}`, args };
+  const changesOnlyWithCreates =
+    !options.unmatched &&
+    (Object.keys(query) as (keyof ListQuery)[]).every(
+      (name) => query[name] === undefined || NOT_FILTERS.has(name) || KEPT_FROM_CREATION.has(name),
+    );
+  return { whereSql: `WHERE ${where.join(' AND ')}`, args, changesOnlyWithCreates };
 }
 
 /** ORDER BY for an `ordering` value (default newest first). */

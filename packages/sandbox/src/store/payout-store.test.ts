@@ -159,4 +159,52 @@ describe('on postgres', () => {
     expect(initiated).toMatchObject({ count: 0, results: [] });
     expect((await mine.list({ status: 'processed' })).results).toMatchObject([{ id: created.id, status: 'processed', utr: 'U1' }]);
   });
+
+  it('counts a list of payouts again only once a payout is created, by any process, where only a create changes what it matches', async () => {
+    const db = await newDb('postgres');
+    const theirs = await store(db);
+    const counts: string[] = [];
+    // What this process asks PostgreSQL to count, one entry per statement that counts.
+    const mine = await store(db, (database) =>
+      Object.assign(Object.create(database) as Database, {
+        read: <T>(query: Parameters<Database['read']>[0]) =>
+          database.read(
+            (tx) =>
+              query({
+                ...tx,
+                all: async <Row>(sql: string, ...params: unknown[]) => {
+                  const rows = await tx.all<Row>(sql, ...params);
+                  const total = (rows[0] as { total?: number | null } | undefined)?.total;
+                  if (sql.includes('count(*)') && total !== undefined && total !== null)
+                    counts.push(sql.includes('status = ?') ? 'status' : sql.includes('loan = ?') ? 'loan' : 'all');
+                  return rows;
+                },
+              }) as Promise<T>,
+          ),
+      }),
+    );
+    const payout = () => ({ ...(newPayout() as Parameters<PayoutStore['create']>[0]), credit_bank_id: CREDIT_BANK });
+    const first = await theirs.create(payout());
+    expect((await mine.list({})).count).toBe(1);
+    expect((await mine.list({ loan: first.loan })).count).toBe(1);
+    expect((await mine.list({ status: 'pending' })).count).toBe(1);
+    expect(counts).toEqual(['all', 'loan', 'status']);
+    // A move changes what a status filter matches, and nothing else's count.
+    await theirs.exportForBank({ debit_bank_id: DEBIT_BANK, payout_ids: [first.id] });
+    expect((await mine.list({})).count).toBe(1);
+    expect((await mine.list({ loan: first.loan })).count).toBe(1);
+    expect((await mine.list({ status: 'initiated' })).count).toBe(1);
+    expect(counts).toEqual(['all', 'loan', 'status', 'status']);
+    // A create in another process, and one in this one: every list counts again.
+    const second = await theirs.create({ ...payout(), loan: first.loan });
+    expect((await mine.list({})).count).toBe(2);
+    expect((await mine.list({ loan: first.loan })).count).toBe(2);
+    await mine.create(payout());
+    expect((await mine.list({})).count).toBe(3);
+    expect((await mine.list({ loan: second.loan })).count).toBe(2);
+    // Another page of the same filter: the same count, kept.
+    expect(await mine.list({ page: 2, page_size: 2 })).toMatchObject({ count: 3, results: [{}] });
+    expect(counts).toEqual(['all', 'loan', 'status', 'status', 'all', 'loan', 'all', 'loan']);
+    expect((await mine.list({}, {}, 'another-tenant')).count).toBe(0);
+  });
 });

@@ -10,7 +10,7 @@ import type { CreditBank, DebitBank, ExpandedRecord, Payout, PayoutPage, PayoutS
 import { type BankFile, type BankFileLine, bankFileCsv, bankFileName, exportReference } from './bank-file.js';
 import { type Database, NEXT_TENANT_NUMBER, type Tx } from './database.js';
 import { KEY_TTL_SECONDS, type KeyedRequest, keyedRequestHash, type RecordedAnswer, requestHash } from './idempotency.js';
-import { type ListQuery, listFilter, orderBy, orderColumn } from './list-query.js';
+import { type ListFilter, type ListQuery, listFilter, orderBy, orderColumn } from './list-query.js';
 import { prerenderedJson, RenderCache, type Rendered, renderedPage } from './render-cache.js';
 
 /** The spec's 404 for an id the tenant has no payout with (DRF's wording). */
@@ -128,9 +128,7 @@ const PAYOUT_COLUMNS = Object.keys({
 const INSERT_PAYOUT = `INSERT INTO payouts (${PAYOUT_COLUMNS.join(', ')}) VALUES (${PAYOUT_COLUMNS.map(() => '?').join(', ')})`;
 
 /** The page a List asks for: its filter as SQL, its order and its window. */
-interface PageWanted {
-  whereSql: string;
-  args: unknown[];
+interface PageWanted extends ListFilter {
   ordering: ListQuery['ordering'];
   pageSize: number;
   offset: number;
@@ -157,7 +155,7 @@ export class PayoutStore {
   private readonly creditBanks = new Map<string, CreditBank>();
   readonly rendered = new RenderCache();
   private keyedWrites = 0;
-  private readonly counts = new Map<string, { version: string; n: number }>();
+  private readonly counts = new Map<string, KeptCount>();
   private readonly exportListeners: ((tenant: string, payouts: Payout[]) => void)[] = [];
 
   constructor(
@@ -199,15 +197,21 @@ export class PayoutStore {
    * while the database's data `version` stands (counted every time without one).
    */
   async counted(tx: Tx, whereSql: string, args: unknown[], version: string | undefined): Promise<number> {
-    const key = `${whereSql}\u0000${JSON.stringify(args)}`;
-    const kept = this.counts.get(key);
+    const kept = this.keptCount(whereSql, args);
     if (version !== undefined && kept?.version === version) return kept.n;
     const { n } = (await tx.get<{ n: number }>(`SELECT count(*) AS n FROM payouts ${whereSql}`, ...args))!;
-    if (version !== undefined) {
-      if (this.counts.size >= KEPT_COUNTS) this.counts.clear();
-      this.counts.set(key, { version, n });
-    }
+    if (version !== undefined) this.keepCount(whereSql, args, version, n);
     return n;
+  }
+
+  /** The count kept for a filter, with the version of what it counted. */
+  keptCount(whereSql: string, args: unknown[]): KeptCount | undefined {
+    return this.counts.get(countKey(whereSql, args));
+  }
+
+  keepCount(whereSql: string, args: unknown[], version: KeptCount['version'], n: number): void {
+    if (this.counts.size >= KEPT_COUNTS) this.counts.clear();
+    this.counts.set(countKey(whereSql, args), { version, n });
   }
 
   /** Runs a read as a tenant, against what is committed. */
@@ -464,13 +468,13 @@ export class Payouts {
 
   /** List Payouts (and, with `unmatched`, Unmatched Payouts): one page, filtered and ordered. */
   async page(query: ListQuery, options: PageOptions = {}): Promise<PayoutPage> {
-    const { whereSql, args } = listFilter(this.tenant, query, options);
+    const filter = listFilter(this.tenant, query, options);
     const page = query.page ?? 1;
     const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
     const offset = (page - 1) * pageSize;
     for (;;) {
       const version = await this.store.database.dataVersion();
-      const wanted: PageWanted = { whereSql, args, ordering: query.ordering, pageSize, offset };
+      const wanted: PageWanted = { ...filter, ordering: query.ordering, pageSize, offset };
       const { count, versions } = version ? await this.keptCountPage(version, wanted) : await this.countedPage(wanted);
       // Undefined when another process moved one of the page's payouts in between: read it again,
       // so that a page never mixes two moments.
@@ -505,9 +509,15 @@ export class Payouts {
   }
 
   /**
-   * A page where a count cannot be kept (PostgreSQL, which other processes change): the page's ids
-   * and versions and its count in one statement, so they agree without a transaction around them.
-   * Only a page past the last has no row to carry the count, and counts again.
+   * A page where the database cannot tell when a count may have changed (PostgreSQL, which other
+   * processes change): the page's ids and versions and its count in one statement, so they agree
+   * without a transaction around them. Only a page past the last has no row to carry the count,
+   * and counts again.
+   *
+   * Where only a Create Payout can change what the filter matches, the statement also reads how
+   * many payouts the tenant has numbered (its `payouts` sequence, which every create moves in its
+   * own transaction), and counts only when that number is not the one a kept count was made at:
+   * a List of those filters does not count again until a payout is created.
    */
   private async countedPage({
     whereSql,
@@ -515,20 +525,34 @@ export class Payouts {
     ordering,
     pageSize,
     offset,
+    changesOnlyWithCreates,
   }: PageWanted): Promise<{ count: number; versions: RowVersion[] }> {
-    // The count is an uncorrelated subquery (computed once), the page an index walk that stops at
-    // its last row; a window count over the rows would sort every matching row instead.
-    const versions = await this.tx.all<RowVersion & { total: number }>(
-      `SELECT page.id, page.version, (SELECT count(*) FROM payouts ${whereSql}) AS total
+    const kept = changesOnlyWithCreates ? this.store.keptCount(whereSql, args) : undefined;
+    // The count is an uncorrelated subquery (computed once, and only when its CASE needs it), the
+    // page an index walk that stops at its last row; a window count over the rows would sort every
+    // matching row instead.
+    const counted = `(SELECT count(*) FROM payouts ${whereSql})`;
+    const numbered = "(SELECT next FROM tenant_sequences WHERE tenant = ? AND name = 'payouts')";
+    const columns = changesOnlyWithCreates
+      ? `${numbered} AS numbered, CASE WHEN ${numbered} = ? THEN NULL ELSE ${counted} END AS total`
+      : `${counted} AS total`;
+    const rows = await this.tx.all<RowVersion & { total: number | null; numbered?: number | null }>(
+      `SELECT page.id, page.version, ${columns}
        FROM (SELECT id, version, seq, ${orderColumn(ordering)} FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?) AS page
        ORDER BY ${orderBy(ordering)}`,
+      ...(changesOnlyWithCreates ? [this.tenant, this.tenant, kept?.version ?? null] : []),
       ...args,
       ...args,
       pageSize,
       offset,
     );
-    const count = versions[0]?.total ?? (offset === 0 ? 0 : await this.store.counted(this.tx, whereSql, args, undefined));
-    return { count, versions };
+    const [first] = rows;
+    if (first === undefined) {
+      return { count: offset === 0 ? 0 : await this.store.counted(this.tx, whereSql, args, undefined), versions: rows };
+    }
+    if (first.total === null) return { count: kept!.n, versions: rows };
+    if (changesOnlyWithCreates && first.numbered != null) this.store.keepCount(whereSql, args, first.numbered, first.total);
+    return { count: first.total, versions: rows };
   }
 
   /**
@@ -902,3 +926,11 @@ async function cached<T>(cache: Map<string, T>, id: string, read: () => Promise<
   }
   return value;
 }
+
+/** A kept count of a list filter, and the version of the payouts it counted (see counted, countedPage). */
+interface KeptCount {
+  version: string | number;
+  n: number;
+}
+
+const countKey = (whereSql: string, args: unknown[]) => `${whereSql}\u0000${JSON.stringify(args)}`;
