@@ -162,6 +162,11 @@ export function openDb(file?: string, options: { schemaVersion?: number } = {}):
       db.exec('PRAGMA busy_timeout = 5000');
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = FULL');
+    } else {
+      // A commit after a write that rearranged b-tree pages walks SQLite's whole page cache, and in
+      // memory the cache is the whole database, so every write grew slower as it grew: 1.2 KB rows
+      // at 100,000 rows committed in 33 us with 4 KB pages, in 4 us with 16 KB (fewer, rarer walks).
+      db.exec('PRAGMA page_size = 16384');
     }
   } catch (error) {
     throw new Error(`cannot open the database ${file}: ${(error as Error).message}`);
