@@ -72,8 +72,8 @@ const executable = new WeakMap<pg.PoolClient, Set<string>>();
  */
 async function executed(client: pg.PoolClient, sql: string, params: unknown[]): Promise<string> {
   const { name, text } = toPostgres(sql);
-  let ready = executable.get(client);
-  if (ready === undefined) executable.set(client, (ready = new Set()));
+  const ready = executable.get(client) ?? new Set<string>();
+  executable.set(client, ready);
   // Another name than pg's own for the same text: pg prepares `name` itself when it is sent alone.
   const batched = `${name}_batched`;
   if (!ready.has(batched)) {
