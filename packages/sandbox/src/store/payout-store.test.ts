@@ -25,6 +25,24 @@ async function store(db?: string, wrap: (database: Database) => Database = (data
   return s;
 }
 
+/** `database`, with `seen` called after each statement a read answers (and before its rows are used). */
+function readsSeen(database: Database, seen: (sql: string, rows: unknown[]) => void | Promise<void>): Database {
+  return Object.assign(Object.create(database) as Database, {
+    read: <T>(query: Parameters<Database['read']>[0]) =>
+      database.read(
+        (tx) =>
+          query({
+            ...tx,
+            all: async <Row>(sql: string, ...params: unknown[]) => {
+              const rows = await tx.all<Row>(sql, ...params);
+              await seen(sql, rows);
+              return rows;
+            },
+          }) as Promise<T>,
+      ),
+  });
+}
+
 describe.each(STORES)('on %s', (kind) => {
   it('answers page JSON equal to JSON.stringify of the page, for payouts in every status', async () => {
     const s = await store(await newDb(kind));
@@ -138,20 +156,9 @@ describe('on postgres', () => {
     // Right after this process has read the page's ids and versions (and before its rows), the
     // other process pays the payout.
     const mine = await store(db, (database) =>
-      Object.assign(Object.create(database) as Database, {
-        read: <T>(query: Parameters<Database['read']>[0]) =>
-          database.read(
-            (tx) =>
-              query({
-                ...tx,
-                all: async <Row>(sql: string, ...params: unknown[]) => {
-                  const rows = await tx.all<Row>(sql, ...params);
-                  if (sql.includes('SELECT page.id') && ++pageReads === 1)
-                    await theirs.markProcessed(created.id, { utr: 'U1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK });
-                  return rows;
-                },
-              }) as Promise<T>,
-          ),
+      readsSeen(database, async (sql) => {
+        if (sql.includes('SELECT page.id') && ++pageReads === 1)
+          await theirs.markProcessed(created.id, { utr: 'U1', processed_at: 1700000000, debit_bank_id: DEBIT_BANK });
       }),
     );
     const initiated = await mine.list({ status: 'initiated' });
@@ -166,21 +173,10 @@ describe('on postgres', () => {
     const counts: string[] = [];
     // What this process asks PostgreSQL to count, one entry per statement that counts.
     const mine = await store(db, (database) =>
-      Object.assign(Object.create(database) as Database, {
-        read: <T>(query: Parameters<Database['read']>[0]) =>
-          database.read(
-            (tx) =>
-              query({
-                ...tx,
-                all: async <Row>(sql: string, ...params: unknown[]) => {
-                  const rows = await tx.all<Row>(sql, ...params);
-                  const total = (rows[0] as { total?: number | null } | undefined)?.total;
-                  if (sql.includes('count(*)') && total !== undefined && total !== null)
-                    counts.push(sql.includes('status = ?') ? 'status' : sql.includes('loan = ?') ? 'loan' : 'all');
-                  return rows;
-                },
-              }) as Promise<T>,
-          ),
+      readsSeen(database, (sql, rows) => {
+        const total = (rows[0] as { total?: number | null } | undefined)?.total;
+        if (sql.includes('count(*)') && total !== undefined && total !== null)
+          counts.push(sql.includes('status = ?') ? 'status' : sql.includes('loan = ?') ? 'loan' : 'all');
       }),
     );
     const payout = () => ({ ...(newPayout() as Parameters<PayoutStore['create']>[0]), credit_bank_id: CREDIT_BANK });
