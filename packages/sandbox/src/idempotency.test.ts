@@ -65,6 +65,31 @@ describe.each(STORES)('a repeat with the same Idempotency-Key (%s)', (kind) => {
     expect(await callback()).toMatchObject({ status: 200, text: firstCallback.text });
   });
 
+  it('of a Create and a Process answers the first answer byte for byte once the payout has moved on', async () => {
+    const create = { body: newPayout(), headers: keyed('create-moved-1') };
+    const created = await sandbox.call<Payout>('POST', '/v1/lms/payouts/', create);
+    expect(created.status).toBe(201);
+    const exportRequest = { body: { debit_bank_id: DEBIT_BANK, payout_ids: [created.body.id] } };
+    expect((await sandbox.call('PUT', '/v1/lms/payouts/export/', exportRequest)).status).toBe(200);
+    const process = () =>
+      sandbox.call<Payout>('PUT', `/v1/lms/payouts/${created.body.id}/mark_processed/`, {
+        body: { utr: 'MOVED1', processed_at: 1693161000, debit_bank_id: DEBIT_BANK },
+        headers: keyed('process-moved-1'),
+      });
+    const processed = await process();
+    expect(processed.body).toMatchObject({ status: 'processed', debit_bank: { id: DEBIT_BANK } });
+    const reversal = {
+      payout_service_id: processed.body.payout_service_id,
+      status: 'reversed',
+      remark: 'Returned',
+      reversed_at: 1693162000,
+    };
+    expect((await sandbox.call<Payout>('POST', '/v1/lms/payouts/callback/', { body: reversal })).body.status).toBe('reversed');
+    // Both keys answer what they answered then: a pending payout, a processed one with its banks.
+    expect(await sandbox.call('POST', '/v1/lms/payouts/', create)).toMatchObject({ status: 201, text: created.text });
+    expect(await process()).toMatchObject({ status: 200, text: processed.text });
+  });
+
   it('answers the first refusal again, even once the state has moved on', async () => {
     const created = (await sandbox.call<Payout>('POST', '/v1/lms/payouts/', { body: newPayout() })).body;
     const process = () =>
