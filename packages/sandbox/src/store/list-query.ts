@@ -19,52 +19,41 @@ export interface ListFilter {
   changesOnlyWithCreates: boolean;
 }
 
-/** Filters on columns a payout keeps from its creation on. */
-const KEPT_FROM_CREATION = new Set<keyof ListQuery>([
-  'type',
-  'method',
-  'payout_to',
-  'loan',
-  'account',
-  'topup',
-  'created_at__gte',
-  'created_at__lte',
-]);
-/** The query's parameters that are not filters. */
-const NOT_FILTERS = new Set<keyof ListQuery>(['page', 'page_size', 'ordering', 'expand']);
-
 export function listFilter(tenant: string, query: ListQuery, options: { unmatched?: boolean }): ListFilter {
   const where: string[] = ['tenant = ?'];
   const args: unknown[] = [tenant];
-  const filter = (condition: string, value: unknown) => {
+  // Every condition says whether its column is one a payout keeps from its creation (a move
+  // changes the others); the unsaid default is that a move may change what it matches.
+  let changesOnlyWithCreates = true;
+  const filter = (condition: string, value: unknown, column: 'kept from creation' | 'moved' = 'moved') => {
     if (value === undefined) return;
     where.push(condition);
     args.push(value);
+    if (column === 'moved') changesOnlyWithCreates = false;
   };
-  if (options.unmatched) where.push("status = 'processed'", 'transaction_id IS NULL');
+  if (options.unmatched) {
+    where.push("status = 'processed'", 'transaction_id IS NULL');
+    changesOnlyWithCreates = false;
+  }
   filter('status = ?', query.status);
-  filter('type = ?', query.type);
-  filter('method = ?', query.method);
-  filter('payout_to = ?', query.payout_to);
-  filter('loan = ?', query.loan);
-  filter('account = ?', query.account);
-  filter('topup = ?', query.topup);
+  filter('type = ?', query.type, 'kept from creation');
+  filter('method = ?', query.method, 'kept from creation');
+  filter('payout_to = ?', query.payout_to, 'kept from creation');
+  filter('loan = ?', query.loan, 'kept from creation');
+  filter('account = ?', query.account, 'kept from creation');
+  filter('topup = ?', query.topup, 'kept from creation');
   filter('is_downloaded = ?', query.is_downloaded === undefined ? undefined : Number(query.is_downloaded));
-  filter('created_at >= ?', query.created_at__gte);
-  filter('created_at <= ?', query.created_at__lte);
+  filter('created_at >= ?', query.created_at__gte, 'kept from creation');
+  filter('created_at <= ?', query.created_at__lte, 'kept from creation');
   filter('processed_at >= ?', query.processed_at__gte);
   filter('processed_at <= ?', query.processed_at__lte);
   if (query.search !== undefined) {
     const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // Case-insensitive on both databases (SQLite's LIKE is, PostgreSQL's is not).
+    // Case-insensitive on both databases (SQLite's LIKE is, PostgreSQL's is not). The utr moves.
     where.push("(lower(ref_id) LIKE lower(?) ESCAPE '\\' OR lower(utr) LIKE lower(?) ESCAPE '\\')");
     args.push(pattern, pattern);
+    changesOnlyWithCreates = false;
   }
-  const changesOnlyWithCreates =
-    !options.unmatched &&
-    (Object.keys(query) as (keyof ListQuery)[]).every(
-      (name) => query[name] === undefined || NOT_FILTERS.has(name) || KEPT_FROM_CREATION.has(name),
-    );
   return { whereSql: `WHERE ${where.join(' AND ')}`, args, changesOnlyWithCreates };
 }
 
