@@ -60,7 +60,7 @@ function toPostgres(sql: string): { name: string; text: string } {
   return statement;
 }
 
-/** On each connection, the statements PREPAREd there (by SQL) for EXECUTE in the simple query protocol. */
+/** On each connection, the names of the statements PREPAREd there for EXECUTE in the simple query protocol. */
 const executable = new WeakMap<pg.PoolClient, Set<string>>();
 
 /**
@@ -72,8 +72,11 @@ const executable = new WeakMap<pg.PoolClient, Set<string>>();
  */
 async function executed(client: pg.PoolClient, sql: string, params: unknown[]): Promise<string> {
   const { name, text } = toPostgres(sql);
-  const ready = executable.get(client) ?? new Set<string>();
-  executable.set(client, ready);
+  let ready = executable.get(client);
+  if (ready === undefined) {
+    ready = new Set();
+    executable.set(client, ready);
+  }
   // Another name than pg's own for the same text: pg prepares `name` itself when it is sent alone.
   const batched = `${name}_batched`;
   if (!ready.has(batched)) {
