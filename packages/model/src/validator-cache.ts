@@ -1,9 +1,8 @@
 // Compiled validators shared by every SpecModel and ContractChecker in the process, keyed by a
 // schema together with everything it references (schemaKey): a process that reads the spec again
 // after a save (pnpm dev's build checks, a reloaded mock) or starts another sandbox compiles only
-// the schemas that changed. Ajv's code
-// generation is most of what checking the spec's examples costs (about 90-250 ms of 100-280 ms for
-// 69 validators on the dev machine).
+// the schemas that changed. Ajv's code generation is most of what checking the spec's examples
+// costs (about 90-250 ms of 100-280 ms for 69 validators on the dev machine).
 //
 // A validator keeps alive the Ajv instance that compiled it, and that instance the whole document
 // it was given; so the cache holds the validators of a few instances at most, dropping all of the
