@@ -79,9 +79,12 @@ export class Db {
     return Boolean(this.connection.inTransaction ?? this.connection.isTransaction);
   }
 
-  /** A pragma's value (`journal_mode` -> `wal`). */
+  /**
+   * A pragma's value (`journal_mode` -> `wal`), read with a statement prepared once: data_version
+   * is read on every List, and preparing it each time cost a List about 8 us of its 80-90.
+   */
   pragma(name: string): unknown {
-    const row = this.prepare(`PRAGMA ${name}`).get() as Record<string, unknown> | undefined;
+    const row = this.prepared(`PRAGMA ${name}`).get() as Record<string, unknown> | undefined;
     return row === undefined ? undefined : Object.values(row)[0];
   }
 
