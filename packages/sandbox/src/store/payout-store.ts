@@ -499,8 +499,11 @@ export class Payouts {
     // Past the last page the answer is an empty page (as the spec says), without asking the
     // database for an offset it may not be able to represent.
     if (offset >= count) return { count, versions: [] };
+    // `LIMIT (? + 0)`, not `LIMIT ?`: SQLite's planner reads a bare LIMIT parameter's value, and a
+    // statement whose plan read a parameter is prepared again every time that parameter is bound,
+    // which was a fifth of a List's CPU. The index walk the ORDER BY names is the plan either way.
     const versions = await this.tx.all<RowVersion>(
-      `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT ? OFFSET ?`,
+      `SELECT id, version FROM payouts ${whereSql} ORDER BY ${orderBy(ordering)} LIMIT (? + 0) OFFSET ?`,
       ...args,
       pageSize,
       offset,
@@ -600,9 +603,8 @@ export class Payouts {
       }
     } else {
       rows = await this.tx.all<PayoutRow>(
-        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY created_at, seq LIMIT ?${this.dialect.forUpdate}`,
+        `SELECT * FROM payouts WHERE tenant = ? AND status = 'pending' AND is_downloaded = 0 ORDER BY created_at, seq LIMIT ${EXPORT_BATCH}${this.dialect.forUpdate}`,
         this.tenant,
-        EXPORT_BATCH,
       );
     }
     const now = this.store.clock();
